@@ -1,0 +1,106 @@
+# scalelab: one GNU Makefile. `make` builds build/scalelab; `make check` runs every test.
+.DEFAULT_GOAL := all
+.SUFFIXES:
+
+CC       ?= cc
+BUILD    ?= build
+SAN      := $(BUILD)/san
+VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+PKGS     := jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson)
+
+WARN     := -Wall -Wextra -pedantic -Wstrict-prototypes -Wold-style-definition -Wpointer-arith \
+            -Wvla -Wwrite-strings -Wformat-security -Wshadow -Wmissing-prototypes
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc $(WARN) \
+             -fvisibility=hidden -MMD -MP $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS   := $(PKG_LIBS) -lm -lpthread
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+ifneq ($(V),1)
+Q := @
+endif
+
+LIB_SRC  := $(sort $(wildcard src/lib/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+DATA     := $(sort $(wildcard data/*.csv data/*.json data/*.txt))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/lib/assets.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/version.o
+SLIB_OBJ := $(LIB_SRC:%.c=$(SAN)/%.o) $(SAN)/src/lib/assets.o
+SCLI_OBJ := $(CLI_SRC:%.c=$(SAN)/%.o) $(SAN)/version.o
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
+
+.PHONY: all run check deps unit cli-tests bench lint clean san
+all: $(BUILD)/scalelab
+
+$(BUILD)/libscalelab.a: $(LIB_OBJ)
+	$(Q)$(AR) rcs $@ $^
+$(BUILD)/scalelab: $(CLI_OBJ) $(BUILD)/libscalelab.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c | dirs
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/src/lib/assets.o: src/lib/assets.S $(DATA) | dirs
+	$(Q)$(CC) -c -o $@ $<
+# The version is compiled into its own object so that a new commit relinks only this file.
+$(BUILD)/version.o: FORCE | dirs
+	$(Q)printf 'const char *sl_cli_version = "%s";\n' "$(VERSION)" > $(BUILD)/version.c.tmp
+	$(Q)cmp -s $(BUILD)/version.c.tmp $(BUILD)/version.c || mv $(BUILD)/version.c.tmp $(BUILD)/version.c
+	$(Q)$(CC) -c -o $@ $(BUILD)/version.c
+FORCE:
+
+# Sanitized build: the library, the CLI and the unit tests under ASan + UBSan.
+san: $(SAN)/scalelab $(UNIT_BIN)
+$(SAN)/libscalelab.a: $(SLIB_OBJ)
+	$(Q)$(AR) rcs $@ $^
+$(SAN)/scalelab: $(SCLI_OBJ) $(SAN)/libscalelab.a
+	@echo "  LINK    $@ (asan+ubsan)"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(SAN)/%.o: %.c | dirs
+	@echo "  CC      $< (asan+ubsan)"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Werror -c -o $@ $<
+$(SAN)/src/lib/assets.o: src/lib/assets.S $(DATA) | dirs
+	$(Q)$(CC) -c -o $@ $<
+$(SAN)/version.o: $(BUILD)/version.o
+	$(Q)$(CC) -c -o $@ $(BUILD)/version.c
+$(SAN)/tests/%: tests/unit/%.c tests/unit/sl_test.h $(SAN)/libscalelab.a | dirs
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Werror -Itests/unit -o $@ $< $(SAN)/libscalelab.a \
+		-lcmocka $(LDLIBS)
+
+dirs:
+	$(Q)mkdir -p $(BUILD)/src/lib $(BUILD)/src/cli $(SAN)/src/lib $(SAN)/src/cli $(SAN)/tests
+.PHONY: dirs
+
+deps:
+	$(Q)scripts/install-deps
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(BUILD)/scalelab compare
+
+# Every suite runs even when one fails; tests/run-all prints the one summary line.
+check: deps
+	$(Q)$(MAKE) --no-print-directory all san EXTRA_CFLAGS=-Werror
+	$(Q)tests/run-all $(SAN)
+
+unit: san
+	$(Q)tests/run-all $(SAN) unit
+cli-tests: san
+	$(Q)tests/run-all $(SAN) cli
+
+bench: all
+	$(Q)bench/run $(BUILD)
+
+lint:
+	$(Q)scripts/lint
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,143 @@
+/* Plans: one bigger box (vertical) or many boxes (horizontal), plus database and store tiers. */
+/* SPDX-License-Identifier: MIT */
+#ifndef SL_PLAN_H
+#define SL_PLAN_H
+
+#include "scalelab/capacity.h"
+
+/* Most boxes a horizontal tier may have before the plan is called infeasible. */
+#define SL_PLAN_MAX_SERVERS 10000000L
+
+/*
+ * All instance pointers in the structs below are borrowed from the catalog the plan was made
+ * from and live as long as it does.
+ */
+struct sl_vertical {
+    int feasible;                        /* some single box serves the load */
+    const struct sl_instance *instance;  /* the chosen box; if infeasible, the most capable */
+    long servers;                        /* 1 (no spare: a single point of failure) */
+    double monthly_usd;                  /* price of the box; 0 when infeasible */
+    double usable_rps;                   /* what the box serves at the target utilisation */
+    double utilization;                  /* busy fraction of its binding resource at the load */
+    double availability;                 /* one box's monthly availability */
+    double max_rps;                      /* the most any single box in the catalog serves */
+    enum sl_resource binding;            /* first resource to run out */
+};
+
+/* Shared session store (state = store): shards of a primary and a replica each. */
+struct sl_store_tier {
+    int used;                            /* 0 unless state = store */
+    const struct sl_instance *instance;
+    long shards;
+    long nodes;                          /* 2 per shard */
+    double ops_rps;                      /* store operations per second */
+    double data_gib;                     /* session data held, GiB */
+    double monthly_usd;
+    double availability;                 /* every shard has at least one node up */
+};
+
+struct sl_horizontal {
+    int feasible;                        /* a finite number of boxes serves the load */
+    const struct sl_instance *instance;  /* the type every app server has */
+    long needed;                         /* N: boxes the load needs */
+    long spares;                         /* redundancy beyond N */
+    long servers;                        /* N + spares */
+    double usable_rps_per_server;        /* at the target utilisation */
+    double utilization;                  /* busy fraction of each box, all boxes up */
+    double imbalance;                    /* headroom factor for uneven sticky sessions (1 = none) */
+    double servers_usd;                  /* app servers, USD per month */
+    double lb_usd;                       /* load balancer, USD per month */
+    double monthly_usd;                  /* servers + load balancer + store tier */
+    double availability;                 /* P(at least N of N+spares up) x LB (x store) */
+    enum sl_resource binding;
+    int breaks_sessions;                 /* state in app memory without stickiness */
+    double lost_request_fraction;        /* requests that miss their session, (N-1)/N if broken */
+    double lost_on_failure;              /* sessions lost when one server fails */
+    struct sl_store_tier store;
+};
+
+/* Database tier: reads spread over replicas; every write is applied on every box of a shard. */
+struct sl_db_tier {
+    const struct sl_instance *instance;  /* the type of every database box */
+    double reads_qps, writes_qps;        /* whole tier */
+    double box_qps;                      /* one box's queries/s at the target utilisation */
+    double max_primary_writes_qps;       /* writes the biggest primary may take */
+    int sharded;                         /* writes exceed the biggest primary */
+    long shards;
+    long boxes_per_shard;                /* primary + replicas */
+    long replicas_per_shard;
+    long boxes;                          /* shards x boxes_per_shard */
+    double utilization;                  /* busy fraction of each box */
+    double monthly_usd;
+};
+
+enum sl_verdict {
+    SL_VERDICT_VERTICAL_CHEAPER = 0,     /* vertical costs under 0.9x horizontal */
+    SL_VERDICT_ABOUT_EVEN = 1,           /* within 10 % */
+    SL_VERDICT_HORIZONTAL_CHEAPER = 2,   /* horizontal costs under 0.9x vertical */
+    SL_VERDICT_VERTICAL_IMPOSSIBLE = 3,  /* no single box serves the load */
+    SL_VERDICT_NEITHER = 4               /* nothing in the catalog serves it */
+};
+
+struct sl_comparison {
+    double load_rps;
+    struct sl_vertical vertical;
+    struct sl_horizontal horizontal;
+    enum sl_verdict verdict;
+    double cost_ratio;                   /* vertical / horizontal monthly cost; 0 if infeasible */
+};
+
+/* The cheapest single box for w->load_rps. Never fails for a checked workload. */
+SL_API void sl_plan_vertical(const struct sl_catalog *c, const struct sl_workload *w,
+                             struct sl_vertical *out);
+
+/*
+ * The cheapest horizontal tier for w->load_rps: every instance type is tried (or only
+ * w->instance) and the lowest monthly total wins. SL_E_NOT_FOUND with a message when w->instance
+ * names no instance of the catalog.
+ */
+SL_API enum sl_status sl_plan_horizontal(const struct sl_catalog *c, const struct sl_workload *w,
+                                         struct sl_horizontal *out, char *err, size_t errlen);
+
+/* The cheapest database tier that needs no write sharding, else the cheapest sharded one. */
+SL_API void sl_plan_database(const struct sl_catalog *c, const struct sl_workload *w,
+                             struct sl_db_tier *out);
+
+/* Both plans for w at load_rps (w->load_rps is ignored) and the verdict. */
+SL_API enum sl_status sl_plan_compare(const struct sl_catalog *c, const struct sl_workload *w,
+                                      double load_rps, struct sl_comparison *out,
+                                      char *err, size_t errlen);
+
+/* P(at least k of n independent boxes are up), each up with probability p. */
+SL_API double sl_availability_k_of_n(long k, long n, double p);
+
+/*
+ * The fewest spares that keep P(at least `needed` of needed+spares up) >= target, each box up
+ * with probability p (at most `needed`, i.e. 2N, when even that falls short).
+ */
+SL_API long sl_plan_spares_for(long needed, double p, double target);
+
+/* "vertical_cheaper", "about_even", "horizontal_cheaper", "vertical_impossible", "neither". */
+SL_API const char *sl_verdict_name(enum sl_verdict v);
+
+struct sl_curve_point {
+    double load_rps;
+    double vertical_usd;                 /* NaN where no single box serves the load */
+    double horizontal_usd;               /* NaN where no horizontal tier does */
+    const struct sl_instance *vertical_instance;   /* NULL where infeasible */
+    const struct sl_instance *horizontal_instance; /* NULL where infeasible */
+    long horizontal_servers;
+};
+
+/* Most points a curve may have. */
+#define SL_CURVE_MAX_POINTS 1000000L
+
+/*
+ * Cost of both strategies at `points` loads spaced evenly on a log scale from `from` to `to`
+ * (both included; one point when points = 1). out must hold `points` entries.
+ */
+SL_API enum sl_status sl_plan_curve(const struct sl_catalog *c, const struct sl_workload *w,
+                                    double from, double to, long points,
+                                    struct sl_curve_point *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,15 @@
+/* The scalelab model library: include this one header to get every module. */
+/* SPDX-License-Identifier: MIT */
+#ifndef SL_SCALELAB_H
+#define SL_SCALELAB_H
+
+#include "scalelab/alloc.h"
+#include "scalelab/status.h"
+#include "scalelab/parse.h"
+#include "scalelab/catalog.h"
+#include "scalelab/workload.h"
+#include "scalelab/capacity.h"
+#include "scalelab/plan.h"
+#include "scalelab/report.h"
+
+#endif

@@ -1,0 +1,69 @@
+/* The workload a plan must serve: load, cost of one request, state, headroom and redundancy. */
+/* SPDX-License-Identifier: MIT */
+#ifndef SL_WORKLOAD_H
+#define SL_WORKLOAD_H
+
+#include <stddef.h>
+#include "scalelab/status.h"
+
+/* Where per-user state (sessions, counters, locks) lives. */
+enum sl_state {
+    SL_STATE_MEMORY = 0, /* in the app server's memory: any other server cannot see it */
+    SL_STATE_STICKY = 1, /* in memory, with the load balancer pinning each session to one server */
+    SL_STATE_STORE = 2,  /* in a shared store (Redis-like) tier */
+    SL_STATE_TOKEN = 3   /* carried by the client in a signed token: the app tier is stateless */
+};
+
+/* How many spare servers a horizontal tier keeps beyond the N it needs. */
+enum sl_spares {
+    SL_SPARES_N1 = 0, /* N+1 */
+    SL_SPARES_N2 = 1, /* N+2 */
+    SL_SPARES_2N = 2  /* 2N: a full second copy */
+};
+
+struct sl_workload {
+    double load_rps;              /* offered load, requests per second */
+    double cpu_ms;                /* CPU time per request on a reference core, ms */
+    double mem_per_request_mib;   /* memory held by one in-flight request, MiB */
+    double base_mem_gib;          /* memory of the OS and runtime on every box, GiB */
+    double response_bytes;        /* bytes sent per response */
+    double sessions;              /* live sessions; 0 = auto (load_rps x session_interval_s) */
+    double session_interval_s;    /* mean time between two requests of one session, s */
+    double session_bytes;         /* state kept per session, bytes */
+    enum sl_state state;          /* where sessions live */
+    double target_utilization;    /* planned busy fraction of CPU and network, (0, 1) */
+    enum sl_spares spares;        /* redundancy policy of horizontal tiers */
+    double usl_sigma;             /* USL contention, for boxes whose catalog row has none */
+    double usl_kappa;             /* USL coherency, for boxes whose catalog row has none */
+    double box_availability;      /* fraction of a month one box is up */
+    double lb_availability;       /* fraction of a month the load balancer is up */
+    double lb_usd_per_month;      /* load balancer, USD per month */
+    double db_queries_per_request;/* database queries per request */
+    double db_read_fraction;      /* share of queries that are reads, [0, 1] */
+    double db_query_ms;           /* database CPU time per query on a reference core, ms */
+    double db_write_share;        /* most of a DB box's capacity that writes may take, (0, 1] */
+    double store_ops_per_request; /* shared-store operations per request (state = store) */
+    double store_ops_per_node;    /* operations per second one store node serves at 100 % */
+    char instance[64];            /* horizontal instance type; "" = cheapest for the load */
+};
+
+/* Sets every field to its documented default (docs/model.md). */
+SL_API void sl_workload_init(struct sl_workload *w);
+
+/*
+ * Checks every field; on a bad one returns SL_E_INVALID and writes a message naming the field,
+ * its value and the accepted range into err.
+ */
+SL_API enum sl_status sl_workload_check(const struct sl_workload *w, char *err, size_t errlen);
+
+/* Sessions alive at the workload's load (resolves the 0 = auto default). */
+SL_API double sl_workload_sessions(const struct sl_workload *w);
+
+/* "memory", "sticky", "store", "token"; and the reverse (SL_E_INVALID for anything else). */
+SL_API const char *sl_state_name(enum sl_state s);
+SL_API enum sl_status sl_state_parse(const char *s, enum sl_state *out);
+/* "n+1", "n+2", "2n"; and the reverse. */
+SL_API const char *sl_spares_name(enum sl_spares s);
+SL_API enum sl_status sl_spares_parse(const char *s, enum sl_spares *out);
+
+#endif

@@ -1,0 +1,89 @@
+/* Shared pieces of the scalelab command line: exit codes, option tables, catalog loading. */
+/* SPDX-License-Identifier: MIT */
+#ifndef SL_CLI_H
+#define SL_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "scalelab/scalelab.h"
+
+/* The one set of exit statuses of every command. */
+enum sl_exit {
+    SL_EXIT_OK = 0,      /* success */
+    SL_EXIT_FAILURE = 1, /* a runtime failure: a file could not be written, memory ran out */
+    SL_EXIT_USAGE = 2    /* bad input or usage; nothing was changed */
+};
+
+extern const char *sl_cli_version;
+
+/* Subcommands: one file each, uniform signature; argv[0] is the command name. */
+int cmd_compare(int argc, char **argv);
+int cmd_curve(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+
+/* Process-wide set-up (jansson's allocator and hash seed); call once at start. */
+void cli_init(void);
+
+/* Prints "scalelab: <message>" on stderr; returns SL_EXIT_USAGE or SL_EXIT_FAILURE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_runtime_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One command-line flag: long name, whether it takes a value, the id getopt returns, help. */
+struct cli_flag {
+    const char *name;
+    int has_arg;          /* no_argument or required_argument */
+    int id;
+    const char *arg_name; /* shown in help, NULL when no value */
+    const char *help;
+};
+
+/* Ids of the flags every planning command shares; command-specific ids start at CLI_OWN. */
+enum {
+    CLI_HELP = 'h',
+    CLI_COMMON = 1000,
+    CLI_CATALOG, CLI_INSTANCE, CLI_CPU_MS, CLI_MEM_PER_REQ, CLI_BASE_MEM, CLI_RESPONSE_BYTES,
+    CLI_SESSIONS, CLI_SESSION_INTERVAL, CLI_SESSION_BYTES, CLI_STATE, CLI_TARGET_UTIL,
+    CLI_SPARES, CLI_USL_SIGMA, CLI_USL_KAPPA, CLI_BOX_AVAIL, CLI_LB_COST, CLI_DB_QUERIES,
+    CLI_READ_FRACTION, CLI_DB_QUERY_MS, CLI_STORE_OPS, CLI_JSON, CLI_CSV,
+    CLI_OWN = 2000
+};
+
+/* What the shared flags set. */
+struct cli_common {
+    struct sl_workload w;
+    const char *catalog;  /* built-in name or file path */
+    int json, csv;
+};
+
+/* Most flags one command may have (its own plus the shared ones). */
+#define CLI_MAX_FLAGS 64
+
+/*
+ * Parses argv with the command's own flags plus the shared ones. For each own flag, calls
+ * own(id, optarg, ctx), which returns SL_EXIT_OK or an exit status. Positional arguments are
+ * left at argv[*first_positional..argc). Prints help and returns -1 on --help. Returns
+ * SL_EXIT_OK or SL_EXIT_USAGE (after printing the message).
+ */
+int cli_parse(int argc, char **argv, const char *usage_line, const struct cli_flag *own,
+              int (*own_fn)(int id, const char *arg, void *ctx), void *ctx,
+              struct cli_common *common, int *first_positional);
+
+/* Loads the catalog named by common->catalog; prints the error and returns nonzero if bad. */
+int cli_load_catalog(const struct cli_common *common, struct sl_catalog **out);
+
+/* Parses a load argument; prints the error naming `what` and returns SL_EXIT_USAGE if bad. */
+int cli_parse_load(const char *what, const char *s, double *out);
+
+/* Writes text to path atomically (temporary file, then rename); prints errors. */
+int cli_write_file(const char *path, const char *text, size_t len);
+
+/* Prints a JSON document (owned by the caller) to stdout followed by a newline. */
+int cli_print_json(char *doc, const char *err);
+
+/* Formats money ("$1,234" or "$12.50") and loads ("1.5K", "1M") into buf. */
+const char *cli_fmt_usd(char *buf, size_t len, double usd);
+const char *cli_fmt_load(char *buf, size_t len, double rps);
+const char *cli_fmt_count(char *buf, size_t len, double n);
+
+#endif

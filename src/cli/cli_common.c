@@ -1,0 +1,406 @@
+/* Option parsing, catalog loading, number formatting and file writing shared by all commands. */
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "banned.h"
+
+static void *json_alloc(size_t n)
+{
+    return sl_malloc(n);
+}
+
+void cli_init(void)
+{
+    json_set_alloc_funcs(json_alloc, sl_free);
+    json_object_seed(1);
+}
+
+static int vreport(int status, const char *fmt, va_list ap)
+{
+    fputs("scalelab: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    return status;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    int st;
+
+    va_start(ap, fmt);
+    st = vreport(SL_EXIT_USAGE, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+int cli_runtime_error(const char *fmt, ...)
+{
+    va_list ap;
+    int st;
+
+    va_start(ap, fmt);
+    st = vreport(SL_EXIT_FAILURE, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+static const struct cli_flag common_flags[] = {
+    { "catalog", required_argument, CLI_CATALOG, "NAME|PATH",
+      "machine catalog: teaching (default), cloud, or a CSV file" },
+    { "instance", required_argument, CLI_INSTANCE, "NAME",
+      "instance type of horizontal tiers (default: cheapest for the load)" },
+    { "cpu-ms", required_argument, CLI_CPU_MS, "MS", "CPU ms per request on a reference core (1)" },
+    { "mem-per-request", required_argument, CLI_MEM_PER_REQ, "MIB",
+      "memory held by one in-flight request, MiB (1)" },
+    { "base-mem", required_argument, CLI_BASE_MEM, "GIB", "memory of OS and runtime per box (0.5)" },
+    { "response-bytes", required_argument, CLI_RESPONSE_BYTES, "BYTES",
+      "bytes per response (2048)" },
+    { "sessions", required_argument, CLI_SESSIONS, "N",
+      "live sessions (default: load x session interval)" },
+    { "session-interval", required_argument, CLI_SESSION_INTERVAL, "S",
+      "seconds between two requests of one session (30)" },
+    { "session-bytes", required_argument, CLI_SESSION_BYTES, "BYTES",
+      "state kept per session (4096)" },
+    { "state", required_argument, CLI_STATE, "WHERE",
+      "where sessions live: memory, sticky, store or token (token)" },
+    { "target-utilization", required_argument, CLI_TARGET_UTIL, "U",
+      "planned busy fraction of CPU and network, 0-1 (0.7)" },
+    { "spares", required_argument, CLI_SPARES, "POLICY", "n+1 (default), n+2 or 2n" },
+    { "usl-sigma", required_argument, CLI_USL_SIGMA, "S", "USL contention (0.0002)" },
+    { "usl-kappa", required_argument, CLI_USL_KAPPA, "K", "USL coherency (0.00000005)" },
+    { "box-availability", required_argument, CLI_BOX_AVAIL, "A",
+      "fraction of a month one box is up (0.995)" },
+    { "lb-cost", required_argument, CLI_LB_COST, "USD", "load balancer per month (25)" },
+    { "db-queries", required_argument, CLI_DB_QUERIES, "Q", "database queries per request (2)" },
+    { "read-fraction", required_argument, CLI_READ_FRACTION, "F",
+      "share of queries that are reads (0.9)" },
+    { "db-query-ms", required_argument, CLI_DB_QUERY_MS, "MS",
+      "database CPU ms per query (0.5)" },
+    { "store-ops", required_argument, CLI_STORE_OPS, "N",
+      "store operations per request when state is store (2)" },
+    { "json", no_argument, CLI_JSON, NULL, "print JSON" },
+    { "csv", no_argument, CLI_CSV, NULL, "print CSV" },
+    { NULL, 0, 0, NULL, NULL }
+};
+
+/* Where each numeric shared flag writes, or NULL. */
+static double *number_target(int id, struct sl_workload *w)
+{
+    switch (id) {
+    case CLI_CPU_MS: return &w->cpu_ms;
+    case CLI_MEM_PER_REQ: return &w->mem_per_request_mib;
+    case CLI_BASE_MEM: return &w->base_mem_gib;
+    case CLI_RESPONSE_BYTES: return &w->response_bytes;
+    case CLI_SESSIONS: return &w->sessions;
+    case CLI_SESSION_INTERVAL: return &w->session_interval_s;
+    case CLI_SESSION_BYTES: return &w->session_bytes;
+    case CLI_TARGET_UTIL: return &w->target_utilization;
+    case CLI_USL_SIGMA: return &w->usl_sigma;
+    case CLI_USL_KAPPA: return &w->usl_kappa;
+    case CLI_BOX_AVAIL: return &w->box_availability;
+    case CLI_LB_COST: return &w->lb_usd_per_month;
+    case CLI_DB_QUERIES: return &w->db_queries_per_request;
+    case CLI_READ_FRACTION: return &w->db_read_fraction;
+    case CLI_DB_QUERY_MS: return &w->db_query_ms;
+    case CLI_STORE_OPS: return &w->store_ops_per_request;
+    default: return NULL;
+    }
+}
+
+static const char *flag_name(const struct cli_flag *own, int id)
+{
+    const struct cli_flag *f;
+
+    for (f = own; f && f->name; f++)
+        if (f->id == id)
+            return f->name;
+    for (f = common_flags; f->name; f++)
+        if (f->id == id)
+            return f->name;
+    return "?";
+}
+
+static int common_option(int id, const char *arg, struct cli_common *c)
+{
+    double *target = number_target(id, &c->w);
+
+    if (target) {
+        if (sl_parse_number(arg, target) != SL_OK)
+            return cli_usage_error("invalid --%s '%s' (expected a number such as 0.5 or 2e3)",
+                                   flag_name(NULL, id), arg);
+        return SL_EXIT_OK;
+    }
+    switch (id) {
+    case CLI_CATALOG:
+        c->catalog = arg;
+        return SL_EXIT_OK;
+    case CLI_INSTANCE:
+        if (strlen(arg) >= sizeof(c->w.instance) || !*arg)
+            return cli_usage_error("invalid --instance '%s' (expected a name from the catalog)",
+                                   arg);
+        memcpy(c->w.instance, arg, strlen(arg) + 1);
+        return SL_EXIT_OK;
+    case CLI_STATE:
+        if (sl_state_parse(arg, &c->w.state) != SL_OK)
+            return cli_usage_error("invalid --state '%s' (expected memory, sticky, store or token)",
+                                   arg);
+        return SL_EXIT_OK;
+    case CLI_SPARES:
+        if (sl_spares_parse(arg, &c->w.spares) != SL_OK)
+            return cli_usage_error("invalid --spares '%s' (expected n+1, n+2 or 2n)", arg);
+        return SL_EXIT_OK;
+    case CLI_JSON:
+        c->json = 1;
+        return SL_EXIT_OK;
+    case CLI_CSV:
+        c->csv = 1;
+        return SL_EXIT_OK;
+    default:
+        return SL_EXIT_USAGE;
+    }
+}
+
+static void print_flags(FILE *to, const struct cli_flag *flags)
+{
+    const struct cli_flag *f;
+
+    for (f = flags; f && f->name; f++) {
+        char left[64];
+
+        snprintf(left, sizeof(left), "--%s%s%s", f->name, f->arg_name ? " " : "",
+                 f->arg_name ? f->arg_name : "");
+        fprintf(to, "  %-28s %s\n", left, f->help);
+    }
+}
+
+static size_t add_flags(struct option *opts, size_t n, const struct cli_flag *flags)
+{
+    const struct cli_flag *f;
+
+    for (f = flags; f && f->name && n < CLI_MAX_FLAGS; f++, n++) {
+        opts[n].name = f->name;
+        opts[n].has_arg = f->has_arg;
+        opts[n].flag = NULL;
+        opts[n].val = f->id;
+    }
+    return n;
+}
+
+/* Explains why getopt refused `bad`: a negative number, a missing value or an unknown flag. */
+static int bad_option(const char *cmd, const char *bad)
+{
+    double v;
+    int numeric = sl_parse_number(bad, &v) == SL_OK || !strcasecmp(bad, "-inf") ||
+                  !strcasecmp(bad, "-nan") || !strcasecmp(bad, "-infinity");
+
+    if (numeric)
+        return cli_usage_error("invalid load '%s' (expected a positive number such as 1000, 1k, "
+                               "2.5M or 1e6)", bad);
+    if (bad[0] == '-' && bad[1] == '-' && optopt)
+        return cli_usage_error("option '%s' needs a value (see 'scalelab %s --help')", bad, cmd);
+    if (bad[0] == '-' && bad[1] != '-' && optopt)
+        return cli_usage_error("unknown option '-%c' (see 'scalelab %s --help')", optopt, cmd);
+    return cli_usage_error("unknown option '%s' (see 'scalelab %s --help')", bad, cmd);
+}
+
+int cli_parse(int argc, char **argv, const char *usage_line, const struct cli_flag *own,
+              int (*own_fn)(int id, const char *arg, void *ctx), void *ctx,
+              struct cli_common *common, int *first_positional)
+{
+    static const struct cli_flag help_flag[] = {
+        { "help", no_argument, CLI_HELP, NULL, "show this help" }, { NULL, 0, 0, NULL, NULL }
+    };
+    struct option opts[CLI_MAX_FLAGS + 1];
+    size_t n = 0;
+    int id;
+
+    sl_workload_init(&common->w);
+    common->catalog = "teaching";
+    common->json = common->csv = 0;
+    n = add_flags(opts, n, own);
+    n = add_flags(opts, n, common_flags);
+    n = add_flags(opts, n, help_flag);
+    memset(&opts[n], 0, sizeof(opts[n]));
+
+    opterr = 0;
+    optind = 1;
+    for (;;) {
+        int st, cur = optind;
+
+        id = getopt_long(argc, argv, "+h", opts, NULL);
+        if (id == -1)
+            break;
+        if (id == CLI_HELP) {
+            printf("usage: %s\n\noptions:\n", usage_line);
+            print_flags(stdout, own);
+            print_flags(stdout, common_flags);
+            print_flags(stdout, help_flag);
+            return -1;
+        }
+        if (id == '?' || id == ':')
+            return bad_option(argv[0], cur < argc ? argv[cur] : "");
+        if (id >= CLI_OWN)
+            st = own_fn(id, optarg, ctx);
+        else
+            st = common_option(id, optarg, common);
+        if (st != SL_EXIT_OK)
+            return st;
+    }
+    *first_positional = optind;
+    if (common->json && common->csv)
+        return cli_usage_error("--json and --csv cannot be combined");
+    return SL_EXIT_OK;
+}
+
+int cli_load_catalog(const struct cli_common *common, struct sl_catalog **out)
+{
+    const char *const *names = sl_catalog_builtin_names();
+    char err[SL_ERR_LEN];
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+    enum sl_status st;
+    int i;
+
+    for (i = 0; names[i]; i++)
+        if (!strcmp(common->catalog, names[i])) {
+            if (sl_catalog_builtin(names[i], out, err, sizeof(err)) != SL_OK)
+                return cli_runtime_error("%s", err);
+            return SL_EXIT_OK;
+        }
+    f = fopen(common->catalog, "rb");
+    if (!f)
+        return cli_usage_error("cannot read catalog '%s': %s (expected teaching, cloud or a "
+                               "CSV file path)", common->catalog, strerror(errno));
+    buf = sl_malloc(SL_CATALOG_TEXT_MAX + 1);
+    if (!buf) {
+        fclose(f);
+        return cli_runtime_error("out of memory");
+    }
+    len = fread(buf, 1, SL_CATALOG_TEXT_MAX + 1, f);
+    if (ferror(f)) {
+        fclose(f);
+        sl_free(buf);
+        return cli_usage_error("cannot read catalog '%s': %s", common->catalog, strerror(errno));
+    }
+    fclose(f);
+    st = sl_catalog_parse(buf, len, common->catalog, out, err, sizeof(err));
+    sl_free(buf);
+    if (st == SL_E_NOMEM)
+        return cli_runtime_error("%s", err);
+    if (st != SL_OK)
+        return cli_usage_error("%s", err);
+    return SL_EXIT_OK;
+}
+
+int cli_parse_load(const char *what, const char *s, double *out)
+{
+    if (sl_parse_load(s, out) != SL_OK || *out > 1e12)
+        return cli_usage_error("invalid %s '%s' (expected a positive number such as 1000, 1k, "
+                               "2.5M or 1e6, at most 1e12)", what, s);
+    return SL_EXIT_OK;
+}
+
+int cli_write_file(const char *path, const char *text, size_t len)
+{
+    size_t plen = strlen(path);
+    char *tmp = sl_malloc(plen + 16);
+    int fd, st = SL_EXIT_OK;
+
+    if (!tmp)
+        return cli_runtime_error("out of memory");
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        st = cli_runtime_error("cannot write '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+        st = cli_runtime_error("cannot write '%s': %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        goto out;
+    }
+    fchmod(fd, 0644);
+    close(fd);
+    if (rename(tmp, path) != 0) {
+        st = cli_runtime_error("cannot write '%s': %s", path, strerror(errno));
+        unlink(tmp);
+    }
+out:
+    sl_free(tmp);
+    return st;
+}
+
+int cli_print_json(char *doc, const char *err)
+{
+    if (!doc)
+        return cli_runtime_error("%s", err && *err ? err : "out of memory");
+    fputs(doc, stdout);
+    fputc('\n', stdout);
+    sl_free(doc);
+    return SL_EXIT_OK;
+}
+
+/* Inserts thousands separators into the integer part of a plain decimal string. */
+static const char *group_thousands(char *buf, size_t len, const char *digits)
+{
+    const char *dot = strchr(digits, '.');
+    size_t int_len = dot ? (size_t)(dot - digits) : strlen(digits);
+    size_t i, o = 0;
+
+    for (i = 0; digits[i] && o + 2 < len; i++) {
+        if (i > 0 && i < int_len && (int_len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+const char *cli_fmt_usd(char *buf, size_t len, double usd)
+{
+    char digits[64], grouped[80];
+
+    snprintf(digits, sizeof(digits), usd < 100 && usd != floor(usd) ? "%.2f" : "%.0f", usd);
+    group_thousands(grouped, sizeof(grouped), digits);
+    snprintf(buf, len, "$%s", grouped);
+    return buf;
+}
+
+const char *cli_fmt_count(char *buf, size_t len, double n)
+{
+    char digits[64];
+
+    snprintf(digits, sizeof(digits), "%.0f", n);
+    return group_thousands(buf, len, digits);
+}
+
+const char *cli_fmt_load(char *buf, size_t len, double rps)
+{
+    static const struct { double scale; const char *suffix; } units[] = {
+        { 1e9, "G" }, { 1e6, "M" }, { 1e3, "K" }, { 1, "" }
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (rps >= units[i].scale || units[i].scale == 1) {
+            double v = rps / units[i].scale;
+
+            snprintf(buf, len, v == floor(v) ? "%.0f%s" : (v < 10 ? "%.2g%s" : "%.3g%s"), v,
+                     units[i].suffix);
+            return buf;
+        }
+    return buf;
+}

@@ -1,0 +1,57 @@
+/* scalelab's entry point: finds the subcommand in one table and runs it. */
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "banned.h"
+
+struct sl_cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct sl_cmd commands[] = {
+    { "compare", cmd_compare, "both strategies side by side at one or more loads" },
+    { "curve", cmd_curve, "monthly cost of both strategies over a range of loads" },
+    { "plan", cmd_plan, "the whole plan for one load: app, database and store tiers" },
+};
+
+static void usage(FILE *to)
+{
+    size_t i;
+
+    fprintf(to, "usage: scalelab [--version] [--help] <command> [options]\n\n"
+                "Scale up (one bigger machine) or scale out (more machines)?\n\ncommands:\n");
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(to, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(to, "\n'scalelab <command> --help' lists a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+
+    cli_init();
+    if (argc < 2) {
+        usage(stderr);
+        return SL_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return SL_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("scalelab %s\n", sl_cli_version);
+        return SL_EXIT_OK;
+    }
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "scalelab: unknown command '%s' (expected one of:", argv[1]);
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(stderr, " %s", commands[i].name);
+    fprintf(stderr, ")\n");
+    return SL_EXIT_USAGE;
+}

@@ -1,0 +1,187 @@
+/* Renders the cost curves as a self-contained SVG chart. */
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <string.h>
+
+#include "cli.h"
+#include "strbuf.h"
+#include "svg.h"
+#include "banned.h"
+
+#define W 860
+#define H 520
+#define LEFT 96
+#define RIGHT 32
+#define TOP 56
+#define BOTTOM 72
+
+struct axes {
+    double x0, x1, y0, y1; /* log10 ranges */
+};
+
+static double px(const struct axes *a, double load)
+{
+    return LEFT + (log10(load) - a->x0) / (a->x1 - a->x0) * (W - LEFT - RIGHT);
+}
+
+static double py(const struct axes *a, double usd)
+{
+    return H - BOTTOM - (log10(usd) - a->y0) / (a->y1 - a->y0) * (H - TOP - BOTTOM);
+}
+
+/* Escapes text for an SVG text node. */
+static void text_escaped(struct strbuf *sb, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': strbuf_printf(sb, "&amp;"); break;
+        case '<': strbuf_printf(sb, "&lt;"); break;
+        case '>': strbuf_printf(sb, "&gt;"); break;
+        case '"': strbuf_printf(sb, "&quot;"); break;
+        default: strbuf_printf(sb, "%c", *s); break;
+        }
+    }
+}
+
+static void find_axes(const struct sl_curve_point *pts, long n, struct axes *a)
+{
+    double lo = INFINITY, hi = 0;
+    long i;
+
+    for (i = 0; i < n; i++) {
+        if (isfinite(pts[i].vertical_usd)) {
+            lo = fmin(lo, pts[i].vertical_usd);
+            hi = fmax(hi, pts[i].vertical_usd);
+        }
+        if (isfinite(pts[i].horizontal_usd)) {
+            lo = fmin(lo, pts[i].horizontal_usd);
+            hi = fmax(hi, pts[i].horizontal_usd);
+        }
+    }
+    if (!isfinite(lo) || lo <= 0) {
+        lo = 1;
+        hi = 10;
+    }
+    a->y0 = floor(log10(lo));
+    a->y1 = ceil(log10(hi));
+    if (a->y1 <= a->y0)
+        a->y1 = a->y0 + 1;
+    a->x0 = floor(log10(pts[0].load_rps));
+    a->x1 = ceil(log10(pts[n - 1].load_rps));
+    if (a->x1 <= a->x0)
+        a->x1 = a->x0 + 1;
+}
+
+static void grid(struct strbuf *sb, const struct axes *a)
+{
+    char label[32];
+    double e;
+
+    for (e = a->x0; e <= a->x1 + 1e-9; e++) {
+        double x = px(a, pow(10, e));
+
+        strbuf_printf(sb, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"grid\"/>\n",
+                      x, TOP, x, H - BOTTOM);
+        strbuf_printf(sb, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x,
+                      H - BOTTOM + 20, cli_fmt_load(label, sizeof(label), pow(10, e)));
+    }
+    for (e = a->y0; e <= a->y1 + 1e-9; e++) {
+        double y = py(a, pow(10, e));
+
+        strbuf_printf(sb, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>\n",
+                      LEFT, y, W - RIGHT, y);
+        strbuf_printf(sb, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT - 8,
+                      y + 4, cli_fmt_usd(label, sizeof(label), pow(10, e)));
+    }
+    strbuf_printf(sb, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"axis\">"
+                  "load (requests per second, log scale)</text>\n", (LEFT + W - RIGHT) / 2,
+                  H - 24);
+    strbuf_printf(sb, "<text transform=\"translate(24 %d) rotate(-90)\" text-anchor=\"middle\" "
+                  "class=\"axis\">cost per month (USD, log scale)</text>\n", (TOP + H - BOTTOM) / 2);
+}
+
+/* One polyline per strategy; returns the index of the last point drawn, or -1. */
+static long curve(struct strbuf *sb, const struct axes *a, const struct sl_curve_point *pts,
+                  long n, int vertical)
+{
+    double last_x = -1;
+    long i, last = -1;
+    int open = 0;
+
+    for (i = 0; i < n; i++) {
+        double usd = vertical ? pts[i].vertical_usd : pts[i].horizontal_usd;
+        double x;
+
+        if (!isfinite(usd)) {
+            if (open)
+                strbuf_printf(sb, "\"/>\n");
+            open = 0;
+            continue;
+        }
+        x = px(a, pts[i].load_rps);
+        if (!open) {
+            strbuf_printf(sb, "<polyline class=\"%s\" points=\"",
+                          vertical ? "vertical" : "horizontal");
+            open = 1;
+        } else if (x - last_x < 0.5 && i != n - 1) {
+            continue; /* thin dense curves to one point per half pixel */
+        }
+        strbuf_printf(sb, "%.1f,%.1f ", x, py(a, usd));
+        last_x = x;
+        last = i;
+    }
+    if (open)
+        strbuf_printf(sb, "\"/>\n");
+    return last;
+}
+
+char *svg_curve(const struct sl_catalog *cat, const struct sl_workload *w,
+                const struct sl_curve_point *pts, long n)
+{
+    struct strbuf sb;
+    struct axes a;
+    char l1[32], l2[32];
+    long end;
+
+    strbuf_init(&sb);
+    find_axes(pts, n, &a);
+    strbuf_printf(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                  "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"13\">\n", W, H, W,
+                  H);
+    strbuf_printf(&sb, "<style>.grid{stroke:#ddd;stroke-width:1}"
+                  ".vertical{fill:none;stroke:#c0392b;stroke-width:2.5}"
+                  ".horizontal{fill:none;stroke:#2471a3;stroke-width:2.5}"
+                  ".axis{font-size:14px;fill:#333}.title{font-size:17px;font-weight:bold}"
+                  "</style>\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+    strbuf_printf(&sb, "<text x=\"%d\" y=\"28\" class=\"title\">Monthly cost: one bigger box vs "
+                  "many boxes</text>\n<text x=\"%d\" y=\"46\" fill=\"#555\">catalog ", LEFT, LEFT);
+    text_escaped(&sb, cat->name);
+    strbuf_printf(&sb, ", %g ms CPU per request, target utilisation %.0f%%, spares %s</text>\n",
+                  w->cpu_ms, w->target_utilization * 100, sl_spares_name(w->spares));
+    grid(&sb, &a);
+    curve(&sb, &a, pts, n, 0);
+    end = curve(&sb, &a, pts, n, 1);
+    if (end >= 0 && end < n - 1) {
+        double x = px(&a, pts[end].load_rps), y = py(&a, pts[end].vertical_usd);
+
+        strbuf_printf(&sb, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"#c0392b\"/>\n"
+                      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#c0392b\">"
+                      "no single box beyond %s req/s</text>\n", x, y, x - 8, y - 10,
+                      cli_fmt_load(l1, sizeof(l1), pts[end].load_rps));
+    } else if (end < 0) {
+        strbuf_printf(&sb, "<text x=\"%d\" y=\"%d\" fill=\"#c0392b\">no single box serves any "
+                      "load in this range</text>\n", LEFT + 12, TOP + 40);
+    }
+    strbuf_printf(&sb, "<g transform=\"translate(%d %d)\">"
+                  "<rect width=\"250\" height=\"52\" fill=\"white\" stroke=\"#bbb\"/>"
+                  "<line x1=\"10\" y1=\"18\" x2=\"40\" y2=\"18\" class=\"vertical\"/>"
+                  "<text x=\"48\" y=\"22\">vertical: one bigger box</text>"
+                  "<line x1=\"10\" y1=\"38\" x2=\"40\" y2=\"38\" class=\"horizontal\"/>"
+                  "<text x=\"48\" y=\"42\">horizontal: N+spares boxes + LB</text></g>\n",
+                  LEFT + 12, TOP + 8);
+    strbuf_printf(&sb, "<desc>loads %s to %s, %ld points</desc>\n</svg>\n",
+                  cli_fmt_load(l1, sizeof(l1), pts[0].load_rps),
+                  cli_fmt_load(l2, sizeof(l2), pts[n - 1].load_rps), n);
+    return strbuf_detach(&sb);
+}

@@ -1,0 +1,16 @@
+/* SVG chart of the cost curves. */
+/* SPDX-License-Identifier: MIT */
+#ifndef SL_SVG_H
+#define SL_SVG_H
+
+#include "scalelab/scalelab.h"
+
+/*
+ * A standalone SVG document of both cost curves (log load axis, log cost axis, labelled axes,
+ * legend; the vertical curve ends where no single box serves the load). Owned by the caller
+ * (sl_free); NULL when memory runs out.
+ */
+char *svg_curve(const struct sl_catalog *cat, const struct sl_workload *w,
+                const struct sl_curve_point *pts, long n);
+
+#endif

@@ -1,0 +1,47 @@
+# Helpers for CLI tests: each test script sources this, runs $SCALELAB, and exits nonzero on failure.
+# shellcheck shell=sh
+set -u
+: "${SCALELAB:?set SCALELAB to the scalelab binary}"
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# golden NAME CMD...: stdout must equal expected/NAME byte for byte, exit status 0.
+golden() {
+    name=$1
+    shift
+    if ! "$@" >"$tmp/out" 2>"$tmp/err"; then
+        fail "$* exited nonzero: $(cat "$tmp/err")"
+        return
+    fi
+    if ! cmp -s "$tmp/out" "$here/expected/$name"; then
+        fail "$* differs from expected/$name"
+        diff -u "$here/expected/$name" "$tmp/out" | head -40
+    fi
+}
+
+# bad_input FRAGMENT CMD...: exit 2, exactly one line on stderr containing FRAGMENT, no stdout,
+# no sanitizer report.
+bad_input() {
+    fragment=$1
+    shift
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    st=$?
+    [ $st -eq 2 ] || fail "$* exited $st, expected 2"
+    [ -s "$tmp/out" ] && fail "$* printed on stdout"
+    lines=$(wc -l <"$tmp/err")
+    [ "$lines" -eq 1 ] || fail "$* printed $lines lines on stderr: $(cat "$tmp/err")"
+    grep -qF -- "$fragment" "$tmp/err" || fail "$* stderr lacks '$fragment': $(cat "$tmp/err")"
+    grep -q "^scalelab: " "$tmp/err" || fail "$* stderr lacks the 'scalelab: ' prefix"
+}
+
+finish() {
+    [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+    exit 0
+}
