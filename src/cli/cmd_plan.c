@@ -116,8 +116,8 @@ static void print_database(const struct sl_db_tier *d, const struct sl_workload 
         printf("  no queries\n\n");
         return;
     }
-    printf("  load          %s reads/s and %s writes/s\n", cli_fmt_count(a, sizeof(a), d->reads_qps),
-           cli_fmt_count(b, sizeof(b), d->writes_qps));
+    printf("  load          %s reads/s and %s writes/s\n",
+           cli_fmt_count(a, sizeof(a), d->reads_qps), cli_fmt_count(b, sizeof(b), d->writes_qps));
     printf("  box           %s: %s queries/s usable; every write runs on the primary and on "
            "each replica\n", d->instance->name, cli_fmt_count(c, sizeof(c), d->box_qps));
     if (d->sharded)

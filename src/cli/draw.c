@@ -12,7 +12,9 @@ struct glyphs {
     const char *tl, *tr, *bl, *br, *h, *v, *cell, *rule, *cross, *bar;
 };
 
-static const struct glyphs unicode = { "┌", "┐", "└", "┘", "─", "│", "▪", "─", "┼", "│" };
+static const struct glyphs unicode = {
+    "┌", "┐", "└", "┘", "─", "│", "▪", "─", "┼", "│"
+};
 static const struct glyphs plain = { "+", "+", "+", "+", "-", "|", "o", "-", "+", "|" };
 
 #define GRID_MAX_CELLS 60
@@ -77,15 +79,16 @@ static void table(FILE *to, const struct sl_comparison *rows, size_t n, const st
             fprintf(to, "%-39s ", "no single box can serve it");
         fprintf(to, "%s ", g->bar);
         if (h->feasible) {
-            snprintf(boxes, sizeof(boxes), "%s x %s", cli_fmt_count(a, sizeof(a), (double)h->servers),
-                     h->instance->name);
+            snprintf(boxes, sizeof(boxes), "%s x %s",
+                     cli_fmt_count(a, sizeof(a), (double)h->servers), h->instance->name);
             fprintf(to, "%-14s %12s %5s %8s\n", boxes, cli_fmt_usd(b, sizeof(b), h->monthly_usd),
                     pct(c, sizeof(c), h->utilization), pct(d, sizeof(d), h->availability));
         } else {
             fprintf(to, "no tier of this catalog serves it\n");
         }
     }
-    fputc('\n', to);
+    fprintf(to, "util: busiest resource at the load; avail: P(at least N of N+spares boxes up) "
+            "a month.\nA big tier needs more than one spare: 'scalelab plan' says how many.\n\n");
 }
 
 /* Side of the vertical box in cells: grows with log2 of its vCPUs. */

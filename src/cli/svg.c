@@ -97,7 +97,8 @@ static void grid(struct strbuf *sb, const struct axes *a)
                   "load (requests per second, log scale)</text>\n", (LEFT + W - RIGHT) / 2,
                   H - 24);
     strbuf_printf(sb, "<text transform=\"translate(24 %d) rotate(-90)\" text-anchor=\"middle\" "
-                  "class=\"axis\">cost per month (USD, log scale)</text>\n", (TOP + H - BOTTOM) / 2);
+                  "class=\"axis\">cost per month (USD, log scale)</text>\n",
+                  (TOP + H - BOTTOM) / 2);
 }
 
 /* One polyline per strategy; returns the index of the last point drawn, or -1. */

@@ -53,7 +53,8 @@ static enum sl_status fail(struct reader *r, long line, long col, const char *fm
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (col > 0)
-        snprintf(r->err, r->errlen, "catalog '%s' line %ld column %ld: %s", r->label, line, col, msg);
+        snprintf(r->err, r->errlen, "catalog '%s' line %ld column %ld: %s", r->label, line, col,
+                 msg);
     else
         snprintf(r->err, r->errlen, "catalog '%s' line %ld: %s", r->label, line, msg);
     return SL_E_INVALID;
