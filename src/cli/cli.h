@@ -69,8 +69,11 @@ int cli_parse(int argc, char **argv, const char *usage_line, const struct cli_fl
               int (*own_fn)(int id, const char *arg, void *ctx), void *ctx,
               struct cli_common *common, int *first_positional);
 
-/* Loads the catalog named by common->catalog; prints the error and returns nonzero if bad. */
-int cli_load_catalog(const struct cli_common *common, struct sl_catalog **out);
+/*
+ * Checks the workload and loads the catalog named by common->catalog; prints the error and
+ * returns an exit status if either is bad.
+ */
+int cli_setup(const struct cli_common *common, struct sl_catalog **out);
 
 /* Parses a load argument; prints the error naming `what` and returns SL_EXIT_USAGE if bad. */
 int cli_parse_load(const char *what, const char *s, double *out);

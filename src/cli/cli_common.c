@@ -264,7 +264,7 @@ int cli_parse(int argc, char **argv, const char *usage_line, const struct cli_fl
     return SL_EXIT_OK;
 }
 
-int cli_load_catalog(const struct cli_common *common, struct sl_catalog **out)
+int cli_setup(const struct cli_common *common, struct sl_catalog **out)
 {
     const char *const *names = sl_catalog_builtin_names();
     char err[SL_ERR_LEN];
@@ -274,6 +274,8 @@ int cli_load_catalog(const struct cli_common *common, struct sl_catalog **out)
     enum sl_status st;
     int i;
 
+    if (sl_workload_check(&common->w, err, sizeof(err)) != SL_OK)
+        return cli_usage_error("%s", err);
     for (i = 0; names[i]; i++)
         if (!strcmp(common->catalog, names[i])) {
             if (sl_catalog_builtin(names[i], out, err, sizeof(err)) != SL_OK)

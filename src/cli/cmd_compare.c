@@ -82,9 +82,7 @@ int cmd_compare(int argc, char **argv)
         n = sizeof(default_loads) / sizeof(default_loads[0]);
         memcpy(loads, default_loads, sizeof(default_loads));
     }
-    if (sl_workload_check(&common.w, err, sizeof(err)) != SL_OK)
-        return cli_usage_error("%s", err);
-    st = cli_load_catalog(&common, &cat);
+    st = cli_setup(&common, &cat);
     if (st)
         return st;
     if (common.json) {

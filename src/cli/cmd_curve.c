@@ -107,9 +107,7 @@ int cmd_curve(int argc, char **argv)
                                argv[first]);
     if (a.to < a.from)
         return cli_usage_error("invalid range: --from %g is above --to %g", a.from, a.to);
-    if (sl_workload_check(&common.w, err, sizeof(err)) != SL_OK)
-        return cli_usage_error("%s", err);
-    st = cli_load_catalog(&common, &cat);
+    st = cli_setup(&common, &cat);
     if (st)
         return st;
     if (common.json) {

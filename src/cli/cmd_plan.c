@@ -150,9 +150,7 @@ int cmd_plan(int argc, char **argv)
     if (common.csv)
         return cli_usage_error("plan has no CSV form (use --json)");
     common.w.load_rps = load;
-    if (sl_workload_check(&common.w, err, sizeof(err)) != SL_OK)
-        return cli_usage_error("%s", err);
-    st = cli_load_catalog(&common, &cat);
+    st = cli_setup(&common, &cat);
     if (st)
         return st;
     if (common.json) {
