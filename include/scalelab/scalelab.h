@@ -11,5 +11,6 @@
 #include "scalelab/capacity.h"
 #include "scalelab/plan.h"
 #include "scalelab/report.h"
+#include "scalelab/queueing.h"
 
 #endif

@@ -21,6 +21,7 @@ extern const char *sl_cli_version;
 int cmd_compare(int argc, char **argv);
 int cmd_curve(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_queue(int argc, char **argv);
 
 /* Process-wide set-up (jansson's allocator and hash seed); call once at start. */
 void cli_init(void);

@@ -16,6 +16,7 @@ static const struct sl_cmd commands[] = {
     { "compare", cmd_compare, "both strategies side by side at one or more loads" },
     { "curve", cmd_curve, "monthly cost of both strategies over a range of loads" },
     { "plan", cmd_plan, "the whole plan for one load: app, database and store tiers" },
+    { "queue", cmd_queue, "waits, response times and drops of one queueing station" },
 };
 
 static void usage(FILE *to)

@@ -1,0 +1,286 @@
+/* `scalelab queue`: exact queueing numbers for one station and its utilisation table. */
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <string.h>
+
+#include "cli.h"
+#include "scalelab/queueing.h"
+#include "banned.h"
+
+enum {
+    OPT_SERVERS = CLI_OWN, OPT_SERVICE_MS, OPT_LOAD, OPT_UTILIZATION, OPT_QUEUE, OPT_USERS,
+    OPT_THINK
+};
+
+static const struct cli_flag own_flags[] = {
+    { "servers", required_argument, OPT_SERVERS, "C", "servers (or cores) at the station" },
+    { "service-ms", required_argument, OPT_SERVICE_MS, "MS",
+      "mean service time per request, ms (default: --cpu-ms)" },
+    { "load", required_argument, OPT_LOAD, "RPS", "offered load, req/s (open system)" },
+    { "utilization", required_argument, OPT_UTILIZATION, "U",
+      "offered load per server instead of --load, e.g. 0.9 (1 or more is unstable)" },
+    { "queue", required_argument, OPT_QUEUE, "K",
+      "bounded system: at most K requests queued or in service; the rest are dropped" },
+    { "users", required_argument, OPT_USERS, "N", "closed system: N users (with --think)" },
+    { "think", required_argument, OPT_THINK, "S",
+      "closed system: mean seconds a user waits between requests (0 = none)" },
+    { NULL, 0, 0, NULL, NULL }
+};
+
+/* What the own flags set; 0 / NaN = not given. */
+struct queue_args {
+    struct sl_queue_params p;
+    double service_ms;
+    int has_load, has_util, has_think;
+};
+
+static int parse_positive(const char *flag, const char *arg, const char *example, double *out)
+{
+    if (sl_parse_number(arg, out) != SL_OK || !(*out > 0.0))
+        return cli_usage_error("invalid --%s '%s' (expected a positive number such as %s)", flag,
+                               arg, example);
+    return SL_EXIT_OK;
+}
+
+static int own_option(int id, const char *arg, void *ctx)
+{
+    struct queue_args *a = ctx;
+
+    switch (id) {
+    case OPT_SERVERS:
+        if (sl_parse_count(arg, SL_QUEUE_MAX_SERVERS, &a->p.servers) != SL_OK)
+            return cli_usage_error("invalid --servers '%s' (expected a whole number from 1 to "
+                                   "%ld)", arg, SL_QUEUE_MAX_SERVERS);
+        return SL_EXIT_OK;
+    case OPT_SERVICE_MS:
+        return parse_positive("service-ms", arg, "10 or 0.5", &a->service_ms);
+    case OPT_LOAD:
+        a->has_load = 1;
+        return cli_parse_load("--load", arg, &a->p.load_rps);
+    case OPT_UTILIZATION:
+        a->has_util = 1;
+        if (parse_positive("utilization", arg, "0.9", &a->p.utilization))
+            return SL_EXIT_USAGE;
+        if (a->p.utilization > 1e6)
+            return cli_usage_error("invalid --utilization '%s' (expected at most 1e6)", arg);
+        return SL_EXIT_OK;
+    case OPT_QUEUE:
+        if (sl_parse_count(arg, SL_QUEUE_MAX_STATES, &a->p.queue_capacity) != SL_OK)
+            return cli_usage_error("invalid --queue '%s' (expected a whole number from the "
+                                   "number of servers to %ld)", arg, SL_QUEUE_MAX_STATES);
+        return SL_EXIT_OK;
+    case OPT_USERS:
+        if (sl_parse_count(arg, SL_QUEUE_MAX_STATES, &a->p.users) != SL_OK)
+            return cli_usage_error("invalid --users '%s' (expected a whole number from 1 to "
+                                   "%ld)", arg, SL_QUEUE_MAX_STATES);
+        return SL_EXIT_OK;
+    case OPT_THINK:
+        a->has_think = 1;
+        if (sl_parse_number(arg, &a->p.think_s) != SL_OK || !(a->p.think_s >= 0.0))
+            return cli_usage_error("invalid --think '%s' (expected seconds, 0 or more, such as "
+                                   "1 or 0.5)", arg);
+        return SL_EXIT_OK;
+    default:
+        return SL_EXIT_USAGE;
+    }
+}
+
+/* Checks that the flags describe exactly one model; fills in the service time. */
+static int check_args(struct queue_args *a, const struct cli_common *common)
+{
+    if (a->p.servers == 0)
+        return cli_usage_error("missing --servers (expected a whole number such as 4)");
+    if (isnan(a->service_ms)) {
+        a->service_ms = common->w.cpu_ms;
+        if (!isfinite(a->service_ms) || !(a->service_ms > 0.0))
+            return cli_usage_error("invalid cpu-ms '%g' (expected a positive number of "
+                                   "milliseconds)", a->service_ms);
+    }
+    a->p.service_s = a->service_ms / 1000.0;
+    if (a->p.users > 0) {
+        if (a->has_load || a->has_util || a->p.queue_capacity > 0)
+            return cli_usage_error("--users cannot be combined with --load, --utilization or "
+                                   "--queue (a closed system's load follows from its users)");
+        if (!a->has_think)
+            return cli_usage_error("missing --think (expected the seconds each user waits "
+                                   "between requests, such as 1; 0 for none)");
+        return SL_EXIT_OK;
+    }
+    if (a->has_think)
+        return cli_usage_error("--think needs --users (a closed system)");
+    if (a->has_load && a->has_util)
+        return cli_usage_error("--load and --utilization cannot be combined");
+    if (!a->has_load && !a->has_util)
+        return cli_usage_error("missing --load or --utilization (or --users and --think for a "
+                               "closed system)");
+    if (a->p.queue_capacity > 0 && a->p.queue_capacity < a->p.servers)
+        return cli_usage_error("invalid --queue '%ld' (expected at least the %ld servers: K "
+                               "counts requests queued and in service)", a->p.queue_capacity,
+                               a->p.servers);
+    return SL_EXIT_OK;
+}
+
+/* A duration in the unit that suits it, or "unbounded". */
+static const char *fmt_time(char *buf, size_t len, double s)
+{
+    if (!isfinite(s))
+        snprintf(buf, len, "unbounded");
+    else if (s == 0.0)
+        snprintf(buf, len, "0");
+    else if (s < 1e-3)
+        snprintf(buf, len, "%.4g us", s * 1e6);
+    else if (s < 1.0)
+        snprintf(buf, len, "%.4g ms", s * 1e3);
+    else
+        snprintf(buf, len, "%.4g s", s);
+    return buf;
+}
+
+static const char *fmt_pct(char *buf, size_t len, double f)
+{
+    if (!isfinite(f))
+        snprintf(buf, len, "-");
+    else if (f > 0.0 && f < 0.0001)
+        snprintf(buf, len, "%.2g%%", f * 100.0);
+    else
+        snprintf(buf, len, "%.2f%%", f * 100.0);
+    return buf;
+}
+
+/* A rate or count: four significant digits below 10,000, whole and grouped above. */
+static const char *fmt_num(char *buf, size_t len, double v)
+{
+    if (v < 1e4)
+        snprintf(buf, len, "%.4g", v);
+    else
+        cli_fmt_count(buf, len, v);
+    return buf;
+}
+
+static void print_header(const struct sl_queue_result *r)
+{
+    char a[32], b[32];
+
+    if (r->model == SL_QUEUE_CLOSED) {
+        printf("Closed system: %ld users thinking %s between requests, %ld servers, %s service\n\n",
+               r->users, fmt_time(a, sizeof(a), r->think_s), r->servers,
+               fmt_time(b, sizeof(b), r->service_s));
+        return;
+    }
+    printf("%s queue: %ld servers, %s service, %s req/s offered", sl_queue_model_name(r->model),
+           r->servers, fmt_time(a, sizeof(a), r->service_s),
+           cli_fmt_load(b, sizeof(b), r->load_rps));
+    if (r->model == SL_QUEUE_MMCK)
+        printf(", at most %ld in the system", r->queue_capacity);
+    printf("\n\n");
+}
+
+static void print_result(const struct sl_queue_result *r)
+{
+    char a[32], b[32], c[32];
+
+    print_header(r);
+    printf("  utilization     %.1f%% per server", r->utilization * 100.0);
+    if (r->model == SL_QUEUE_MMCK && r->utilization > r->carried_utilization * (1 + 1e-9))
+        printf(" offered, %.1f%% busy", r->carried_utilization * 100.0);
+    printf("\n");
+    if (!r->stable) {
+        printf("  stable          NO: arrivals exceed the %s req/s that %ld servers complete;\n"
+               "                  the queue grows without bound\n",
+               fmt_num(a, sizeof(a), r->throughput_rps), r->servers);
+        return;
+    }
+    printf("  throughput      %s req/s\n", fmt_num(a, sizeof(a), r->throughput_rps));
+    if (r->model == SL_QUEUE_MMCK)
+        printf("  dropped         %s of arrivals (queue full)\n",
+               fmt_pct(a, sizeof(a), r->drop_probability));
+    printf("  P(wait)         %s\n", fmt_pct(a, sizeof(a), r->p_wait));
+    printf("  mean wait       %s\n", fmt_time(a, sizeof(a), r->mean_wait_s));
+    printf("  mean response   %s (%sx the service time)\n",
+           fmt_time(b, sizeof(b), r->mean_response_s),
+           fmt_num(c, sizeof(c), r->mean_response_s / r->service_s));
+    printf("  p99 wait        %s\n", fmt_time(a, sizeof(a), r->p99_wait_s));
+    printf("  p99 response    %s\n", fmt_time(a, sizeof(a), r->p99_response_s));
+    printf("  in the system   %s requests on average (%s waiting)\n",
+           fmt_num(b, sizeof(b), r->mean_in_system), fmt_num(c, sizeof(c), r->mean_in_queue));
+}
+
+static void print_table(const struct sl_queue_result *r)
+{
+    size_t i;
+
+    if (r->table_len == 0)
+        return;
+    printf("\nSame servers and service time at other loads:\n");
+    printf("  utilization  response / service  dropped\n");
+    for (i = 0; i < r->table_len; i++) {
+        const struct sl_queue_row *row = &r->table[i];
+        char m[32], d[32];
+
+        if (isfinite(row->response_multiple))
+            snprintf(m, sizeof(m), "%.4gx", row->response_multiple);
+        else
+            snprintf(m, sizeof(m), "unbounded");
+        printf("  %10.1f%%  %18s  %7s\n", row->utilization * 100.0, m,
+               fmt_pct(d, sizeof(d), row->drop_probability));
+    }
+    if (r->model == SL_QUEUE_MMC)
+        printf("  (unbounded queue: at 100%% and above it grows without limit; "
+               "use --queue K to bound it)\n");
+}
+
+static void print_csv(const struct sl_queue_result *r)
+{
+    size_t i;
+
+    printf("utilization,response_multiple,drop_probability\n");
+    for (i = 0; i < r->table_len; i++) {
+        printf("%.10g,", r->table[i].utilization);
+        if (isfinite(r->table[i].response_multiple))
+            printf("%.10g", r->table[i].response_multiple);
+        printf(",%.10g\n", r->table[i].drop_probability);
+    }
+}
+
+int cmd_queue(int argc, char **argv)
+{
+    struct queue_args a;
+    struct cli_common common;
+    struct sl_queue_result r;
+    char err[SL_ERR_LEN];
+    enum sl_status st;
+    int first, rc;
+
+    memset(&a, 0, sizeof(a));
+    a.service_ms = NAN;
+    rc = cli_parse(argc, argv, "scalelab queue --servers C [--service-ms MS] "
+                   "(--load RPS | --utilization U) [--queue K]\n"
+                   "       scalelab queue --servers C [--service-ms MS] --users N --think S\n\n"
+                   "Exact M/M/c, M/M/c/K or closed-system numbers and the utilisation table",
+                   own_flags, own_option, &a, &common, &first);
+    if (rc)
+        return rc < 0 ? SL_EXIT_OK : rc;
+    if (first < argc)
+        return cli_usage_error("unexpected argument '%s' (queue takes only options)",
+                               argv[first]);
+    rc = check_args(&a, &common);
+    if (rc)
+        return rc;
+    st = sl_queue_solve(&a.p, &r, err, sizeof(err));
+    if (st == SL_E_NOMEM)
+        return cli_runtime_error("%s", err);
+    if (st != SL_OK)
+        return cli_usage_error("%s", err);
+    if (common.json)
+        return cli_print_json(sl_queue_json(&r, err, sizeof(err)), err);
+    if (common.csv) {
+        if (r.table_len == 0)
+            return cli_usage_error("--csv prints the utilisation table, which a closed system "
+                                   "does not have");
+        print_csv(&r);
+        return SL_EXIT_OK;
+    }
+    print_result(&r);
+    print_table(&r);
+    return SL_EXIT_OK;
+}
