@@ -95,6 +95,7 @@ cli-tests: san
 	$(Q)tests/run-all $(SAN) cli
 
 bench: all
+	$(Q)scripts/install-deps bench
 	$(Q)bench/run $(BUILD)
 
 lint:
