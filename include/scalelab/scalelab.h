@@ -12,5 +12,8 @@
 #include "scalelab/plan.h"
 #include "scalelab/report.h"
 #include "scalelab/queueing.h"
+#include "scalelab/rng.h"
+#include "scalelab/hist.h"
+#include "scalelab/sim.h"
 
 #endif

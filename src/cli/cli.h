@@ -22,6 +22,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_curve(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 /* Process-wide set-up (jansson's allocator and hash seed); call once at start. */
 void cli_init(void);
@@ -89,5 +90,7 @@ int cli_print_json(char *doc, const char *err);
 const char *cli_fmt_usd(char *buf, size_t len, double usd);
 const char *cli_fmt_load(char *buf, size_t len, double rps);
 const char *cli_fmt_count(char *buf, size_t len, double n);
+/* A time in seconds in a readable unit ("1.969 ms"); "unbounded" if infinite, "-" if NaN. */
+const char *cli_fmt_seconds(char *buf, size_t len, double s);
 
 #endif

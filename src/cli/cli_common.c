@@ -407,3 +407,20 @@ const char *cli_fmt_load(char *buf, size_t len, double rps)
         }
     return buf;
 }
+
+const char *cli_fmt_seconds(char *buf, size_t len, double s)
+{
+    if (isnan(s))
+        snprintf(buf, len, "-");
+    else if (!isfinite(s))
+        snprintf(buf, len, "unbounded");
+    else if (s == 0.0)
+        snprintf(buf, len, "0");
+    else if (s < 1e-3)
+        snprintf(buf, len, "%.4g us", s * 1e6);
+    else if (s < 1.0)
+        snprintf(buf, len, "%.4g ms", s * 1e3);
+    else
+        snprintf(buf, len, "%.4g s", s);
+    return buf;
+}

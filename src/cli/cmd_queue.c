@@ -120,22 +120,6 @@ static int check_args(struct queue_args *a, const struct cli_common *common)
     return SL_EXIT_OK;
 }
 
-/* A duration in the unit that suits it, or "unbounded". */
-static const char *fmt_time(char *buf, size_t len, double s)
-{
-    if (!isfinite(s))
-        snprintf(buf, len, "unbounded");
-    else if (s == 0.0)
-        snprintf(buf, len, "0");
-    else if (s < 1e-3)
-        snprintf(buf, len, "%.4g us", s * 1e6);
-    else if (s < 1.0)
-        snprintf(buf, len, "%.4g ms", s * 1e3);
-    else
-        snprintf(buf, len, "%.4g s", s);
-    return buf;
-}
-
 static const char *fmt_pct(char *buf, size_t len, double f)
 {
     if (!isfinite(f))
@@ -163,12 +147,12 @@ static void print_header(const struct sl_queue_result *r)
 
     if (r->model == SL_QUEUE_CLOSED) {
         printf("Closed system: %ld users thinking %s between requests, %ld servers, %s service\n\n",
-               r->users, fmt_time(a, sizeof(a), r->think_s), r->servers,
-               fmt_time(b, sizeof(b), r->service_s));
+               r->users, cli_fmt_seconds(a, sizeof(a), r->think_s), r->servers,
+               cli_fmt_seconds(b, sizeof(b), r->service_s));
         return;
     }
     printf("%s queue: %ld servers, %s service, %s req/s offered", sl_queue_model_name(r->model),
-           r->servers, fmt_time(a, sizeof(a), r->service_s),
+           r->servers, cli_fmt_seconds(a, sizeof(a), r->service_s),
            cli_fmt_load(b, sizeof(b), r->load_rps));
     if (r->model == SL_QUEUE_MMCK)
         printf(", at most %ld in the system", r->queue_capacity);
@@ -195,12 +179,12 @@ static void print_result(const struct sl_queue_result *r)
         printf("  dropped         %s of arrivals (queue full)\n",
                fmt_pct(a, sizeof(a), r->drop_probability));
     printf("  P(wait)         %s\n", fmt_pct(a, sizeof(a), r->p_wait));
-    printf("  mean wait       %s\n", fmt_time(a, sizeof(a), r->mean_wait_s));
+    printf("  mean wait       %s\n", cli_fmt_seconds(a, sizeof(a), r->mean_wait_s));
     printf("  mean response   %s (%sx the service time)\n",
-           fmt_time(b, sizeof(b), r->mean_response_s),
+           cli_fmt_seconds(b, sizeof(b), r->mean_response_s),
            fmt_num(c, sizeof(c), r->mean_response_s / r->service_s));
-    printf("  p99 wait        %s\n", fmt_time(a, sizeof(a), r->p99_wait_s));
-    printf("  p99 response    %s\n", fmt_time(a, sizeof(a), r->p99_response_s));
+    printf("  p99 wait        %s\n", cli_fmt_seconds(a, sizeof(a), r->p99_wait_s));
+    printf("  p99 response    %s\n", cli_fmt_seconds(a, sizeof(a), r->p99_response_s));
     printf("  in the system   %s requests on average (%s waiting)\n",
            fmt_num(b, sizeof(b), r->mean_in_system), fmt_num(c, sizeof(c), r->mean_in_queue));
 }

@@ -17,6 +17,7 @@ static const struct sl_cmd commands[] = {
     { "curve", cmd_curve, "monthly cost of both strategies over a range of loads" },
     { "plan", cmd_plan, "the whole plan for one load: app, database and store tiers" },
     { "queue", cmd_queue, "waits, response times and drops of one queueing station" },
+    { "simulate", cmd_simulate, "a discrete-event run: load balancer, queues, failures, state" },
 };
 
 static void usage(FILE *to)

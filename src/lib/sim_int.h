@@ -1,0 +1,163 @@
+/* Internal state of the simulator, shared by the sim_*.c files only. */
+/* SPDX-License-Identifier: MIT */
+#ifndef SL_SIM_INT_H
+#define SL_SIM_INT_H
+
+#include <stdint.h>
+
+#include "scalelab/hist.h"
+#include "scalelab/rng.h"
+#include "scalelab/sim.h"
+
+#define SIM_BM_CAP 64      /* batch means kept for the confidence interval (even) */
+#define SIM_MSER_CAP 1024  /* batch means kept for MSER-5 (even) */
+#define SIM_NONE UINT32_MAX
+
+/* Fixed-memory batch means: when cap batches are full, pairs merge and the batch size doubles. */
+struct sim_batches {
+    size_t cap;                 /* <= SIM_MSER_CAP */
+    size_t k;                   /* complete batches */
+    uint64_t size;              /* observations per batch */
+    uint64_t cur_n;             /* observations in the batch being filled */
+    double cur_sum;
+    double sum[SIM_MSER_CAP];   /* sum of each complete batch */
+    double end_t[SIM_MSER_CAP]; /* time of its last observation, seconds */
+};
+
+/* A time series with a fixed number of buckets; past the cap, pairs merge (width doubles). */
+struct sim_series {
+    struct sl_sim_point *p;     /* cap points; mean_response_s holds a sum until finished */
+    size_t cap;
+    size_t used;                /* highest bucket touched + 1 */
+    double width, inv_width;    /* seconds */
+};
+
+/* A request waiting in a server's queue. */
+struct sim_wait {
+    double arrival;             /* seconds */
+    uint32_t session;
+    uint32_t unused;
+};
+
+/* A core and the request it serves (start < 0: idle). */
+struct sim_slot {
+    double arrival, start;      /* seconds */
+    uint32_t session;
+    int32_t lock;               /* key held, or -1 */
+};
+
+enum sim_event_kind { SIM_EV_DONE, SIM_EV_FAIL, SIM_EV_RECOVER, SIM_EV_UP, SIM_EV_WARM,
+                      SIM_EV_STOP };
+
+struct sim_event {
+    double t;                   /* seconds */
+    uint64_t seq;               /* ties: first scheduled, first processed */
+    uint32_t kind;
+    uint32_t arg;               /* slot, failure, server or scale-out index */
+    uint32_t epoch;             /* SIM_EV_DONE: the server's epoch when service began */
+    uint32_t unused;
+};
+
+struct sim_server {
+    struct sim_wait *q;         /* ring of q_cap places */
+    uint32_t q_cap, q_head, q_len;
+    uint32_t cores, busy, slot0;
+    uint32_t *free;             /* stack of idle slot indices, n_free of them */
+    uint32_t n_free;
+    uint32_t epoch;             /* bumped at each failure: older events and sessions are void */
+    int up, down_by_failure, added;
+    double last_t;              /* time the integrals below were last brought up to */
+    double busy_area, up_area;  /* core-seconds busy, seconds up */
+    double busy_w, up_w, busy_s, up_s; /* the integrals at the warm-up and stop marks */
+    uint64_t routed_w, completed_w;
+    uint64_t counter;           /* local copy of the shared counter (memory state) */
+    uint64_t owned;             /* sessions living here (memory state) */
+};
+
+/* Progress shared by the replications of one run. */
+struct sim_progress {
+    sl_sim_progress_fn *fn;
+    void *ctx;
+    void *mutex;                /* pthread_mutex_t *, NULL when single-threaded */
+    double *done;               /* per replication, [0, 1] */
+    long n;
+};
+
+struct sim_state {
+    const struct sl_sim_config *c;
+    struct sl_rng rng_arr;      /* interarrival times, thinning, session ids */
+    struct sl_rng rng_svc;      /* service times */
+    struct sl_rng rng_misc;     /* load-balancer choices, locks */
+    struct sl_rng_dist dist;
+    double now;
+    double next_arrival;        /* +inf once arrivals have stopped */
+    double rate, rate_max;      /* constant rate; curve maximum, requests/s */
+    struct sim_event *heap;     /* 1-based binary heap */
+    size_t heap_n, heap_cap;
+    uint64_t seq;
+    struct sim_server *srv;
+    long n_srv;
+    uint32_t *up_list;
+    long n_up;
+    long rr;
+    struct sim_slot *slots;
+    uint32_t *slot_srv;
+    uint32_t *free_all;
+    uint32_t *sess_srv, *sess_epoch;
+    uint32_t *lock_holders;
+    int local_state, pin, track_sessions;
+    uint32_t queue_bound;
+    /* marks */
+    int warm_set, stop_set;
+    double tw, ts;              /* +inf until set */
+    uint64_t warm_count;
+    /* number in system and its integral */
+    uint64_t in_system;
+    double area, area_w, area_s, area_t;
+    /* counts */
+    uint64_t offered, completed, dropped, timed_out, failed;
+    uint64_t w_offered, w_completed, w_dropped, w_timed_out, w_failed;
+    uint64_t tp_count;          /* completions between the marks */
+    double w_sojourn;           /* time in system of window requests that left, seconds */
+    uint64_t w_departed;
+    /* state */
+    uint64_t session_requests, sessions_lost, sessions_destroyed;
+    uint64_t global_counter, counter_reads;
+    double counter_err;
+    uint64_t locks_taken, lock_conflicts, lock_violations;
+    double store_free, store_busy, store_delay;
+    uint64_t store_reqs;
+    /* statistics */
+    struct sl_hist resp, wait;
+    struct sim_batches bm_resp, bm_wait, mser;
+    struct sim_series series;
+    int unstable, nomem;
+    uint64_t events;
+    size_t bytes;
+    struct sim_progress *progress;
+    long rep;
+};
+
+/* sim_config.c */
+long sim_total_servers(const struct sl_sim_config *c);
+double sim_max_rate(const struct sl_sim_config *c);
+double sim_estimate_bytes(const struct sl_sim_config *c);
+
+/* sim_stats.c */
+void sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size);
+void sim_batches_add(struct sim_batches *b, double x, double t);
+void sim_batches_ci(const struct sim_batches *b, struct sl_sim_ci *out);
+double sim_batches_mser(const struct sim_batches *b);
+void sim_ci_from_values(const double *y, size_t k, struct sl_sim_ci *out);
+int sim_series_init(struct sim_series *s, size_t cap, size_t *bytes);
+struct sl_sim_point *sim_series_at(struct sim_series *s, double t);
+void sim_series_finish(struct sim_series *s, long servers_up0);
+void sim_series_release(struct sim_series *s);
+
+/* sim_engine.c */
+struct sim_state *sim_state_new(const struct sl_sim_config *c, uint64_t seed, long rep,
+                                struct sim_progress *progress);
+enum sl_status sim_state_run(struct sim_state *st);
+void sim_state_free(struct sim_state *st);
+
+#endif

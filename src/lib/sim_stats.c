@@ -1,0 +1,278 @@
+/* Output analysis of the simulator: batch means, MSER-5, Student's t, the bounded time series. */
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <string.h>
+
+#include "scalelab/alloc.h"
+#include "sim_int.h"
+#include "banned.h"
+
+/* Two-sided t quantiles for confidence 0.90, 0.95, 0.98, 0.99 and df = 1..30. */
+static const double t_table[30][4] = {
+    { 6.313751515, 12.706204736, 31.820515954, 63.656741163 },
+    { 2.919985580, 4.302652730, 6.964556734, 9.924843201 },
+    { 2.353363435, 3.182446305, 4.540702859, 5.840909310 },
+    { 2.131846786, 2.776445105, 3.746947388, 4.604094871 },
+    { 2.015048373, 2.570581836, 3.364929999, 4.032142984 },
+    { 1.943180281, 2.446911851, 3.142668403, 3.707428021 },
+    { 1.894578605, 2.364624252, 2.997951567, 3.499483297 },
+    { 1.859548038, 2.306004135, 2.896459448, 3.355387331 },
+    { 1.833112933, 2.262157163, 2.821437925, 3.249835542 },
+    { 1.812461123, 2.228138852, 2.763769458, 3.169272673 },
+    { 1.795884819, 2.200985160, 2.718079184, 3.105806516 },
+    { 1.782287556, 2.178812830, 2.680997993, 3.054539589 },
+    { 1.770933396, 2.160368656, 2.650308838, 3.012275839 },
+    { 1.761310136, 2.144786688, 2.624494068, 2.976842734 },
+    { 1.753050356, 2.131449546, 2.602480295, 2.946712883 },
+    { 1.745883676, 2.119905299, 2.583487185, 2.920781622 },
+    { 1.739606726, 2.109815578, 2.566933984, 2.898230520 },
+    { 1.734063607, 2.100922040, 2.552379630, 2.878440473 },
+    { 1.729132812, 2.093024054, 2.539483191, 2.860934606 },
+    { 1.724718243, 2.085963447, 2.527977003, 2.845339710 },
+    { 1.720742903, 2.079613845, 2.517648016, 2.831359558 },
+    { 1.717144374, 2.073873068, 2.508324553, 2.818756061 },
+    { 1.713871528, 2.068657610, 2.499866739, 2.807335684 },
+    { 1.710882080, 2.063898562, 2.492159473, 2.796939505 },
+    { 1.708140761, 2.059538553, 2.485107175, 2.787435814 },
+    { 1.705617920, 2.055529439, 2.478629824, 2.778714533 },
+    { 1.703288446, 2.051830516, 2.472659912, 2.770682957 },
+    { 1.701130934, 2.048407142, 2.467140098, 2.763262455 },
+    { 1.699127027, 2.045229642, 2.462021360, 2.756385904 },
+    { 1.697260887, 2.042272456, 2.457261542, 2.749995654 },
+};
+
+/* Standard normal quantiles z_{(1+conf)/2} for the same four levels. */
+static const double z_table[4] = { 1.6448536269514729, 1.959963984540054, 2.3263478740408408,
+                                   2.5758293035489004 };
+static const double conf_levels[4] = { 0.90, 0.95, 0.98, 0.99 };
+
+double sl_sim_t_quantile(long df, double conf)
+{
+    int col = -1, i;
+    double z, z2, z3, z5, z7, z9, v;
+
+    for (i = 0; i < 4; i++)
+        if (fabs(conf - conf_levels[i]) < 1e-9)
+            col = i;
+    if (col < 0 || df < 1)
+        return NAN;
+    if (df <= 30)
+        return t_table[df - 1][col];
+    /* Cornish-Fisher expansion in 1/df (Abramowitz and Stegun 26.7.5): < 1.2e-7 above df 30 */
+    z = z_table[col];
+    v = (double)df;
+    z2 = z * z;
+    z3 = z2 * z;
+    z5 = z3 * z2;
+    z7 = z5 * z2;
+    z9 = z7 * z2;
+    return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v)
+           + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v)
+           + (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * v * v * v * v);
+}
+
+void sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size)
+{
+    b->cap = cap;
+    b->k = 0;
+    b->size = size;
+    b->cur_n = 0;
+    b->cur_sum = 0;
+}
+
+void sim_batches_add(struct sim_batches *b, double x, double t)
+{
+    size_t i;
+
+    b->cur_sum += x;
+    if (++b->cur_n < b->size)
+        return;
+    b->sum[b->k] = b->cur_sum;
+    b->end_t[b->k] = t;
+    b->k++;
+    b->cur_n = 0;
+    b->cur_sum = 0;
+    if (b->k < b->cap)
+        return;
+    for (i = 0; i < b->cap / 2; i++) {
+        b->sum[i] = b->sum[2 * i] + b->sum[2 * i + 1];
+        b->end_t[i] = b->end_t[2 * i + 1];
+    }
+    b->k = b->cap / 2;
+    b->size *= 2;
+}
+
+static double lag1(const double *y, size_t k, double mean)
+{
+    double num = 0, den = 0;
+    size_t i;
+
+    for (i = 0; i < k; i++)
+        den += (y[i] - mean) * (y[i] - mean);
+    for (i = 0; i + 1 < k; i++)
+        num += (y[i] - mean) * (y[i + 1] - mean);
+    return den > 0 ? num / den : 0.0;
+}
+
+/* The 95 % t interval of the mean of k values (batch means or replication means). */
+void sim_ci_from_values(const double *y, size_t k, struct sl_sim_ci *out)
+{
+    double mean = 0, ss = 0, half;
+    size_t i;
+
+    out->batches = (long)k;
+    out->df = k > 0 ? (long)k - 1 : 0;
+    out->mean = out->lo = out->hi = out->std_err = out->lag1 = NAN;
+    if (k == 0)
+        return;
+    for (i = 0; i < k; i++)
+        mean += y[i];
+    mean /= (double)k;
+    out->mean = mean;
+    if (k < 2)
+        return;
+    for (i = 0; i < k; i++)
+        ss += (y[i] - mean) * (y[i] - mean);
+    out->std_err = sqrt(ss / (double)(k - 1) / (double)k);
+    half = sl_sim_t_quantile(out->df, 0.95) * out->std_err;
+    out->lo = mean - half;
+    out->hi = mean + half;
+    if (k >= 3)
+        out->lag1 = lag1(y, k, mean);
+}
+
+/*
+ * Non-overlapping batch means: start from the 32 to 63 batches kept, and while the lag-1
+ * autocorrelation of the batch means exceeds 0.1 and 20 or more batches remain, merge pairs.
+ */
+void sim_batches_ci(const struct sim_batches *b, struct sl_sim_ci *out)
+{
+    double y[SIM_MSER_CAP] = { 0 };
+    size_t k = b->k, i;
+    uint64_t size = b->size;
+
+    for (i = 0; i < k; i++)
+        y[i] = b->sum[i] / (double)size;
+    for (;;) {
+        sim_ci_from_values(y, k, out);
+        if (k < 20 || !(out->lag1 > 0.1))
+            break;
+        for (i = 0; i < k / 2; i++)
+            y[i] = 0.5 * (y[2 * i] + y[2 * i + 1]);
+        k /= 2;
+        size *= 2;
+    }
+    out->batch_size = size;
+}
+
+/*
+ * MSER (White 1997) over the batch means, batches of 5 observations at first (MSER-5): the
+ * truncation d <= n/2 minimising sum_{i>d} (Z_i - mean_d)^2 / (n - d)^2. Returns the time of the
+ * last observation deleted (0 if none).
+ */
+double sim_batches_mser(const struct sim_batches *b)
+{
+    size_t n = b->k, d, i, best = 0;
+    double best_v = INFINITY;
+
+    if (n < 4)
+        return 0.0;
+    for (d = 0; d <= n / 2; d++) {
+        double mean = 0, ss = 0, v;
+
+        for (i = d; i < n; i++)
+            mean += b->sum[i];
+        mean /= (double)(n - d);
+        for (i = d; i < n; i++)
+            ss += (b->sum[i] - mean) * (b->sum[i] - mean);
+        v = ss / ((double)(n - d) * (double)(n - d));
+        if (v < best_v) {
+            best_v = v;
+            best = d;
+        }
+    }
+    return best ? b->end_t[best - 1] : 0.0;
+}
+
+int sim_series_init(struct sim_series *s, size_t cap, size_t *bytes)
+{
+    size_t i;
+
+    cap &= ~(size_t)1;
+    s->p = sl_calloc(cap, sizeof(*s->p));
+    if (!s->p)
+        return -1;
+    *bytes += cap * sizeof(*s->p);
+    s->cap = cap;
+    s->used = 0;
+    s->width = 1.0;
+    s->inv_width = 1.0;
+    for (i = 0; i < cap; i++)
+        s->p[i].servers_up = -1;
+    return 0;
+}
+
+static void merge_points(struct sl_sim_point *dst, const struct sl_sim_point *a,
+                         const struct sl_sim_point *b)
+{
+    struct sl_sim_point m;
+
+    m.t_s = 0;
+    m.width_s = 0;
+    m.offered = a->offered + b->offered;
+    m.completed = a->completed + b->completed;
+    m.dropped = a->dropped + b->dropped;
+    m.timed_out = a->timed_out + b->timed_out;
+    m.failed = a->failed + b->failed;
+    m.mean_response_s = a->mean_response_s + b->mean_response_s;
+    m.servers_up = b->servers_up >= 0 ? b->servers_up : a->servers_up;
+    *dst = m;
+}
+
+/* The bucket holding time t (t >= 0), coarsening the series until it fits. */
+struct sl_sim_point *sim_series_at(struct sim_series *s, double t)
+{
+    double pos = t * s->inv_width;
+    size_t idx, i;
+
+    while (!(pos < (double)s->cap)) {
+        for (i = 0; i < s->cap / 2; i++)
+            merge_points(&s->p[i], &s->p[2 * i], &s->p[2 * i + 1]);
+        for (i = s->cap / 2; i < s->cap; i++) {
+            memset(&s->p[i], 0, sizeof(s->p[i]));
+            s->p[i].servers_up = -1;
+        }
+        s->used = (s->used + 1) / 2;
+        s->width *= 2;
+        s->inv_width = 1.0 / s->width;
+        pos = t * s->inv_width;
+    }
+    idx = pos > 0 ? (size_t)pos : 0;
+    if (idx + 1 > s->used)
+        s->used = idx + 1;
+    return &s->p[idx];
+}
+
+/* Turns response sums into means, fills in times and carries servers_up forward. */
+void sim_series_finish(struct sim_series *s, long servers_up0)
+{
+    long up = servers_up0;
+    size_t i;
+
+    for (i = 0; i < s->used; i++) {
+        struct sl_sim_point *p = &s->p[i];
+
+        p->t_s = (double)i * s->width;
+        p->width_s = s->width;
+        p->mean_response_s = p->completed ? p->mean_response_s / (double)p->completed : NAN;
+        if (p->servers_up >= 0)
+            up = p->servers_up;
+        p->servers_up = up;
+    }
+}
+
+void sim_series_release(struct sim_series *s)
+{
+    sl_free(s->p);
+    s->p = NULL;
+}
