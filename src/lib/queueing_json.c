@@ -6,24 +6,13 @@
 
 #include "scalelab/alloc.h"
 #include "scalelab/queueing.h"
+#include "json_int.h"
 #include "banned.h"
 
-/* A finite number, or null for NaN (does not apply) and infinities (unbounded). */
-static json_t *number(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
 /* A positive count, or null when 0 means "none" (unbounded queue, open system). */
-static json_t *count(long v)
+static json_t *count_or_null(long v)
 {
     return v > 0 ? json_integer(v) : json_null();
-}
-
-/* Adds key: value to o, taking the value; nonzero if value is NULL or memory ran out. */
-static int put(json_t *o, const char *key, json_t *value)
-{
-    return json_object_set_new(o, key, value) != 0;
 }
 
 static json_t *encode_table(const struct sl_queue_result *r)
@@ -42,9 +31,9 @@ static json_t *encode_table(const struct sl_queue_result *r)
         int bad = !o;
 
         if (o) {
-            bad |= put(o, "utilization", number(row->utilization));
-            bad |= put(o, "response_multiple", number(row->response_multiple));
-            bad |= put(o, "drop_probability", number(row->drop_probability));
+            bad |= sl_json_put(o, "utilization", sl_json_num(row->utilization));
+            bad |= sl_json_put(o, "response_multiple", sl_json_num(row->response_multiple));
+            bad |= sl_json_put(o, "drop_probability", sl_json_num(row->drop_probability));
         }
         if (bad || json_array_append_new(table, o)) {
             if (bad)
@@ -63,58 +52,34 @@ static json_t *encode(const struct sl_queue_result *r)
 
     if (!doc)
         return NULL;
-    bad |= put(doc, "model", json_string(sl_queue_model_name(r->model)));
-    bad |= put(doc, "servers", json_integer(r->servers));
-    bad |= put(doc, "utilization", number(r->utilization));
-    bad |= put(doc, "stable", json_boolean(r->stable));
-    bad |= put(doc, "p_wait", number(r->p_wait));
-    bad |= put(doc, "mean_wait_s", number(r->mean_wait_s));
-    bad |= put(doc, "mean_response_s", number(r->mean_response_s));
-    bad |= put(doc, "p99_wait_s", number(r->p99_wait_s));
-    bad |= put(doc, "p99_response_s", number(r->p99_response_s));
-    bad |= put(doc, "drop_probability", number(r->drop_probability));
-    bad |= put(doc, "throughput_rps", number(r->throughput_rps));
-    bad |= put(doc, "service_s", number(r->service_s));
-    bad |= put(doc, "load_rps", number(r->load_rps));
-    bad |= put(doc, "queue_capacity", count(r->queue_capacity));
-    bad |= put(doc, "users", count(r->users));
-    bad |= put(doc, "think_s", number(r->think_s));
-    bad |= put(doc, "carried_utilization", number(r->carried_utilization));
-    bad |= put(doc, "mean_in_system", number(r->mean_in_system));
-    bad |= put(doc, "mean_in_queue", number(r->mean_in_queue));
-    bad |= put(doc, "table", encode_table(r));
-    if (bad) {
-        json_decref(doc);
-        return NULL;
-    }
-    return doc;
+    bad |= sl_json_put(doc, "model", json_string(sl_queue_model_name(r->model)));
+    bad |= sl_json_put(doc, "servers", json_integer(r->servers));
+    bad |= sl_json_put(doc, "utilization", sl_json_num(r->utilization));
+    bad |= sl_json_put(doc, "stable", json_boolean(r->stable));
+    bad |= sl_json_put(doc, "p_wait", sl_json_num(r->p_wait));
+    bad |= sl_json_put(doc, "mean_wait_s", sl_json_num(r->mean_wait_s));
+    bad |= sl_json_put(doc, "mean_response_s", sl_json_num(r->mean_response_s));
+    bad |= sl_json_put(doc, "p99_wait_s", sl_json_num(r->p99_wait_s));
+    bad |= sl_json_put(doc, "p99_response_s", sl_json_num(r->p99_response_s));
+    bad |= sl_json_put(doc, "drop_probability", sl_json_num(r->drop_probability));
+    bad |= sl_json_put(doc, "throughput_rps", sl_json_num(r->throughput_rps));
+    bad |= sl_json_put(doc, "service_s", sl_json_num(r->service_s));
+    bad |= sl_json_put(doc, "load_rps", sl_json_num(r->load_rps));
+    bad |= sl_json_put(doc, "queue_capacity", count_or_null(r->queue_capacity));
+    bad |= sl_json_put(doc, "users", count_or_null(r->users));
+    bad |= sl_json_put(doc, "think_s", sl_json_num(r->think_s));
+    bad |= sl_json_put(doc, "carried_utilization", sl_json_num(r->carried_utilization));
+    bad |= sl_json_put(doc, "mean_in_system", sl_json_num(r->mean_in_system));
+    bad |= sl_json_put(doc, "mean_in_queue", sl_json_num(r->mean_in_queue));
+    bad |= sl_json_put(doc, "table", encode_table(r));
+    return sl_json_done(doc, bad);
 }
 
-/*
- * Encodes, then copies the text into sl_malloc'd memory so that the caller frees it with sl_free
- * whatever allocator jansson was given.
- */
 char *sl_queue_json(const struct sl_queue_result *r, char *err, size_t errlen)
 {
-    json_t *doc = NULL;
-    char *text = NULL, *out = NULL;
-    json_malloc_t jmalloc;
-    json_free_t jfree;
+    char *text = sl_json_dump(encode(r));
 
-    doc = encode(r);
-    if (!doc)
-        goto out;
-    text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10) | JSON_PRESERVE_ORDER);
-    if (!text)
-        goto out;
-    out = sl_strdup(text);
-out:
-    if (text) {
-        json_get_alloc_funcs(&jmalloc, &jfree);
-        jfree(text);
-    }
-    json_decref(doc);
-    if (!out && err && errlen)
+    if (!text && err && errlen)
         snprintf(err, errlen, "out of memory encoding the queue result as JSON");
-    return out;
+    return text;
 }

@@ -6,21 +6,8 @@
 
 #include "scalelab/alloc.h"
 #include "scalelab/report.h"
+#include "json_int.h"
 #include "banned.h"
-
-#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
-
-/* A real, or null when it is not finite (JSON has no infinity or NaN). */
-static json_t *num(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
-/* Sets key on obj; a NULL value (allocation failure) marks the object as failed. */
-static int put(json_t *obj, const char *key, json_t *value)
-{
-    return json_object_set_new(obj, key, value) == 0 ? 0 : -1;
-}
 
 static json_t *name_or_null(const struct sl_instance *in)
 {
@@ -32,14 +19,10 @@ static json_t *catalog_json(const struct sl_catalog *c)
     json_t *o = json_object();
     int bad = !o;
 
-    bad = bad || put(o, "name", json_string(c->name));
-    bad = bad || put(o, "source", json_string(c->source));
-    bad = bad || put(o, "instances", json_integer((json_int_t)c->count));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    bad |= sl_json_put(o, "name", json_string(c->name));
+    bad |= sl_json_put(o, "source", json_string(c->source));
+    bad |= sl_json_put(o, "instances", json_integer((json_int_t)c->count));
+    return sl_json_done(o, bad);
 }
 
 static json_t *workload_json(const struct sl_workload *w)
@@ -47,31 +30,28 @@ static json_t *workload_json(const struct sl_workload *w)
     json_t *o = json_object();
     int bad = !o;
 
-    bad = bad || put(o, "cpu_ms", num(w->cpu_ms));
-    bad = bad || put(o, "mem_per_request_mib", num(w->mem_per_request_mib));
-    bad = bad || put(o, "base_mem_gib", num(w->base_mem_gib));
-    bad = bad || put(o, "response_bytes", num(w->response_bytes));
-    bad = bad || put(o, "sessions", w->sessions > 0 ? num(w->sessions) : json_string("auto"));
-    bad = bad || put(o, "session_interval_s", num(w->session_interval_s));
-    bad = bad || put(o, "session_bytes", num(w->session_bytes));
-    bad = bad || put(o, "state", json_string(sl_state_name(w->state)));
-    bad = bad || put(o, "target_utilization", num(w->target_utilization));
-    bad = bad || put(o, "spares", json_string(sl_spares_name(w->spares)));
-    bad = bad || put(o, "usl_sigma", num(w->usl_sigma));
-    bad = bad || put(o, "usl_kappa", num(w->usl_kappa));
-    bad = bad || put(o, "box_availability", num(w->box_availability));
-    bad = bad || put(o, "lb_availability", num(w->lb_availability));
-    bad = bad || put(o, "lb_usd_per_month", num(w->lb_usd_per_month));
-    bad = bad || put(o, "db_queries_per_request", num(w->db_queries_per_request));
-    bad = bad || put(o, "db_read_fraction", num(w->db_read_fraction));
-    bad = bad || put(o, "db_query_ms", num(w->db_query_ms));
-    bad = bad || put(o, "store_ops_per_request", num(w->store_ops_per_request));
-    bad = bad || put(o, "instance", w->instance[0] ? json_string(w->instance) : json_null());
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    bad |= sl_json_put(o, "cpu_ms", sl_json_num(w->cpu_ms));
+    bad |= sl_json_put(o, "mem_per_request_mib", sl_json_num(w->mem_per_request_mib));
+    bad |= sl_json_put(o, "base_mem_gib", sl_json_num(w->base_mem_gib));
+    bad |= sl_json_put(o, "response_bytes", sl_json_num(w->response_bytes));
+    bad |= sl_json_put(o, "sessions",
+                       w->sessions > 0 ? sl_json_num(w->sessions) : json_string("auto"));
+    bad |= sl_json_put(o, "session_interval_s", sl_json_num(w->session_interval_s));
+    bad |= sl_json_put(o, "session_bytes", sl_json_num(w->session_bytes));
+    bad |= sl_json_put(o, "state", json_string(sl_state_name(w->state)));
+    bad |= sl_json_put(o, "target_utilization", sl_json_num(w->target_utilization));
+    bad |= sl_json_put(o, "spares", json_string(sl_spares_name(w->spares)));
+    bad |= sl_json_put(o, "usl_sigma", sl_json_num(w->usl_sigma));
+    bad |= sl_json_put(o, "usl_kappa", sl_json_num(w->usl_kappa));
+    bad |= sl_json_put(o, "box_availability", sl_json_num(w->box_availability));
+    bad |= sl_json_put(o, "lb_availability", sl_json_num(w->lb_availability));
+    bad |= sl_json_put(o, "lb_usd_per_month", sl_json_num(w->lb_usd_per_month));
+    bad |= sl_json_put(o, "db_queries_per_request", sl_json_num(w->db_queries_per_request));
+    bad |= sl_json_put(o, "db_read_fraction", sl_json_num(w->db_read_fraction));
+    bad |= sl_json_put(o, "db_query_ms", sl_json_num(w->db_query_ms));
+    bad |= sl_json_put(o, "store_ops_per_request", sl_json_num(w->store_ops_per_request));
+    bad |= sl_json_put(o, "instance", w->instance[0] ? json_string(w->instance) : json_null());
+    return sl_json_done(o, bad);
 }
 
 static json_t *vertical_json(const struct sl_vertical *v)
@@ -79,21 +59,17 @@ static json_t *vertical_json(const struct sl_vertical *v)
     json_t *o = json_object();
     int bad = !o;
 
-    bad = bad || put(o, "feasible", json_boolean(v->feasible));
-    bad = bad || put(o, "instance", name_or_null(v->feasible ? v->instance : NULL));
-    bad = bad || put(o, "servers", json_integer(v->feasible ? 1 : 0));
-    bad = bad || put(o, "monthly_usd", v->feasible ? num(v->monthly_usd) : json_null());
-    bad = bad || put(o, "usable_rps", num(v->usable_rps));
-    bad = bad || put(o, "utilization", num(v->utilization));
-    bad = bad || put(o, "binding", json_string(sl_resource_name(v->binding)));
-    bad = bad || put(o, "availability", num(v->availability));
-    bad = bad || put(o, "max_rps", num(v->max_rps));
-    bad = bad || put(o, "largest_instance", name_or_null(v->feasible ? NULL : v->instance));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    bad |= sl_json_put(o, "feasible", json_boolean(v->feasible));
+    bad |= sl_json_put(o, "instance", name_or_null(v->feasible ? v->instance : NULL));
+    bad |= sl_json_put(o, "servers", json_integer(v->feasible ? 1 : 0));
+    bad |= sl_json_put(o, "monthly_usd", v->feasible ? sl_json_num(v->monthly_usd) : json_null());
+    bad |= sl_json_put(o, "usable_rps", sl_json_num(v->usable_rps));
+    bad |= sl_json_put(o, "utilization", sl_json_num(v->utilization));
+    bad |= sl_json_put(o, "binding", json_string(sl_resource_name(v->binding)));
+    bad |= sl_json_put(o, "availability", sl_json_num(v->availability));
+    bad |= sl_json_put(o, "max_rps", sl_json_num(v->max_rps));
+    bad |= sl_json_put(o, "largest_instance", name_or_null(v->feasible ? NULL : v->instance));
+    return sl_json_done(o, bad);
 }
 
 static json_t *store_json(const struct sl_store_tier *s)
@@ -105,18 +81,14 @@ static json_t *store_json(const struct sl_store_tier *s)
         return json_null();
     o = json_object();
     bad = !o;
-    bad = bad || put(o, "instance", name_or_null(s->instance));
-    bad = bad || put(o, "shards", json_integer(s->shards));
-    bad = bad || put(o, "nodes", json_integer(s->nodes));
-    bad = bad || put(o, "ops_rps", num(s->ops_rps));
-    bad = bad || put(o, "data_gib", num(s->data_gib));
-    bad = bad || put(o, "monthly_usd", num(s->monthly_usd));
-    bad = bad || put(o, "availability", num(s->availability));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    bad |= sl_json_put(o, "instance", name_or_null(s->instance));
+    bad |= sl_json_put(o, "shards", json_integer(s->shards));
+    bad |= sl_json_put(o, "nodes", json_integer(s->nodes));
+    bad |= sl_json_put(o, "ops_rps", sl_json_num(s->ops_rps));
+    bad |= sl_json_put(o, "data_gib", sl_json_num(s->data_gib));
+    bad |= sl_json_put(o, "monthly_usd", sl_json_num(s->monthly_usd));
+    bad |= sl_json_put(o, "availability", sl_json_num(s->availability));
+    return sl_json_done(o, bad);
 }
 
 static json_t *horizontal_json(const struct sl_horizontal *h, const struct sl_workload *w)
@@ -124,29 +96,25 @@ static json_t *horizontal_json(const struct sl_horizontal *h, const struct sl_wo
     json_t *o = json_object();
     int bad = !o;
 
-    bad = bad || put(o, "feasible", json_boolean(h->feasible));
-    bad = bad || put(o, "instance", name_or_null(h->feasible ? h->instance : NULL));
-    bad = bad || put(o, "servers", json_integer(h->servers));
-    bad = bad || put(o, "needed", json_integer(h->needed));
-    bad = bad || put(o, "spares", json_integer(h->spares));
-    bad = bad || put(o, "monthly_usd", h->feasible ? num(h->monthly_usd) : json_null());
-    bad = bad || put(o, "servers_usd", num(h->servers_usd));
-    bad = bad || put(o, "lb_usd", num(h->lb_usd));
-    bad = bad || put(o, "usable_rps_per_server", num(h->usable_rps_per_server));
-    bad = bad || put(o, "utilization", num(h->utilization));
-    bad = bad || put(o, "availability", num(h->availability));
-    bad = bad || put(o, "binding", json_string(sl_resource_name(h->binding)));
-    bad = bad || put(o, "state", json_string(sl_state_name(w->state)));
-    bad = bad || put(o, "breaks_sessions", json_boolean(h->breaks_sessions));
-    bad = bad || put(o, "lost_request_fraction", num(h->lost_request_fraction));
-    bad = bad || put(o, "lost_on_failure", num(h->lost_on_failure));
-    bad = bad || put(o, "imbalance", num(h->imbalance));
-    bad = bad || put(o, "store", store_json(&h->store));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    bad |= sl_json_put(o, "feasible", json_boolean(h->feasible));
+    bad |= sl_json_put(o, "instance", name_or_null(h->feasible ? h->instance : NULL));
+    bad |= sl_json_put(o, "servers", json_integer(h->servers));
+    bad |= sl_json_put(o, "needed", json_integer(h->needed));
+    bad |= sl_json_put(o, "spares", json_integer(h->spares));
+    bad |= sl_json_put(o, "monthly_usd", h->feasible ? sl_json_num(h->monthly_usd) : json_null());
+    bad |= sl_json_put(o, "servers_usd", sl_json_num(h->servers_usd));
+    bad |= sl_json_put(o, "lb_usd", sl_json_num(h->lb_usd));
+    bad |= sl_json_put(o, "usable_rps_per_server", sl_json_num(h->usable_rps_per_server));
+    bad |= sl_json_put(o, "utilization", sl_json_num(h->utilization));
+    bad |= sl_json_put(o, "availability", sl_json_num(h->availability));
+    bad |= sl_json_put(o, "binding", json_string(sl_resource_name(h->binding)));
+    bad |= sl_json_put(o, "state", json_string(sl_state_name(w->state)));
+    bad |= sl_json_put(o, "breaks_sessions", json_boolean(h->breaks_sessions));
+    bad |= sl_json_put(o, "lost_request_fraction", sl_json_num(h->lost_request_fraction));
+    bad |= sl_json_put(o, "lost_on_failure", sl_json_num(h->lost_on_failure));
+    bad |= sl_json_put(o, "imbalance", sl_json_num(h->imbalance));
+    bad |= sl_json_put(o, "store", store_json(&h->store));
+    return sl_json_done(o, bad);
 }
 
 static json_t *comparison_json(const struct sl_comparison *cmp, const struct sl_workload *w)
@@ -154,16 +122,13 @@ static json_t *comparison_json(const struct sl_comparison *cmp, const struct sl_
     json_t *o = json_object();
     int bad = !o;
 
-    bad = bad || put(o, "load_rps", num(cmp->load_rps));
-    bad = bad || put(o, "vertical", vertical_json(&cmp->vertical));
-    bad = bad || put(o, "horizontal", horizontal_json(&cmp->horizontal, w));
-    bad = bad || put(o, "verdict", json_string(sl_verdict_name(cmp->verdict)));
-    bad = bad || put(o, "cost_ratio", cmp->cost_ratio > 0 ? num(cmp->cost_ratio) : json_null());
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    bad |= sl_json_put(o, "load_rps", sl_json_num(cmp->load_rps));
+    bad |= sl_json_put(o, "vertical", vertical_json(&cmp->vertical));
+    bad |= sl_json_put(o, "horizontal", horizontal_json(&cmp->horizontal, w));
+    bad |= sl_json_put(o, "verdict", json_string(sl_verdict_name(cmp->verdict)));
+    bad |= sl_json_put(o, "cost_ratio",
+                       cmp->cost_ratio > 0 ? sl_json_num(cmp->cost_ratio) : json_null());
+    return sl_json_done(o, bad);
 }
 
 /* A document with the catalog and workload every report starts with. */
@@ -172,21 +137,16 @@ static json_t *document(const struct sl_catalog *c, const struct sl_workload *w)
     json_t *o = json_object();
     int bad = !o;
 
-    bad = bad || put(o, "catalog", catalog_json(c));
-    bad = bad || put(o, "workload", workload_json(w));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    bad |= sl_json_put(o, "catalog", catalog_json(c));
+    bad |= sl_json_put(o, "workload", workload_json(w));
+    return sl_json_done(o, bad);
 }
 
 /* Serialises and frees doc; reports an allocation failure in err. */
 static char *finish(json_t *doc, char *err, size_t errlen)
 {
-    char *text = doc ? json_dumps(doc, JSON_FLAGS) : NULL;
+    char *text = sl_json_dump(doc);
 
-    json_decref(doc);
     if (!text)
         snprintf(err, errlen, "out of memory");
     return text;
@@ -207,9 +167,7 @@ char *sl_report_compare_json(const struct sl_catalog *c, const struct sl_workloa
         return NULL;
     doc = document(c, w);
     rows = json_array();
-    if (!doc || !rows || put(doc, "rows", rows)) {
-        if (!doc)
-            json_decref(rows);
+    if (sl_json_put(doc, "rows", rows)) {
         json_decref(doc);
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -235,17 +193,13 @@ static json_t *curve_point_json(const struct sl_curve_point *p)
     json_t *o = json_object();
     int bad = !o;
 
-    bad = bad || put(o, "load_rps", num(p->load_rps));
-    bad = bad || put(o, "vertical_usd", num(p->vertical_usd));
-    bad = bad || put(o, "vertical_instance", name_or_null(p->vertical_instance));
-    bad = bad || put(o, "horizontal_usd", num(p->horizontal_usd));
-    bad = bad || put(o, "horizontal_instance", name_or_null(p->horizontal_instance));
-    bad = bad || put(o, "horizontal_servers", json_integer(p->horizontal_servers));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    bad |= sl_json_put(o, "load_rps", sl_json_num(p->load_rps));
+    bad |= sl_json_put(o, "vertical_usd", sl_json_num(p->vertical_usd));
+    bad |= sl_json_put(o, "vertical_instance", name_or_null(p->vertical_instance));
+    bad |= sl_json_put(o, "horizontal_usd", sl_json_num(p->horizontal_usd));
+    bad |= sl_json_put(o, "horizontal_instance", name_or_null(p->horizontal_instance));
+    bad |= sl_json_put(o, "horizontal_servers", json_integer(p->horizontal_servers));
+    return sl_json_done(o, bad);
 }
 
 char *sl_report_curve_json(const struct sl_catalog *c, const struct sl_workload *w,
@@ -272,9 +226,7 @@ char *sl_report_curve_json(const struct sl_catalog *c, const struct sl_workload 
         goto out;
     doc = document(c, w);
     arr = json_array();
-    if (!doc || !arr || put(doc, "points", arr)) {
-        if (!doc)
-            json_decref(arr);
+    if (sl_json_put(doc, "points", arr)) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
@@ -296,22 +248,18 @@ static json_t *database_json(const struct sl_db_tier *d)
     json_t *o = json_object();
     int bad = !o;
 
-    bad = bad || put(o, "instance", name_or_null(d->instance));
-    bad = bad || put(o, "reads_qps", num(d->reads_qps));
-    bad = bad || put(o, "writes_qps", num(d->writes_qps));
-    bad = bad || put(o, "box_qps", num(d->box_qps));
-    bad = bad || put(o, "max_primary_writes_qps", num(d->max_primary_writes_qps));
-    bad = bad || put(o, "sharded", json_boolean(d->sharded));
-    bad = bad || put(o, "shards", json_integer(d->shards));
-    bad = bad || put(o, "replicas_per_shard", json_integer(d->replicas_per_shard));
-    bad = bad || put(o, "boxes", json_integer(d->boxes));
-    bad = bad || put(o, "utilization", num(d->utilization));
-    bad = bad || put(o, "monthly_usd", num(d->monthly_usd));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    bad |= sl_json_put(o, "instance", name_or_null(d->instance));
+    bad |= sl_json_put(o, "reads_qps", sl_json_num(d->reads_qps));
+    bad |= sl_json_put(o, "writes_qps", sl_json_num(d->writes_qps));
+    bad |= sl_json_put(o, "box_qps", sl_json_num(d->box_qps));
+    bad |= sl_json_put(o, "max_primary_writes_qps", sl_json_num(d->max_primary_writes_qps));
+    bad |= sl_json_put(o, "sharded", json_boolean(d->sharded));
+    bad |= sl_json_put(o, "shards", json_integer(d->shards));
+    bad |= sl_json_put(o, "replicas_per_shard", json_integer(d->replicas_per_shard));
+    bad |= sl_json_put(o, "boxes", json_integer(d->boxes));
+    bad |= sl_json_put(o, "utilization", sl_json_num(d->utilization));
+    bad |= sl_json_put(o, "monthly_usd", sl_json_num(d->monthly_usd));
+    return sl_json_done(o, bad);
 }
 
 char *sl_report_plan_json(const struct sl_catalog *c, const struct sl_workload *w,
@@ -329,18 +277,19 @@ char *sl_report_plan_json(const struct sl_catalog *c, const struct sl_workload *
     sl_plan_database(c, w, &db);
     doc = document(c, w);
     bad = !doc;
-    bad = bad || put(doc, "load_rps", num(w->load_rps));
-    bad = bad || put(doc, "sessions", num(sl_workload_sessions(w)));
-    bad = bad || put(doc, "app", comparison_json(&cmp, w));
+    bad |= sl_json_put(doc, "load_rps", sl_json_num(w->load_rps));
+    bad |= sl_json_put(doc, "sessions", sl_json_num(sl_workload_sessions(w)));
+    bad |= sl_json_put(doc, "app", comparison_json(&cmp, w));
     if (cmp.horizontal.feasible) {
         const struct sl_horizontal *h = &cmp.horizontal;
 
-        bad = bad || put(doc, "expected_down", num((double)h->servers * (1 - w->box_availability)));
-        bad = bad || put(doc, "spares_to_match_one_box",
+        bad |= sl_json_put(doc, "expected_down",
+                           sl_json_num((double)h->servers * (1 - w->box_availability)));
+        bad |= sl_json_put(doc, "spares_to_match_one_box",
                          json_integer(sl_plan_spares_for(h->needed, w->box_availability,
                                                          w->box_availability)));
     }
-    bad = bad || put(doc, "database", database_json(&db));
+    bad |= sl_json_put(doc, "database", database_json(&db));
     if (bad) {
         json_decref(doc);
         snprintf(err, errlen, "out of memory");
