@@ -38,6 +38,17 @@ struct cli_flag {
     int id;
     const char *arg_name; /* shown in help, NULL when no value */
     const char *help;
+    unsigned group;       /* shared flags: the CLI_WITH_* group it belongs to */
+};
+
+/* Groups of shared flags a command takes (bits of cli_parse's `with`). */
+enum {
+    CLI_WITH_PLANNING = 1u << 0, /* catalog, instance and the workload's sizing flags */
+    CLI_WITH_CPU = 1u << 1,      /* --cpu-ms */
+    CLI_WITH_STATE = 1u << 2,    /* --state, --sessions */
+    CLI_WITH_JSON = 1u << 3,     /* --json */
+    CLI_WITH_CSV = 1u << 4,      /* --csv */
+    CLI_WITH_ALL = 0x1fu
 };
 
 /* Ids of the flags every planning command shares; command-specific ids start at CLI_OWN. */
@@ -62,14 +73,15 @@ struct cli_common {
 #define CLI_MAX_FLAGS 64
 
 /*
- * Parses argv with the command's own flags plus the shared ones. For each own flag, calls
+ * Parses argv with the command's own flags plus the shared ones in the groups `with`
+ * (CLI_WITH_*). For each own flag, calls
  * own(id, optarg, ctx), which returns SL_EXIT_OK or an exit status. Positional arguments are
  * left at argv[*first_positional..argc). Prints help and returns -1 on --help. Returns
  * SL_EXIT_OK or SL_EXIT_USAGE (after printing the message).
  */
-int cli_parse(int argc, char **argv, const char *usage_line, const struct cli_flag *own,
-              int (*own_fn)(int id, const char *arg, void *ctx), void *ctx,
-              struct cli_common *common, int *first_positional);
+int cli_parse(int argc, char **argv, const char *usage_line, unsigned with,
+              const struct cli_flag *own, int (*own_fn)(int id, const char *arg, void *ctx),
+              void *ctx, struct cli_common *common, int *first_positional);
 
 /*
  * Checks the workload and loads the catalog named by common->catalog; prints the error and

@@ -57,42 +57,48 @@ int cli_runtime_error(const char *fmt, ...)
 
 static const struct cli_flag common_flags[] = {
     { "catalog", required_argument, CLI_CATALOG, "NAME|PATH",
-      "machine catalog: teaching (default), cloud, or a CSV file" },
+      "machine catalog: teaching (default), cloud, or a CSV file", CLI_WITH_PLANNING },
     { "instance", required_argument, CLI_INSTANCE, "NAME",
-      "instance type of horizontal tiers (default: cheapest for the load)" },
-    { "cpu-ms", required_argument, CLI_CPU_MS, "MS", "CPU ms per request on a reference core (1)" },
+      "instance type of horizontal tiers (default: cheapest for the load)", CLI_WITH_PLANNING },
+    { "cpu-ms", required_argument, CLI_CPU_MS, "MS", "CPU ms per request on a reference core (1)",
+      CLI_WITH_CPU },
     { "mem-per-request", required_argument, CLI_MEM_PER_REQ, "MIB",
-      "memory held by one in-flight request, MiB (1)" },
+      "memory held by one in-flight request, MiB (1)", CLI_WITH_PLANNING },
     { "base-mem", required_argument, CLI_BASE_MEM, "GIB",
-      "memory of OS and runtime per box (0.5)" },
+      "memory of OS and runtime per box (0.5)", CLI_WITH_PLANNING },
     { "response-bytes", required_argument, CLI_RESPONSE_BYTES, "BYTES",
-      "bytes per response (2048)" },
+      "bytes per response (2048)", CLI_WITH_PLANNING },
     { "sessions", required_argument, CLI_SESSIONS, "N",
-      "live sessions (default: load x session interval)" },
+      "live sessions (default: load x session interval)", CLI_WITH_PLANNING },
     { "session-interval", required_argument, CLI_SESSION_INTERVAL, "S",
-      "seconds between two requests of one session (30)" },
+      "seconds between two requests of one session (30)", CLI_WITH_PLANNING },
     { "session-bytes", required_argument, CLI_SESSION_BYTES, "BYTES",
-      "state kept per session (4096)" },
+      "state kept per session (4096)", CLI_WITH_PLANNING },
     { "state", required_argument, CLI_STATE, "WHERE",
-      "where sessions live: memory, sticky, store or token (token)" },
+      "where sessions live: memory, sticky, store or token (token)", CLI_WITH_STATE },
     { "target-utilization", required_argument, CLI_TARGET_UTIL, "U",
-      "planned busy fraction of CPU and network, 0-1 (0.7)" },
-    { "spares", required_argument, CLI_SPARES, "POLICY", "n+1 (default), n+2 or 2n" },
-    { "usl-sigma", required_argument, CLI_USL_SIGMA, "S", "USL contention (0.0002)" },
-    { "usl-kappa", required_argument, CLI_USL_KAPPA, "K", "USL coherency (0.00000005)" },
+      "planned busy fraction of CPU and network, 0-1 (0.7)", CLI_WITH_PLANNING },
+    { "spares", required_argument, CLI_SPARES, "POLICY", "n+1 (default), n+2 or 2n",
+      CLI_WITH_PLANNING },
+    { "usl-sigma", required_argument, CLI_USL_SIGMA, "S", "USL contention (0.0002)",
+      CLI_WITH_PLANNING },
+    { "usl-kappa", required_argument, CLI_USL_KAPPA, "K", "USL coherency (0.00000005)",
+      CLI_WITH_PLANNING },
     { "box-availability", required_argument, CLI_BOX_AVAIL, "A",
-      "fraction of a month one box is up (0.995)" },
-    { "lb-cost", required_argument, CLI_LB_COST, "USD", "load balancer per month (25)" },
-    { "db-queries", required_argument, CLI_DB_QUERIES, "Q", "database queries per request (2)" },
+      "fraction of a month one box is up (0.995)", CLI_WITH_PLANNING },
+    { "lb-cost", required_argument, CLI_LB_COST, "USD", "load balancer per month (25)",
+      CLI_WITH_PLANNING },
+    { "db-queries", required_argument, CLI_DB_QUERIES, "Q", "database queries per request (2)",
+      CLI_WITH_PLANNING },
     { "read-fraction", required_argument, CLI_READ_FRACTION, "F",
-      "share of queries that are reads (0.9)" },
+      "share of queries that are reads (0.9)", CLI_WITH_PLANNING },
     { "db-query-ms", required_argument, CLI_DB_QUERY_MS, "MS",
-      "database CPU ms per query (0.5)" },
+      "database CPU ms per query (0.5)", CLI_WITH_PLANNING },
     { "store-ops", required_argument, CLI_STORE_OPS, "N",
-      "store operations per request when state is store (2)" },
-    { "json", no_argument, CLI_JSON, NULL, "print JSON" },
-    { "csv", no_argument, CLI_CSV, NULL, "print CSV" },
-    { NULL, 0, 0, NULL, NULL }
+      "store operations per request when state is store (2)", CLI_WITH_PLANNING },
+    { "json", no_argument, CLI_JSON, NULL, "print JSON", CLI_WITH_JSON },
+    { "csv", no_argument, CLI_CSV, NULL, "print CSV", CLI_WITH_CSV },
+    { NULL, 0, 0, NULL, NULL, 0 }
 };
 
 /* Where each numeric shared flag writes, or NULL. */
@@ -172,11 +178,19 @@ static int common_option(int id, const char *arg, struct cli_common *c)
     }
 }
 
-static void print_flags(FILE *to, const struct cli_flag *flags)
+/* Own flags (group 0) always apply; shared ones when their group is in `with`. */
+static int applies(const struct cli_flag *f, unsigned with)
+{
+    return !f->group || (f->group & with);
+}
+
+static void print_flags(FILE *to, const struct cli_flag *flags, unsigned with)
 {
     const struct cli_flag *f;
 
     for (f = flags; f && f->name; f++) {
+        if (!applies(f, with))
+            continue;
         char left[64];
 
         snprintf(left, sizeof(left), "--%s%s%s", f->name, f->arg_name ? " " : "",
@@ -185,15 +199,19 @@ static void print_flags(FILE *to, const struct cli_flag *flags)
     }
 }
 
-static size_t add_flags(struct option *opts, size_t n, const struct cli_flag *flags)
+static size_t add_flags(struct option *opts, size_t n, const struct cli_flag *flags,
+                        unsigned with)
 {
     const struct cli_flag *f;
 
-    for (f = flags; f && f->name && n < CLI_MAX_FLAGS; f++, n++) {
+    for (f = flags; f && f->name && n < CLI_MAX_FLAGS; f++) {
+        if (!applies(f, with))
+            continue;
         opts[n].name = f->name;
         opts[n].has_arg = f->has_arg;
         opts[n].flag = NULL;
         opts[n].val = f->id;
+        n++;
     }
     return n;
 }
@@ -215,12 +233,13 @@ static int bad_option(const char *cmd, const char *bad)
     return cli_usage_error("unknown option '%s' (see 'scalelab %s --help')", bad, cmd);
 }
 
-int cli_parse(int argc, char **argv, const char *usage_line, const struct cli_flag *own,
-              int (*own_fn)(int id, const char *arg, void *ctx), void *ctx,
-              struct cli_common *common, int *first_positional)
+int cli_parse(int argc, char **argv, const char *usage_line, unsigned with,
+              const struct cli_flag *own, int (*own_fn)(int id, const char *arg, void *ctx),
+              void *ctx, struct cli_common *common, int *first_positional)
 {
     static const struct cli_flag help_flag[] = {
-        { "help", no_argument, CLI_HELP, NULL, "show this help" }, { NULL, 0, 0, NULL, NULL }
+        { "help", no_argument, CLI_HELP, NULL, "show this help", 0 },
+        { NULL, 0, 0, NULL, NULL, 0 }
     };
     struct option opts[CLI_MAX_FLAGS + 1];
     size_t n = 0;
@@ -229,9 +248,9 @@ int cli_parse(int argc, char **argv, const char *usage_line, const struct cli_fl
     sl_workload_init(&common->w);
     common->catalog = "teaching";
     common->json = common->csv = 0;
-    n = add_flags(opts, n, own);
-    n = add_flags(opts, n, common_flags);
-    n = add_flags(opts, n, help_flag);
+    n = add_flags(opts, n, own, with);
+    n = add_flags(opts, n, common_flags, with);
+    n = add_flags(opts, n, help_flag, with);
     memset(&opts[n], 0, sizeof(opts[n]));
 
     opterr = 0;
@@ -244,9 +263,9 @@ int cli_parse(int argc, char **argv, const char *usage_line, const struct cli_fl
             break;
         if (id == CLI_HELP) {
             printf("usage: %s\n\noptions:\n", usage_line);
-            print_flags(stdout, own);
-            print_flags(stdout, common_flags);
-            print_flags(stdout, help_flag);
+            print_flags(stdout, own, with);
+            print_flags(stdout, common_flags, with);
+            print_flags(stdout, help_flag, with);
             return -1;
         }
         if (id == '?' || id == ':')

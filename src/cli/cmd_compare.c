@@ -13,8 +13,8 @@
 enum { OPT_ASCII = CLI_OWN };
 
 static const struct cli_flag own_flags[] = {
-    { "ascii", no_argument, OPT_ASCII, NULL, "draw with plain ASCII instead of Unicode" },
-    { NULL, 0, 0, NULL, NULL }
+    { "ascii", no_argument, OPT_ASCII, NULL, "draw with plain ASCII instead of Unicode", 0 },
+    { NULL, 0, 0, NULL, NULL, 0 }
 };
 
 static int own_option(int id, const char *arg, void *ctx)
@@ -67,8 +67,8 @@ int cmd_compare(int argc, char **argv)
 
     st = cli_parse(argc, argv, "scalelab compare [LOAD...] [options]\n\n"
                    "Both strategies side by side; LOAD is req/s such as 1000, 1k, 2.5M or 1e6\n"
-                   "(default 1k 10k 100k 500k 1m)", own_flags, own_option, &ascii, &common,
-                   &first);
+                   "(default 1k 10k 100k 500k 1m)", CLI_WITH_ALL, own_flags, own_option, &ascii,
+                   &common, &first);
     if (st)
         return st < 0 ? SL_EXIT_OK : st;
     if (argc - first > MAX_LOADS)

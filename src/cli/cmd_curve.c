@@ -16,11 +16,11 @@ struct curve_args {
 };
 
 static const struct cli_flag own_flags[] = {
-    { "from", required_argument, OPT_FROM, "LOAD", "lowest load (1k)" },
-    { "to", required_argument, OPT_TO, "LOAD", "highest load (1m)" },
-    { "points", required_argument, OPT_POINTS, "N", "number of loads, log-spaced (25)" },
-    { "svg", required_argument, OPT_SVG, "FILE", "write the chart of both cost curves as SVG" },
-    { NULL, 0, 0, NULL, NULL }
+    { "from", required_argument, OPT_FROM, "LOAD", "lowest load (1k)", 0 },
+    { "to", required_argument, OPT_TO, "LOAD", "highest load (1m)", 0 },
+    { "points", required_argument, OPT_POINTS, "N", "number of loads, log-spaced (25)", 0 },
+    { "svg", required_argument, OPT_SVG, "FILE", "write the chart of both cost curves as SVG", 0 },
+    { NULL, 0, 0, NULL, NULL, 0 }
 };
 
 static int own_option(int id, const char *arg, void *ctx)
@@ -99,7 +99,8 @@ int cmd_curve(int argc, char **argv)
     int first, st;
 
     st = cli_parse(argc, argv, "scalelab curve [--from LOAD] [--to LOAD] [--points N] "
-                   "[--svg FILE] [options]", own_flags, own_option, &a, &common, &first);
+                   "[--svg FILE] [options]", CLI_WITH_ALL, own_flags, own_option, &a, &common,
+                   &first);
     if (st)
         return st < 0 ? SL_EXIT_OK : st;
     if (first < argc)

@@ -10,8 +10,8 @@
 enum { OPT_LOAD = CLI_OWN };
 
 static const struct cli_flag own_flags[] = {
-    { "load", required_argument, OPT_LOAD, "LOAD", "offered load, req/s (required)" },
-    { NULL, 0, 0, NULL, NULL }
+    { "load", required_argument, OPT_LOAD, "LOAD", "offered load, req/s (required)", 0 },
+    { NULL, 0, 0, NULL, NULL, 0 }
 };
 
 static int own_option(int id, const char *arg, void *ctx)
@@ -138,8 +138,8 @@ int cmd_plan(int argc, char **argv)
     double load = 0;
     int first, st;
 
-    st = cli_parse(argc, argv, "scalelab plan --load LOAD [options]", own_flags, own_option,
-                   &load, &common, &first);
+    st = cli_parse(argc, argv, "scalelab plan --load LOAD [options]", CLI_WITH_ALL, own_flags,
+                   own_option, &load, &common, &first);
     if (st)
         return st < 0 ? SL_EXIT_OK : st;
     if (first < argc)

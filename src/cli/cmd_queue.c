@@ -13,18 +13,18 @@ enum {
 };
 
 static const struct cli_flag own_flags[] = {
-    { "servers", required_argument, OPT_SERVERS, "C", "servers (or cores) at the station" },
+    { "servers", required_argument, OPT_SERVERS, "C", "servers (or cores) at the station", 0 },
     { "service-ms", required_argument, OPT_SERVICE_MS, "MS",
-      "mean service time per request, ms (default: --cpu-ms)" },
-    { "load", required_argument, OPT_LOAD, "RPS", "offered load, req/s (open system)" },
+      "mean service time per request, ms (default: --cpu-ms)", 0 },
+    { "load", required_argument, OPT_LOAD, "RPS", "offered load, req/s (open system)", 0 },
     { "utilization", required_argument, OPT_UTILIZATION, "U",
-      "offered load per server instead of --load, e.g. 0.9 (1 or more is unstable)" },
+      "offered load per server instead of --load, e.g. 0.9 (1 or more is unstable)", 0 },
     { "queue", required_argument, OPT_QUEUE, "K",
-      "bounded system: at most K requests queued or in service; the rest are dropped" },
-    { "users", required_argument, OPT_USERS, "N", "closed system: N users (with --think)" },
+      "bounded system: at most K requests queued or in service; the rest are dropped", 0 },
+    { "users", required_argument, OPT_USERS, "N", "closed system: N users (with --think)", 0 },
     { "think", required_argument, OPT_THINK, "S",
-      "closed system: mean seconds a user waits between requests (0 = none)" },
-    { NULL, 0, 0, NULL, NULL }
+      "closed system: mean seconds a user waits between requests (0 = none)", 0 },
+    { NULL, 0, 0, NULL, NULL, 0 }
 };
 
 /* What the own flags set; 0 / NaN = not given. */
@@ -241,7 +241,8 @@ int cmd_queue(int argc, char **argv)
                    "(--load RPS | --utilization U) [--queue K]\n"
                    "       scalelab queue --servers C [--service-ms MS] --users N --think S\n\n"
                    "Exact M/M/c, M/M/c/K or closed-system numbers and the utilisation table",
-                   own_flags, own_option, &a, &common, &first);
+                   CLI_WITH_CPU | CLI_WITH_JSON | CLI_WITH_CSV, own_flags, own_option, &a,
+                   &common, &first);
     if (rc)
         return rc < 0 ? SL_EXIT_OK : rc;
     if (first < argc)

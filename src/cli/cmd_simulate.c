@@ -12,39 +12,46 @@
 enum {
     OPT_SERVERS = CLI_OWN, OPT_CORES, OPT_LOAD, OPT_SERVICE_MS, OPT_DIST, OPT_CV, OPT_QUEUE,
     OPT_LB, OPT_REQUESTS, OPT_DURATION, OPT_SEED, OPT_TIMEOUT, OPT_FAIL, OPT_ADD, OPT_BOOT,
-    OPT_REPLICATIONS, OPT_THREADS, OPT_CURVE, OPT_WARMUP, OPT_PROGRESS, OPT_NO_PROGRESS
+    OPT_REPLICATIONS, OPT_THREADS, OPT_CURVE, OPT_WARMUP, OPT_SESSIONS, OPT_PROGRESS,
+    OPT_NO_PROGRESS
 };
 
 static const struct cli_flag own_flags[] = {
-    { "servers", required_argument, OPT_SERVERS, "N", "servers at the start (4)" },
-    { "cores", required_argument, OPT_CORES, "C", "cores of each server (1)" },
+    { "servers", required_argument, OPT_SERVERS, "N", "servers at the start (4)", 0 },
+    { "cores", required_argument, OPT_CORES, "C", "cores of each server (1)", 0 },
     { "load", required_argument, OPT_LOAD, "RPS", "Poisson arrival rate, req/s (required "
-      "unless --curve)" },
-    { "service-ms", required_argument, OPT_SERVICE_MS, "MS", "mean service time, ms (required)" },
+      "unless --curve)", 0 },
+    { "service-ms", required_argument, OPT_SERVICE_MS, "MS",
+      "mean service time, ms (required)", 0 },
     { "dist", required_argument, OPT_DIST, "D", "service time: exp (default), det, lognormal, "
-      "gamma" },
-    { "cv", required_argument, OPT_CV, "X", "coefficient of variation for lognormal and gamma" },
-    { "queue", required_argument, OPT_QUEUE, "K", "waiting places per server (default unbounded)" },
-    { "lb", required_argument, OPT_LB, "POLICY", "rr (default), random, least, p2c, sticky" },
-    { "requests", required_argument, OPT_REQUESTS, "N", "arrivals to simulate (1000000)" },
+      "gamma", 0 },
+    { "cv", required_argument, OPT_CV, "X", "coefficient of variation for lognormal and gamma", 0 },
+    { "queue", required_argument, OPT_QUEUE, "K",
+      "waiting places per server (default unbounded)", 0 },
+    { "lb", required_argument, OPT_LB, "POLICY", "rr (default), random, least, p2c, sticky", 0 },
+    { "requests", required_argument, OPT_REQUESTS, "N", "arrivals to simulate (1000000)", 0 },
     { "duration", required_argument, OPT_DURATION, "S",
-      "simulated seconds (instead of --requests)" },
-    { "seed", required_argument, OPT_SEED, "N", "random seed (1); same seed, same output" },
-    { "timeout", required_argument, OPT_TIMEOUT, "S", "a waiting client gives up after S seconds" },
+      "simulated seconds (instead of --requests)", 0 },
+    { "seed", required_argument, OPT_SEED, "N", "random seed (1); same seed, same output", 0 },
+    { "timeout", required_argument, OPT_TIMEOUT, "S",
+      "a waiting client gives up after S seconds", 0 },
     { "fail", required_argument, OPT_FAIL, "ID@T-T", "server ID fails at T, recovers at T "
-      "(repeatable), e.g. 2@30s-60s" },
+      "(repeatable), e.g. 2@30s-60s", 0 },
     { "add", required_argument, OPT_ADD, "N@T", "N servers join at T after a boot delay "
-      "(repeatable), e.g. 2@40s" },
-    { "boot", required_argument, OPT_BOOT, "S", "boot delay of added servers (30s)" },
-    { "replications", required_argument, OPT_REPLICATIONS, "R", "independent runs (1)" },
-    { "threads", required_argument, OPT_THREADS, "T", "threads for the replications (1)" },
+      "(repeatable), e.g. 2@40s", 0 },
+    { "boot", required_argument, OPT_BOOT, "S", "boot delay of added servers (30s)", 0 },
+    { "replications", required_argument, OPT_REPLICATIONS, "R", "independent runs (1)", 0 },
+    { "threads", required_argument, OPT_THREADS, "T", "threads for the replications (1)", 0 },
     { "curve", required_argument, OPT_CURVE, "T:RPS,...", "piecewise-linear arrival rate, "
-      "e.g. 0:1k,60s:5k,120s:1k" },
-    { "warmup", required_argument, OPT_WARMUP, "F", "share of the run deleted as warm-up (0.1)" },
+      "e.g. 0:1k,60s:5k,120s:1k", 0 },
+    { "warmup", required_argument, OPT_WARMUP, "F",
+      "share of the run deleted as warm-up (0.1)", 0 },
+    { "sessions", required_argument, OPT_SESSIONS, "N",
+      "distinct sessions; each request belongs to one at random (10000)", 0 },
     { "progress", no_argument, OPT_PROGRESS, NULL, "progress bar on stderr (default on a "
-      "terminal)" },
-    { "no-progress", no_argument, OPT_NO_PROGRESS, NULL, "no progress bar" },
-    { NULL, 0, 0, NULL, NULL }
+      "terminal)", 0 },
+    { "no-progress", no_argument, OPT_NO_PROGRESS, NULL, "no progress bar", 0 },
+    { NULL, 0, 0, NULL, NULL, 0 }
 };
 
 struct sim_args {
@@ -172,6 +179,10 @@ static int own_option(int id, const char *arg, void *ctx)
             c->warmup_fraction > 0.9)
             return bad("warmup", arg, "a fraction from 0 to 0.9");
         return SL_EXIT_OK;
+    case OPT_SESSIONS:
+        if (sl_parse_count(arg, SL_SIM_MAX_SESSIONS, &c->sessions) != SL_OK)
+            return bad("sessions", arg, "a whole number from 1 to 10000000");
+        return SL_EXIT_OK;
     case OPT_PROGRESS:
         a->progress = 1;
         return SL_EXIT_OK;
@@ -267,7 +278,7 @@ int cmd_simulate(int argc, char **argv)
     sl_sim_config_init(&a.c);
     a.progress = -1;
     st = cli_parse(argc, argv, "scalelab simulate --load RPS --service-ms MS [options]",
-                   own_flags, own_option, &a, &common, &first);
+                   CLI_WITH_STATE | CLI_WITH_JSON, own_flags, own_option, &a, &common, &first);
     if (st)
         return st < 0 ? SL_EXIT_OK : st;
     if (first < argc)
@@ -276,13 +287,9 @@ int cmd_simulate(int argc, char **argv)
         return cli_usage_error("missing --load (expected a rate such as 1000 or 1k, or --curve)");
     if (!a.have_service)
         return cli_usage_error("missing --service-ms (expected a mean service time in ms)");
-    if (common.csv)
-        return cli_usage_error("simulate has no CSV form (use --json)");
     if (a.c.duration_s > 0 && !a.have_requests)
         a.c.requests = 0; /* --duration alone: run for that long, however many arrive */
     a.c.state = common.w.state;
-    if (common.w.sessions > 0)
-        a.c.sessions = (long)fmin(common.w.sessions, (double)SL_SIM_MAX_SESSIONS + 1);
     if (sl_sim_check(&a.c, err, sizeof(err)) != SL_OK)
         return cli_usage_error("%s", err);
     if (a.progress == 1 || (a.progress == -1 && isatty(2))) {
