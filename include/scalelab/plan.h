@@ -17,6 +17,7 @@ struct sl_vertical {
     const struct sl_instance *instance;  /* the chosen box; if infeasible, the most capable */
     long servers;                        /* 1 (no spare: a single point of failure) */
     double monthly_usd;                  /* price of the box; 0 when infeasible */
+    double usd_per_1k_rps;               /* monthly cost per 1,000 req/s of load; 0 if infeasible */
     double usable_rps;                   /* what the box serves at the target utilisation */
     double utilization;                  /* busy fraction of its binding resource at the load */
     double availability;                 /* one box's monthly availability */
@@ -48,6 +49,7 @@ struct sl_horizontal {
     double servers_usd;                  /* app servers, USD per month */
     double lb_usd;                       /* load balancer, USD per month */
     double monthly_usd;                  /* servers + load balancer + store tier */
+    double usd_per_1k_rps;               /* monthly cost per 1,000 req/s of load */
     double availability;                 /* P(at least N of N+spares up) x LB (x store) */
     enum sl_resource binding;
     int breaks_sessions;                 /* state in app memory without stickiness */

@@ -110,6 +110,7 @@ void sl_plan_vertical(const struct sl_catalog *c, const struct sl_workload *w,
     out->binding = best_cap.binding;
     out->utilization = sl_capacity_utilization(&best_cap, w, w->load_rps);
     out->monthly_usd = out->feasible ? out->instance->usd_per_month : 0.0;
+    out->usd_per_1k_rps = out->monthly_usd / w->load_rps * 1000.0;
 }
 
 static long spares_for(const struct sl_workload *w, long needed)
@@ -209,6 +210,7 @@ static void finish_tier(const struct sl_catalog *c, const struct sl_workload *w,
     if (h->store.used)
         h->availability *= h->store.availability;
     h->monthly_usd = h->servers_usd + h->lb_usd + h->store.monthly_usd;
+    h->usd_per_1k_rps = h->monthly_usd / w->load_rps * 1000.0;
 }
 
 enum sl_status sl_plan_horizontal(const struct sl_catalog *c, const struct sl_workload *w,

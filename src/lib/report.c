@@ -63,6 +63,8 @@ static json_t *vertical_json(const struct sl_vertical *v)
     bad |= sl_json_put(o, "instance", name_or_null(v->feasible ? v->instance : NULL));
     bad |= sl_json_put(o, "servers", json_integer(v->feasible ? 1 : 0));
     bad |= sl_json_put(o, "monthly_usd", v->feasible ? sl_json_num(v->monthly_usd) : json_null());
+    bad |= sl_json_put(o, "usd_per_1k_rps",
+                       v->feasible ? sl_json_num(v->usd_per_1k_rps) : json_null());
     bad |= sl_json_put(o, "usable_rps", sl_json_num(v->usable_rps));
     bad |= sl_json_put(o, "utilization", sl_json_num(v->utilization));
     bad |= sl_json_put(o, "binding", json_string(sl_resource_name(v->binding)));
@@ -102,6 +104,8 @@ static json_t *horizontal_json(const struct sl_horizontal *h, const struct sl_wo
     bad |= sl_json_put(o, "needed", json_integer(h->needed));
     bad |= sl_json_put(o, "spares", json_integer(h->spares));
     bad |= sl_json_put(o, "monthly_usd", h->feasible ? sl_json_num(h->monthly_usd) : json_null());
+    bad |= sl_json_put(o, "usd_per_1k_rps",
+                       h->feasible ? sl_json_num(h->usd_per_1k_rps) : json_null());
     bad |= sl_json_put(o, "servers_usd", sl_json_num(h->servers_usd));
     bad |= sl_json_put(o, "lb_usd", sl_json_num(h->lb_usd));
     bad |= sl_json_put(o, "usable_rps_per_server", sl_json_num(h->usable_rps_per_server));

@@ -212,6 +212,7 @@ static void plan_horizontal_arithmetic(void **state)
     assert_int_equal(h.needed, (long)ceil(100000 / usable));
     assert_int_equal(h.servers, h.needed + 1);
     assert_close(h.monthly_usd, (double)h.servers * 30 + 25, 1e-12);
+    assert_close(h.usd_per_1k_rps, ((double)h.servers * 30 + 25) / 100, 1e-12);
     w.spares = SL_SPARES_N2;
     assert_int_equal(sl_plan_horizontal(c, &w, &h, err, sizeof(err)), SL_OK);
     assert_int_equal(h.servers, h.needed + 2);
