@@ -6,9 +6,9 @@ CC       ?= cc
 BUILD    ?= build
 SAN      := $(BUILD)/san
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
-PKGS     := jansson
+PKGS     := jansson libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lmicrohttpd)
 
 WARN     := -Wall -Wextra -pedantic -Wstrict-prototypes -Wold-style-definition -Wpointer-arith \
             -Wvla -Wwrite-strings -Wformat-security -Wshadow -Wmissing-prototypes
@@ -23,17 +23,18 @@ Q := @
 endif
 
 LIB_SRC  := $(sort $(wildcard src/lib/*.c))
-CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c src/web/*.c))
+WEB      := $(sort $(wildcard web/*))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 DATA     := $(sort $(wildcard data/*.csv data/*.json data/*.txt))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/lib/assets.o
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/version.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/version.o $(BUILD)/src/web/web_files.o
 SLIB_OBJ := $(LIB_SRC:%.c=$(SAN)/%.o) $(SAN)/src/lib/assets.o
-SCLI_OBJ := $(CLI_SRC:%.c=$(SAN)/%.o) $(SAN)/version.o
+SCLI_OBJ := $(CLI_SRC:%.c=$(SAN)/%.o) $(SAN)/version.o $(SAN)/src/web/web_files.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
 
-.PHONY: all run check deps unit cli-tests bench lint clean san
+.PHONY: all run check deps unit cli-tests web-tests bench lint clean san
 all: $(BUILD)/scalelab
 
 $(BUILD)/libscalelab.a: $(LIB_OBJ)
@@ -46,6 +47,8 @@ $(BUILD)/%.o: %.c | dirs
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 $(BUILD)/src/lib/assets.o: src/lib/assets.S $(DATA) | dirs
+	$(Q)$(CC) -c -o $@ $<
+$(BUILD)/src/web/web_files.o: src/web/web_files.S $(WEB) | dirs
 	$(Q)$(CC) -c -o $@ $<
 # The version is compiled into its own object so that a new commit relinks only this file.
 $(BUILD)/version.o: FORCE | dirs
@@ -66,6 +69,8 @@ $(SAN)/%.o: %.c | dirs
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Werror -c -o $@ $<
 $(SAN)/src/lib/assets.o: src/lib/assets.S $(DATA) | dirs
 	$(Q)$(CC) -c -o $@ $<
+$(SAN)/src/web/web_files.o: src/web/web_files.S $(WEB) | dirs
+	$(Q)$(CC) -c -o $@ $<
 $(SAN)/version.o: $(BUILD)/version.o
 	$(Q)$(CC) -c -o $@ $(BUILD)/version.c
 $(SAN)/tests/%: tests/unit/%.c tests/unit/sl_test.h $(SAN)/libscalelab.a | dirs
@@ -74,15 +79,18 @@ $(SAN)/tests/%: tests/unit/%.c tests/unit/sl_test.h $(SAN)/libscalelab.a | dirs
 		-lcmocka $(LDLIBS)
 
 dirs:
-	$(Q)mkdir -p $(BUILD)/src/lib $(BUILD)/src/cli $(SAN)/src/lib $(SAN)/src/cli $(SAN)/tests
+	$(Q)mkdir -p $(BUILD)/src/lib $(BUILD)/src/cli $(BUILD)/src/web $(SAN)/src/lib \
+		$(SAN)/src/cli $(SAN)/src/web $(SAN)/tests
 .PHONY: dirs
 
 deps:
 	$(Q)scripts/install-deps
 
+# Serves the page on the embedded defaults (PORT=... to change the port).
+PORT ?= 8080
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(BUILD)/scalelab compare
+	$(Q)$(BUILD)/scalelab serve --port $(PORT)
 
 # Every suite runs even when one fails; tests/run-all prints the one summary line.
 check: deps
@@ -93,6 +101,8 @@ unit: san
 	$(Q)tests/run-all $(SAN) unit
 cli-tests: san
 	$(Q)tests/run-all $(SAN) cli
+web-tests: san
+	$(Q)tests/run-all $(SAN) web
 
 bench: all
 	$(Q)scripts/install-deps bench

@@ -22,6 +22,9 @@ SL_API char *sl_report_compare_json(const struct sl_catalog *c, const struct sl_
 SL_API char *sl_report_curve_json(const struct sl_catalog *c, const struct sl_workload *w,
                                   double from, double to, long points, char *err, size_t errlen);
 
+/* The embedded catalogs and every instance in them: {"catalogs": [{"name", "source", ...}]}. */
+SL_API char *sl_report_catalogs_json(char *err, size_t errlen);
+
 /* `plan`: the comparison at w->load_rps plus the database and store tiers and the arithmetic. */
 SL_API char *sl_report_plan_json(const struct sl_catalog *c, const struct sl_workload *w,
                                  char *err, size_t errlen);

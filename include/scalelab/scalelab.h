@@ -15,5 +15,6 @@
 #include "scalelab/rng.h"
 #include "scalelab/hist.h"
 #include "scalelab/sim.h"
+#include "scalelab/quiz.h"
 
 #endif

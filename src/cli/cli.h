@@ -23,6 +23,8 @@ int cmd_curve(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_quiz(int argc, char **argv);
 
 /* Process-wide set-up (jansson's allocator and hash seed); call once at start. */
 void cli_init(void);
@@ -95,8 +97,27 @@ int cli_parse_load(const char *what, const char *s, double *out);
 /* Writes text to path atomically (temporary file, then rename); prints errors. */
 int cli_write_file(const char *path, const char *text, size_t len);
 
-/* Prints a JSON document (owned by the caller) to stdout followed by a newline. */
+/*
+ * Prints a JSON document (taking it) to stdout followed by a newline; in API mode hands it to
+ * cli_run_for_api's caller instead. A NULL doc reports err as a runtime error.
+ */
 int cli_print_json(char *doc, const char *err);
+
+/*
+ * Runs a command (cmd_compare, ...) as the web API does: its flags parsed by the same tables and
+ * parsers, --json implied, the document in *doc (owned by the caller, sl_free) and the first
+ * error message in err instead of stderr. Returns the command's exit status. Thread-safe.
+ */
+int cli_run_for_api(int (*fn)(int argc, char **argv), int argc, char **argv, char **doc,
+                    char *err, size_t errlen);
+
+/* Most simulated arrivals (over all replications) one API request may ask for. */
+#define CLI_API_MAX_SIM_REQUESTS 2000000ULL
+/* Most simulation threads one API request may use. */
+#define CLI_API_MAX_SIM_THREADS 2L
+
+/* Nonzero while the calling thread runs a command for the API (commands cap their work). */
+int cli_api_mode(void);
 
 /* Formats money ("$1,234" or "$12.50") and loads ("1.5K", "1M") into buf. */
 const char *cli_fmt_usd(char *buf, size_t len, double usd);

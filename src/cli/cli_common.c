@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,52 @@ void cli_init(void)
     json_object_seed(1);
 }
 
+/*
+ * API mode, per thread: set by cli_run_for_api while a command runs for the web server. The
+ * command's --json document goes to api_doc and its first error message to api_err.
+ */
+static _Thread_local int api_mode;
+static _Thread_local char **api_doc;
+static _Thread_local char *api_err;
+static _Thread_local size_t api_err_len;
+
+/* getopt keeps its state in globals, so commands parse one at a time across threads. */
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int cli_api_mode(void)
+{
+    return api_mode;
+}
+
+int cli_run_for_api(int (*fn)(int argc, char **argv), int argc, char **argv, char **doc,
+                    char *err, size_t errlen)
+{
+    int st;
+
+    *doc = NULL;
+    err[0] = '\0';
+    api_mode = 1;
+    api_doc = doc;
+    api_err = err;
+    api_err_len = errlen;
+    st = fn(argc, argv);
+    api_mode = 0;
+    api_doc = NULL;
+    api_err = NULL;
+    if (st == SL_EXIT_OK && !*doc) {
+        snprintf(err, errlen, "no document");
+        st = SL_EXIT_FAILURE;
+    }
+    return st;
+}
+
 static int vreport(int status, const char *fmt, va_list ap)
 {
+    if (api_mode) {
+        if (!api_err[0])
+            vsnprintf(api_err, api_err_len, fmt, ap);
+        return status;
+    }
     fputs("scalelab: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
@@ -233,9 +278,10 @@ static int bad_option(const char *cmd, const char *bad)
     return cli_usage_error("unknown option '%s' (see 'scalelab %s --help')", bad, cmd);
 }
 
-int cli_parse(int argc, char **argv, const char *usage_line, unsigned with,
-              const struct cli_flag *own, int (*own_fn)(int id, const char *arg, void *ctx),
-              void *ctx, struct cli_common *common, int *first_positional)
+static int parse_locked(int argc, char **argv, const char *usage_line, unsigned with,
+                        const struct cli_flag *own,
+                        int (*own_fn)(int id, const char *arg, void *ctx), void *ctx,
+                        struct cli_common *common, int *first_positional)
 {
     static const struct cli_flag help_flag[] = {
         { "help", no_argument, CLI_HELP, NULL, "show this help", 0 },
@@ -258,7 +304,7 @@ int cli_parse(int argc, char **argv, const char *usage_line, unsigned with,
     for (;;) {
         int st, cur = optind;
 
-        id = getopt_long(argc, argv, "+h", opts, NULL);
+        id = getopt_long(argc, argv, "h", opts, NULL);
         if (id == -1)
             break;
         if (id == CLI_HELP) {
@@ -281,6 +327,20 @@ int cli_parse(int argc, char **argv, const char *usage_line, unsigned with,
     if (common->json && common->csv)
         return cli_usage_error("--json and --csv cannot be combined");
     return SL_EXIT_OK;
+}
+
+int cli_parse(int argc, char **argv, const char *usage_line, unsigned with,
+              const struct cli_flag *own, int (*own_fn)(int id, const char *arg, void *ctx),
+              void *ctx, struct cli_common *common, int *first_positional)
+{
+    int st;
+
+    pthread_mutex_lock(&parse_lock);
+    st = parse_locked(argc, argv, usage_line, with, own, own_fn, ctx, common, first_positional);
+    pthread_mutex_unlock(&parse_lock);
+    if (st == SL_EXIT_OK && api_mode)
+        common->json = 1; /* the API always answers with the --json document */
+    return st;
 }
 
 int cli_setup(const struct cli_common *common, struct sl_catalog **out)
@@ -369,6 +429,11 @@ int cli_print_json(char *doc, const char *err)
 {
     if (!doc)
         return cli_runtime_error("%s", err && *err ? err : "out of memory");
+    if (api_mode) {
+        sl_free(*api_doc);
+        *api_doc = doc;
+        return SL_EXIT_OK;
+    }
     fputs(doc, stdout);
     fputc('\n', stdout);
     sl_free(doc);

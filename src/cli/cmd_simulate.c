@@ -265,6 +265,28 @@ static void print_report(const struct sl_sim_result *r)
         printf("  ... %zu servers in all (--json lists every one)\n", r->n_servers);
 }
 
+/*
+ * One API request must not hog the server: arrivals over all replications are capped (a run by
+ * duration stops at the cap), threads too, and there is no progress bar.
+ */
+static int api_limits(struct sim_args *a)
+{
+    uint64_t cap = CLI_API_MAX_SIM_REQUESTS / (uint64_t)a->c.replications;
+
+    a->progress = 0;
+    if (a->c.threads > CLI_API_MAX_SIM_THREADS)
+        return cli_usage_error("invalid threads '%ld' (the API allows at most %ld)",
+                               a->c.threads, CLI_API_MAX_SIM_THREADS);
+    if (a->c.requests > cap)
+        return cli_usage_error("invalid requests '%llu' x %ld replications (the API allows at "
+                               "most %llu simulated requests in all)",
+                               (unsigned long long)a->c.requests, a->c.replications,
+                               (unsigned long long)CLI_API_MAX_SIM_REQUESTS);
+    if (a->c.requests == 0)
+        a->c.requests = cap;
+    return SL_EXIT_OK;
+}
+
 int cmd_simulate(int argc, char **argv)
 {
     struct sim_args a;
@@ -290,6 +312,12 @@ int cmd_simulate(int argc, char **argv)
     if (a.c.duration_s > 0 && !a.have_requests)
         a.c.requests = 0; /* --duration alone: run for that long, however many arrive */
     a.c.state = common.w.state;
+    if (cli_api_mode()) {
+        int st_cap = api_limits(&a);
+
+        if (st_cap)
+            return st_cap;
+    }
     if (sl_sim_check(&a.c, err, sizeof(err)) != SL_OK)
         return cli_usage_error("%s", err);
     if (a.progress == 1 || (a.progress == -1 && isatty(2))) {

@@ -5,5 +5,6 @@
     .section .rodata
     ASSET(sl_asset_catalog_teaching, "data/teaching.csv")
     ASSET(sl_asset_catalog_cloud, "data/cloud.csv")
+    ASSET(sl_asset_quiz, "data/quiz.json")
 
     .section .note.GNU-stack,"",@progbits

@@ -5,5 +5,6 @@
 
 extern const char sl_asset_catalog_teaching[], sl_asset_catalog_teaching_end[];
 extern const char sl_asset_catalog_cloud[], sl_asset_catalog_cloud_end[];
+extern const char sl_asset_quiz[], sl_asset_quiz_end[];
 
 #endif

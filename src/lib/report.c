@@ -301,3 +301,50 @@ char *sl_report_plan_json(const struct sl_catalog *c, const struct sl_workload *
     }
     return finish(doc, err, errlen);
 }
+
+static json_t *instance_json(const struct sl_instance *in)
+{
+    json_t *o = json_object();
+    int bad = !o;
+
+    bad |= sl_json_put(o, "name", json_string(in->name));
+    bad |= sl_json_put(o, "vcpu", sl_json_num(in->vcpu));
+    bad |= sl_json_put(o, "mem_gib", sl_json_num(in->mem_gib));
+    bad |= sl_json_put(o, "net_gbps", sl_json_num(in->net_gbps));
+    bad |= sl_json_put(o, "usd_per_month", sl_json_num(in->usd_per_month));
+    bad |= sl_json_put(o, "single_thread_factor", sl_json_num(in->single_thread_factor));
+    bad |= sl_json_put(o, "usl_sigma", sl_json_num(in->usl_sigma));
+    bad |= sl_json_put(o, "usl_kappa", sl_json_num(in->usl_kappa));
+    return sl_json_done(o, bad);
+}
+
+char *sl_report_catalogs_json(char *err, size_t errlen)
+{
+    const char *const *names = sl_catalog_builtin_names();
+    json_t *doc = json_object(), *list = json_array();
+    int bad = sl_json_put(doc, "catalogs", list);
+    size_t i, k;
+
+    for (i = 0; !bad && names[i]; i++) {
+        struct sl_catalog *c = NULL;
+        json_t *o, *items;
+
+        if (sl_catalog_builtin(names[i], &c, err, errlen) != SL_OK) {
+            json_decref(doc);
+            return NULL;
+        }
+        o = catalog_json(c);
+        items = json_array();
+        bad |= sl_json_put(o, "items", items);
+        for (k = 0; !bad && k < c->count; k++)
+            bad |= json_array_append_new(items, instance_json(&c->items[k])) != 0;
+        bad |= json_array_append_new(list, o) != 0;
+        sl_catalog_free(c);
+    }
+    if (bad) {
+        json_decref(doc);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    return finish(doc, err, errlen);
+}

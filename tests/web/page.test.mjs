@@ -1,0 +1,160 @@
+// Browser tests of the page served by `scalelab serve`: headless Debian chromium via
+// playwright-core. Every figure on the page must be the API's.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { api, startServer } from './server.mjs';
+import { launch, openPage } from './browser.mjs';
+
+const shots = process.env.SCREENSHOTS || 'build/screenshots';
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  const code = await server?.stop();
+  assert.equal(code, 0, `server exit status ${code}: ${server?.stderr()}`);
+  assert.doesNotMatch(server.stderr(), /AddressSanitizer|runtime error/);
+});
+
+// Waits until the two-futures panels show the figures for `load`.
+async function waitForLoad(page, loadRps) {
+  await page.waitForFunction(
+    (l) => document.querySelector('#horizontal-panel')?.dataset.loadRps === String(l),
+    loadRps, { timeout: 10000 });
+}
+
+const presets = [['1k', 1e3], ['10k', 1e4], ['100k', 1e5], ['500k', 5e5], ['1m', 1e6]];
+
+test('the page loads with no console errors and no request leaving 127.0.0.1', async () => {
+  const { page, context, errors, foreign } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=10k`);
+  await waitForLoad(page, 1e4);
+  await page.waitForSelector('#curve-chart polyline, #curve-chart path');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
+  await context.close();
+});
+
+test('each preset shows the numbers the API gives', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.goto(server.url + '/');
+  for (const [label, rps] of presets) {
+    await page.click(`[data-load="${label}"]`);
+    await waitForLoad(page, rps);
+    const doc = await api(server.url, `/api/compare?load=${label}`);
+    const row = doc.rows[0];
+    const h = row.horizontal;
+    assert.equal(await page.getAttribute('#horizontal-cost', 'data-value'), String(h.monthly_usd));
+    assert.equal(await page.getAttribute('#horizontal-servers', 'data-value'), String(h.servers));
+    assert.equal((await page.textContent('#horizontal-instance')).trim(), h.instance);
+    if (row.vertical.feasible) {
+      assert.equal(await page.getAttribute('#vertical-cost', 'data-value'),
+        String(row.vertical.monthly_usd));
+      assert.equal((await page.textContent('#vertical-instance')).trim(), row.vertical.instance);
+    }
+    assert.equal(new URL(page.url()).searchParams.get('load'), label);
+  }
+  await context.close();
+});
+
+test('at 1M the vertical side says no machine can serve it', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=1m`);
+  await waitForLoad(page, 1e6);
+  assert.match(await page.textContent('#vertical-verdict'), /no (single )?machine/i);
+  await context.close();
+});
+
+test('the slider updates the panels', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=1k`);
+  await waitForLoad(page, 1e3);
+  const before1k = await page.getAttribute('#horizontal-servers', 'data-value');
+  await page.focus('#load-slider');
+  for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(
+    (b) => document.querySelector('#horizontal-servers')?.getAttribute('data-value') !== b,
+    before1k, { timeout: 10000 });
+  const shown = Number(await page.getAttribute('#horizontal-panel', 'data-load-rps'));
+  const doc = await api(server.url, `/api/compare?load=${shown}`);
+  assert.equal(await page.getAttribute('#horizontal-servers', 'data-value'),
+    String(doc.rows[0].horizontal.servers));
+  await context.close();
+});
+
+test('a quiz answer reveals its explanation without a reload', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/#quiz`);
+  const quiz = await api(server.url, '/api/quiz');
+  const q = quiz.questions[0];
+  const fieldset = page.locator(`[data-question-id="${q.id}"]`);
+  await fieldset.waitFor();
+  const explanation = fieldset.locator('[data-explanation]');
+  assert.equal(await explanation.isVisible(), false);
+  let navigated = false;
+  page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigated = true; });
+  await fieldset.locator('button').nth(q.answer).click();
+  await explanation.waitFor({ state: 'visible' });
+  assert.match(await explanation.textContent(), new RegExp(q.explanation.slice(0, 20)
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  assert.equal(navigated, false);
+  await context.close();
+});
+
+test('the stateful demo loses sessions; the store mode loses none', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/#stateless`);
+  await page.selectOption('#state-select', 'memory');
+  await page.click('#sim-run');
+  await page.waitForFunction(() => Number(document.querySelector('#sim-lost')
+    ?.getAttribute('data-value')) > 0, null, { timeout: 20000 });
+  await page.selectOption('#state-select', 'store');
+  await page.click('#sim-run');
+  await page.waitForFunction(() => document.querySelector('#sim-lost')
+    ?.getAttribute('data-value') === '0', null, { timeout: 20000 });
+  await context.close();
+});
+
+test('keyboard alone reaches the load picker and the quiz', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.goto(server.url + '/');
+  const reached = new Set();
+  for (let i = 0; i < 400 && reached.size < 2; i++) {
+    await page.keyboard.press('Tab');
+    const where = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el) return '';
+      if (el.id === 'load-slider' || el.matches('[data-load]')) return 'load';
+      if (el.closest('#quiz') && el.tagName === 'BUTTON') return 'quiz';
+      return '';
+    });
+    if (where) reached.add(where);
+  }
+  assert.deepEqual([...reached].sort(), ['load', 'quiz']);
+  // and the picker works from the keyboard: Enter on a focused preset loads it
+  await page.focus('[data-load="100k"]');
+  await page.keyboard.press('Enter');
+  await waitForLoad(page, 1e5);
+  await context.close();
+});
+
+test('screenshots at 1K and 1M, desktop and phone', async () => {
+  for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }],
+    ['phone', { width: 375, height: 800 }]]) {
+    for (const [label, rps] of [['1k', 1e3], ['1m', 1e6]]) {
+      const { page, context, errors } = await openPage(browser, server.url, viewport);
+      await page.goto(`${server.url}/?load=${label}`);
+      await waitForLoad(page, rps);
+      await page.screenshot({ path: `${shots}/page-${label}-${name}.png`, fullPage: true });
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  }
+});
