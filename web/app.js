@@ -797,7 +797,8 @@
     var servers = Number(S.servers);
     var load = servers * SIM_RPS_PER_SERVER;
     var pairs = [['servers', S.servers], ['load', String(load)], ['service-ms', '1'],
-      ['requests', String(SIM_REQUESTS)], ['state', S.state], ['lb', S.state === 'sticky' ? 'sticky' : 'rr'], ['seed', '1']];
+      ['requests', String(SIM_REQUESTS)], ['state', S.state], ['lb', S.state === 'sticky' ? 'sticky' : 'rr'], ['seed', '1'],
+      ['lock-fraction', '0.2'], ['lock-keys', '100']];
     if (S.kill === '1') {
       var run = SIM_REQUESTS / load;
       pairs.push(['fail', '1@' + (Math.round(run * 3) / 10) + 's-' + (Math.round(run * 6) / 10) + 's']);
@@ -823,7 +824,8 @@
     var failSpec = simPairs().filter(function (p) { return p[0] === 'fail'; })[0];
     $('sim-setup').textContent = fmtInt(inp.servers) + ' servers, ' + fmtRps(inp.load_rps) + ' arriving, ' +
       fmtSeconds(inp.service_s) + ' of work each, ' + fmtInt(inp.requests) + ' requests from ' + fmtInt(inp.sessions) +
-      ' users, balancer: ' + (inp.lb === 'sticky' ? 'sticky' : 'round robin') + ', seed ' + d.seed +
+      ' users (' + fmtPct(inp.lock_fraction, 0) + ' of requests lock one of ' + fmtInt(inp.lock_keys) +
+      ' seats), balancer: ' + (inp.lb === 'sticky' ? 'sticky' : 'round robin') + ', seed ' + d.seed +
       (d.inputs.failures ? '; server 1 crashes at ' + failSpec[1].replace(/^1@/, '').replace('-', ' and comes back empty at ') : '') + '.';
     show('sim-lost', fmtInt(st.sessions_lost), st.sessions_lost,
       st.sessions_destroyed ? fmtInt(st.sessions_destroyed) + ' died with the crashed server' : null);
@@ -930,7 +932,9 @@
     if (h.feasible) {
       $('formula-numbers').textContent = '  = ⌈ ' + fmtInt(d.load_rps) +
         (isNum(h.imbalance) && h.imbalance !== 1 ? ' × ' + nf(3).format(h.imbalance) + ' (imbalance)' : '') +
-        ' ÷ ' + fmtNum(h.usable_rps_per_server) + ' ⌉ + ' + fmtInt(h.spares);
+        ' ÷ ' + (isNum(h.full_rps_per_server) && h.binding !== 'memory'
+          ? '(' + fmtNum(h.full_rps_per_server) + ' × ' + fmtPct(w.target_utilization, 0) + ')'
+          : fmtNum(h.usable_rps_per_server)) + ' ⌉ + ' + fmtInt(h.spares);
       $('formula-result').textContent = '  = ' + fmtInt(h.needed) + ' + ' + fmtInt(h.spares) + ' = ' + fmtInt(h.servers) + ' × ' + h.instance;
       $('formula-numbers').setAttribute('data-value', String(h.usable_rps_per_server));
       $('formula-result').setAttribute('data-value', String(h.servers));

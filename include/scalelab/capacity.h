@@ -35,12 +35,23 @@ SL_API double sl_usl_throughput(double n, double lambda1, double sigma, double k
 SL_API void sl_capacity_of(const struct sl_instance *in, const struct sl_workload *w,
                            double sessions_on_box, struct sl_capacity *out);
 
+/* Number of resources sl_capacity_resources reports, indexed by enum sl_resource. */
+#define SL_RES_COUNT 3
+
 /*
- * Busy fraction of the box's most loaded resource when it serves load_rps (1.0 = saturated):
- * CPU and network against their 100 % figures, memory against what fits.
+ * Busy fraction of each resource when the box serves load_rps (1.0 = saturated): CPU and
+ * network against their 100 % figures, memory against what fits. A resource that can never run
+ * out (no memory per request, no response bytes) reports 0.
  */
+SL_API void sl_capacity_resources(const struct sl_capacity *c, const struct sl_workload *w,
+                                  double load_rps, double out[SL_RES_COUNT]);
+
+/* The largest of sl_capacity_resources: the binding resource's busy fraction. */
 SL_API double sl_capacity_utilization(const struct sl_capacity *c, const struct sl_workload *w,
                                       double load_rps);
+
+/* What the binding resource serves at 100 % (usable_rps without the target's headroom). */
+SL_API double sl_capacity_full_rps(const struct sl_capacity *c, const struct sl_workload *w);
 
 /* "cpu", "memory", "network". */
 SL_API const char *sl_resource_name(enum sl_resource r);

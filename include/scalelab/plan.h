@@ -20,6 +20,8 @@ struct sl_vertical {
     double usd_per_1k_rps;               /* monthly cost per 1,000 req/s of load; 0 if infeasible */
     double usable_rps;                   /* what the box serves at the target utilisation */
     double utilization;                  /* busy fraction of its binding resource at the load */
+    double resources[SL_RES_COUNT];      /* busy fraction of cpu, memory, network at the load */
+    double full_rps;                     /* what the box serves at 100 % of its binding resource */
     double availability;                 /* one box's monthly availability */
     double max_rps;                      /* the most any single box in the catalog serves */
     enum sl_resource binding;            /* first resource to run out */
@@ -45,6 +47,8 @@ struct sl_horizontal {
     long servers;                        /* N + spares */
     double usable_rps_per_server;        /* at the target utilisation */
     double utilization;                  /* busy fraction of each box, all boxes up */
+    double resources[SL_RES_COUNT];      /* busy fraction of cpu, memory, network per box */
+    double full_rps_per_server;          /* what one box serves at 100 % of its binding resource */
     double imbalance;                    /* headroom factor for uneven sticky sessions (1 = none) */
     double servers_usd;                  /* app servers, USD per month */
     double lb_usd;                       /* load balancer, USD per month */

@@ -179,6 +179,9 @@ struct sl_queue_params {
     double think_s;            /* closed: mean think time Z >= 0 seconds (0 = batch) */
 };
 
+/* Mean response time as a multiple of the service time (INFINITY when unbounded). */
+SL_API double sl_queue_response_multiple(const struct sl_queue_result *r);
+
 /*
  * Solves the model params describe into out (see struct sl_queue_params), including the
  * utilisation table. SL_E_INVALID with a message naming the bad value, SL_E_NOMEM if memory for

@@ -182,7 +182,7 @@ static void print_result(const struct sl_queue_result *r)
     printf("  mean wait       %s\n", cli_fmt_seconds(a, sizeof(a), r->mean_wait_s));
     printf("  mean response   %s (%sx the service time)\n",
            cli_fmt_seconds(b, sizeof(b), r->mean_response_s),
-           fmt_num(c, sizeof(c), r->mean_response_s / r->service_s));
+           fmt_num(c, sizeof(c), sl_queue_response_multiple(r)));
     printf("  p99 wait        %s\n", cli_fmt_seconds(a, sizeof(a), r->p99_wait_s));
     printf("  p99 response    %s\n", cli_fmt_seconds(a, sizeof(a), r->p99_response_s));
     printf("  in the system   %s requests on average (%s waiting)\n",

@@ -12,7 +12,8 @@
 enum {
     OPT_SERVERS = CLI_OWN, OPT_CORES, OPT_LOAD, OPT_SERVICE_MS, OPT_DIST, OPT_CV, OPT_QUEUE,
     OPT_LB, OPT_REQUESTS, OPT_DURATION, OPT_SEED, OPT_TIMEOUT, OPT_FAIL, OPT_ADD, OPT_BOOT,
-    OPT_REPLICATIONS, OPT_THREADS, OPT_CURVE, OPT_WARMUP, OPT_SESSIONS, OPT_PROGRESS,
+    OPT_REPLICATIONS, OPT_THREADS, OPT_CURVE, OPT_WARMUP, OPT_SESSIONS, OPT_LOCK_FRACTION,
+    OPT_LOCK_KEYS, OPT_PROGRESS,
     OPT_NO_PROGRESS
 };
 
@@ -48,6 +49,9 @@ static const struct cli_flag own_flags[] = {
       "share of the run deleted as warm-up (0.1)", 0 },
     { "sessions", required_argument, OPT_SESSIONS, "N",
       "distinct sessions; each request belongs to one at random (10000)", 0 },
+    { "lock-fraction", required_argument, OPT_LOCK_FRACTION, "F",
+      "share of requests that lock a key (a seat, an account) while served (0.01)", 0 },
+    { "lock-keys", required_argument, OPT_LOCK_KEYS, "N", "distinct lockable keys (1000)", 0 },
     { "progress", no_argument, OPT_PROGRESS, NULL, "progress bar on stderr (default on a "
       "terminal)", 0 },
     { "no-progress", no_argument, OPT_NO_PROGRESS, NULL, "no progress bar", 0 },
@@ -182,6 +186,15 @@ static int own_option(int id, const char *arg, void *ctx)
     case OPT_SESSIONS:
         if (sl_parse_count(arg, SL_SIM_MAX_SESSIONS, &c->sessions) != SL_OK)
             return bad("sessions", arg, "a whole number from 1 to 10000000");
+        return SL_EXIT_OK;
+    case OPT_LOCK_FRACTION:
+        if (sl_parse_number(arg, &c->lock_fraction) != SL_OK || c->lock_fraction < 0 ||
+            c->lock_fraction > 1)
+            return bad("lock-fraction", arg, "a fraction from 0 to 1");
+        return SL_EXIT_OK;
+    case OPT_LOCK_KEYS:
+        if (sl_parse_count(arg, SL_SIM_MAX_LOCK_KEYS, &c->lock_keys) != SL_OK)
+            return bad("lock-keys", arg, "a whole number from 1 to 10000000");
         return SL_EXIT_OK;
     case OPT_PROGRESS:
         a->progress = 1;

@@ -53,16 +53,31 @@ void sl_capacity_of(const struct sl_instance *in, const struct sl_workload *w,
     }
 }
 
+void sl_capacity_resources(const struct sl_capacity *c, const struct sl_workload *w,
+                           double load_rps, double out[SL_RES_COUNT])
+{
+    out[SL_RES_CPU] = load_rps / (c->cpu_rps / w->target_utilization);
+    out[SL_RES_NETWORK] = isfinite(c->network_rps)
+                              ? load_rps / (c->network_rps / w->target_utilization) : 0.0;
+    if (!isfinite(c->memory_rps))
+        out[SL_RES_MEMORY] = 0.0;
+    else
+        out[SL_RES_MEMORY] = c->memory_rps > 0.0 ? load_rps / c->memory_rps : INFINITY;
+}
+
 double sl_capacity_utilization(const struct sl_capacity *c, const struct sl_workload *w,
                                double load_rps)
 {
-    double u = load_rps / (c->cpu_rps / w->target_utilization);
+    double u[SL_RES_COUNT];
 
-    if (isfinite(c->network_rps))
-        u = fmax(u, load_rps / (c->network_rps / w->target_utilization));
-    if (isfinite(c->memory_rps))
-        u = fmax(u, c->memory_rps > 0.0 ? load_rps / c->memory_rps : INFINITY);
-    return u;
+    sl_capacity_resources(c, w, load_rps, u);
+    return fmax(u[SL_RES_CPU], fmax(u[SL_RES_MEMORY], u[SL_RES_NETWORK]));
+}
+
+double sl_capacity_full_rps(const struct sl_capacity *c, const struct sl_workload *w)
+{
+    /* memory carries no headroom factor (section 2 of docs/model.md), the others do */
+    return c->binding == SL_RES_MEMORY ? c->usable_rps : c->usable_rps / w->target_utilization;
 }
 
 const char *sl_resource_name(enum sl_resource r)

@@ -109,6 +109,8 @@ void sl_plan_vertical(const struct sl_catalog *c, const struct sl_workload *w,
     out->usable_rps = best_cap.usable_rps;
     out->binding = best_cap.binding;
     out->utilization = sl_capacity_utilization(&best_cap, w, w->load_rps);
+    sl_capacity_resources(&best_cap, w, w->load_rps, out->resources);
+    out->full_rps = sl_capacity_full_rps(&best_cap, w);
     out->monthly_usd = out->feasible ? out->instance->usd_per_month : 0.0;
     out->usd_per_1k_rps = out->monthly_usd / w->load_rps * 1000.0;
 }
@@ -161,7 +163,7 @@ static int size_tier(const struct sl_instance *in, const struct sl_workload *w,
                      struct sl_horizontal *h)
 {
     struct sl_capacity cap;
-    double needed = 1.0, imbalance = 1.0;
+    double needed = 1.0, imbalance = 1.0, per_box;
     int round;
 
     /* sessions held in memory depend on N, so N is found by iterating to a fixed point */
@@ -188,7 +190,10 @@ static int size_tier(const struct sl_instance *in, const struct sl_workload *w,
     h->usable_rps_per_server = cap.usable_rps;
     h->imbalance = imbalance;
     h->binding = cap.binding;
-    h->utilization = sl_capacity_utilization(&cap, w, w->load_rps * imbalance / (double)h->servers);
+    per_box = w->load_rps * imbalance / (double)h->servers;
+    h->utilization = sl_capacity_utilization(&cap, w, per_box);
+    sl_capacity_resources(&cap, w, per_box, h->resources);
+    h->full_rps_per_server = sl_capacity_full_rps(&cap, w);
     h->servers_usd = (double)h->servers * in->usd_per_month;
     h->lb_usd = w->lb_usd_per_month;
     return 1;

@@ -724,6 +724,11 @@ enum sl_status sl_queue_closed(long servers, long users, double service_s, doubl
     return st ? nomem(err, errlen) : SL_OK;
 }
 
+double sl_queue_response_multiple(const struct sl_queue_result *r)
+{
+    return r->mean_response_s / r->service_s;
+}
+
 enum sl_status sl_queue_solve(const struct sl_queue_params *params, struct sl_queue_result *out,
                               char *err, size_t errlen)
 {

@@ -63,6 +63,7 @@ static json_t *encode(const struct sl_queue_result *r)
     bad |= sl_json_put(doc, "p99_response_s", sl_json_num(r->p99_response_s));
     bad |= sl_json_put(doc, "drop_probability", sl_json_num(r->drop_probability));
     bad |= sl_json_put(doc, "throughput_rps", sl_json_num(r->throughput_rps));
+    bad |= sl_json_put(doc, "response_multiple", sl_json_num(sl_queue_response_multiple(r)));
     bad |= sl_json_put(doc, "service_s", sl_json_num(r->service_s));
     bad |= sl_json_put(doc, "load_rps", sl_json_num(r->load_rps));
     bad |= sl_json_put(doc, "queue_capacity", count_or_null(r->queue_capacity));

@@ -54,6 +54,16 @@ static json_t *workload_json(const struct sl_workload *w)
     return sl_json_done(o, bad);
 }
 
+static json_t *resources_json(const double *u)
+{
+    json_t *o = json_object();
+    int bad = !o, r;
+
+    for (r = 0; r < SL_RES_COUNT; r++)
+        bad |= sl_json_put(o, sl_resource_name((enum sl_resource)r), sl_json_num(u[r]));
+    return sl_json_done(o, bad);
+}
+
 static json_t *vertical_json(const struct sl_vertical *v)
 {
     json_t *o = json_object();
@@ -68,6 +78,8 @@ static json_t *vertical_json(const struct sl_vertical *v)
     bad |= sl_json_put(o, "usable_rps", sl_json_num(v->usable_rps));
     bad |= sl_json_put(o, "utilization", sl_json_num(v->utilization));
     bad |= sl_json_put(o, "binding", json_string(sl_resource_name(v->binding)));
+    bad |= sl_json_put(o, "resources", resources_json(v->resources));
+    bad |= sl_json_put(o, "full_rps", sl_json_num(v->full_rps));
     bad |= sl_json_put(o, "availability", sl_json_num(v->availability));
     bad |= sl_json_put(o, "max_rps", sl_json_num(v->max_rps));
     bad |= sl_json_put(o, "largest_instance", name_or_null(v->feasible ? NULL : v->instance));
@@ -109,6 +121,8 @@ static json_t *horizontal_json(const struct sl_horizontal *h, const struct sl_wo
     bad |= sl_json_put(o, "servers_usd", sl_json_num(h->servers_usd));
     bad |= sl_json_put(o, "lb_usd", sl_json_num(h->lb_usd));
     bad |= sl_json_put(o, "usable_rps_per_server", sl_json_num(h->usable_rps_per_server));
+    bad |= sl_json_put(o, "full_rps_per_server", sl_json_num(h->full_rps_per_server));
+    bad |= sl_json_put(o, "resources", resources_json(h->resources));
     bad |= sl_json_put(o, "utilization", sl_json_num(h->utilization));
     bad |= sl_json_put(o, "availability", sl_json_num(h->availability));
     bad |= sl_json_put(o, "binding", json_string(sl_resource_name(h->binding)));

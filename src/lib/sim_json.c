@@ -209,6 +209,8 @@ static json_t *inputs_json(const struct sl_sim_config *c)
     bad |= sl_json_put(o, "duration_s", sl_json_num(c->duration_s));
     bad |= sl_json_put(o, "warmup_fraction", sl_json_num(c->warmup_fraction));
     bad |= sl_json_put(o, "sessions", json_integer(c->sessions));
+    bad |= sl_json_put(o, "lock_fraction", sl_json_num(c->lock_fraction));
+    bad |= sl_json_put(o, "lock_keys", json_integer(c->lock_keys));
     bad |= sl_json_put(o, "failures", json_integer((json_int_t)c->n_fails));
     bad |= sl_json_put(o, "scale_outs", json_integer((json_int_t)c->n_adds));
     bad |= sl_json_put(o, "threads", json_integer(c->threads));

@@ -1,4 +1,4 @@
-/* The web module: `scalelab serve`, an HTTP server (libmicrohttpd) for the page and the JSON API. */
+/* The web module of `scalelab serve`: an HTTP server (libmicrohttpd), the page and the API. */
 /* SPDX-License-Identifier: MIT */
 #ifndef SL_WEB_H
 #define SL_WEB_H

@@ -76,4 +76,10 @@ bad_input "invalid --think '-1'" $SCALELAB queue --servers 4 --users 10 --think 
 bad_input "invalid --users '0'" $SCALELAB queue --servers 4 --users 0 --think 1
 bad_input "--users cannot be combined" $SCALELAB queue --servers 4 --users 10 --think 1 --load 5
 bad_input "unexpected argument 'extra'" $SCALELAB queue --servers 4 --load 10 extra
+# the response-time multiple at the requested load: M/M/1 at rho 0.9 has W = 10 S (reference)
+$SCALELAB queue --servers 1 --service-ms 1000 --load 0.9 --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert abs(d["response_multiple"] - 10) < 1e-9, d["response_multiple"]
+' || fail "response_multiple of M/M/1 at 0.9"
 finish

@@ -26,6 +26,18 @@ assert abs(s["lost_fraction"] - 0.75) < 0.02, s
 ' || fail "memory + rr should lose (N-1)/N"
 $SCALELAB simulate --servers 4 --load 3000 --service-ms 1 --requests 100k --state token \
     --no-progress | grep -q "Little's law" || fail "text report"
+# locks in app memory are per server: the same seat is booked twice; in a store, never
+$SCALELAB simulate --servers 4 --load 2800 --service-ms 1 --requests 100k --state memory \
+    --lock-fraction 0.3 --lock-keys 50 --no-progress --json | python3 -c '
+import json, sys
+assert json.load(sys.stdin)["state"]["lock_violations"] > 0
+' || fail "memory locks should double-book"
+$SCALELAB simulate --servers 4 --load 2800 --service-ms 1 --requests 100k --state store \
+    --lock-fraction 0.3 --lock-keys 50 --no-progress --json | python3 -c '
+import json, sys
+assert json.load(sys.stdin)["state"]["lock_violations"] == 0
+' || fail "store locks should never double-book"
+bad_input "invalid --lock-fraction '2'" $SCALELAB simulate --load 1k --service-ms 1 --lock-fraction 2
 bad_input "invalid --servers '0'" $SCALELAB simulate --servers 0 --load 1k --service-ms 1
 bad_input "invalid --service-ms '-2'" $SCALELAB simulate --load 1k --service-ms -2
 bad_input "missing --service-ms" $SCALELAB simulate --load 1k

@@ -180,6 +180,17 @@ static void capacity_binding_resource(void **state)
     sl_workload_init(&w);
     sl_capacity_of(in, &w, 0, &cap);
     assert_int_equal(cap.binding, SL_RES_CPU);
+    {
+        double u[SL_RES_COUNT];
+
+        /* at the usable load the CPU is exactly at the target; memory and network far below */
+        sl_capacity_resources(&cap, &w, cap.usable_rps, u);
+        assert_close(u[SL_RES_CPU], w.target_utilization, 1e-12);
+        assert_true(u[SL_RES_MEMORY] < u[SL_RES_CPU] && u[SL_RES_NETWORK] < u[SL_RES_CPU]);
+        assert_close(sl_capacity_utilization(&cap, &w, cap.usable_rps), u[SL_RES_CPU], 0);
+        assert_close(sl_capacity_full_rps(&cap, &w), cap.usable_rps / w.target_utilization,
+                     1e-12);
+    }
     /* 10 Gbit/s x 0.7 / 1 MB = 875 req/s, below 16 cores x 1000 x 0.7 */
     w.response_bytes = 1e6;
     sl_capacity_of(in, &w, 0, &cap);
