@@ -46,10 +46,10 @@ $(BUILD)/scalelab: $(CLI_OBJ) $(BUILD)/libscalelab.a
 $(BUILD)/%.o: %.c | dirs
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
-$(BUILD)/src/lib/assets.o: src/lib/assets.S $(DATA) | dirs
-	$(Q)$(CC) -c -o $@ $<
-$(BUILD)/src/web/web_files.o: src/web/web_files.S $(WEB) | dirs
-	$(Q)$(CC) -c -o $@ $<
+$(BUILD)/src/lib/assets.o: src/lib/assets.S $(DATA) src/embed.h | dirs
+	$(Q)$(CC) -Isrc -c -o $@ $<
+$(BUILD)/src/web/web_files.o: src/web/web_files.S $(WEB) src/embed.h | dirs
+	$(Q)$(CC) -Isrc -c -o $@ $<
 # The version is compiled into its own object so that a new commit relinks only this file.
 $(BUILD)/version.o: FORCE | dirs
 	$(Q)printf 'const char *sl_cli_version = "%s";\n' "$(VERSION)" > $(BUILD)/version.c.tmp
@@ -67,10 +67,10 @@ $(SAN)/scalelab: $(SCLI_OBJ) $(SAN)/libscalelab.a
 $(SAN)/%.o: %.c | dirs
 	@echo "  CC      $< (asan+ubsan)"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Werror -c -o $@ $<
-$(SAN)/src/lib/assets.o: src/lib/assets.S $(DATA) | dirs
-	$(Q)$(CC) -c -o $@ $<
-$(SAN)/src/web/web_files.o: src/web/web_files.S $(WEB) | dirs
-	$(Q)$(CC) -c -o $@ $<
+$(SAN)/src/lib/assets.o: src/lib/assets.S $(DATA) src/embed.h | dirs
+	$(Q)$(CC) -Isrc -c -o $@ $<
+$(SAN)/src/web/web_files.o: src/web/web_files.S $(WEB) src/embed.h | dirs
+	$(Q)$(CC) -Isrc -c -o $@ $<
 $(SAN)/version.o: $(BUILD)/version.o
 	$(Q)$(CC) -c -o $@ $(BUILD)/version.c
 $(SAN)/tests/%: tests/unit/%.c tests/unit/sl_test.h $(SAN)/libscalelab.a | dirs

@@ -1,6 +1,5 @@
 /* Data files embedded in the library: built-in catalogs (and later lesson texts). */
-#define ASSET(sym, path) \
-    .global sym; .global sym##_end; .balign 16; sym: .incbin path; sym##_end: .byte 0
+#include "embed.h"
 
     .section .rodata
     ASSET(sl_asset_catalog_teaching, "data/teaching.csv")
