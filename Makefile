@@ -6,7 +6,7 @@ CC       ?= cc
 BUILD    ?= build
 SAN      := $(BUILD)/san
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
-PKGS     := jansson libmicrohttpd
+PKGS     := jansson libmicrohttpd hiredis libcrypto libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lmicrohttpd)
 
@@ -23,7 +23,7 @@ Q := @
 endif
 
 LIB_SRC  := $(sort $(wildcard src/lib/*.c))
-CLI_SRC  := $(sort $(wildcard src/cli/*.c src/web/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c src/web/*.c src/lab/*.c))
 WEB      := $(sort $(wildcard web/*))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 DATA     := $(sort $(wildcard data/*.csv data/*.json data/*.txt))
@@ -79,8 +79,8 @@ $(SAN)/tests/%: tests/unit/%.c tests/unit/sl_test.h $(SAN)/libscalelab.a | dirs
 		-lcmocka $(LDLIBS)
 
 dirs:
-	$(Q)mkdir -p $(BUILD)/src/lib $(BUILD)/src/cli $(BUILD)/src/web $(SAN)/src/lib \
-		$(SAN)/src/cli $(SAN)/src/web $(SAN)/tests
+	$(Q)mkdir -p $(BUILD)/src/lib $(BUILD)/src/cli $(BUILD)/src/web $(BUILD)/src/lab \
+		$(SAN)/src/lib $(SAN)/src/cli $(SAN)/src/web $(SAN)/src/lab $(SAN)/tests
 .PHONY: dirs
 
 deps:
@@ -104,9 +104,11 @@ cli-tests: san
 web-tests: san
 	$(Q)tests/run-all $(SAN) web
 
-bench: all
+bench: all $(BUILD)/bench_fit
 	$(Q)scripts/install-deps bench
 	$(Q)bench/run $(BUILD)
+$(BUILD)/bench_fit: bench/bench_fit.c $(BUILD)/libscalelab.a
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 lint:
 	$(Q)scripts/lint

@@ -29,6 +29,13 @@ struct sl_capacity {
 SL_API double sl_usl_throughput(double n, double lambda1, double sigma, double kappa);
 
 /*
+ * The USL coefficients that apply to box `in`: its catalog row's, unless it has none or the
+ * workload overrides them (a calibration), then the workload's. Pure; thread-safe.
+ */
+SL_API void sl_capacity_usl(const struct sl_instance *in, const struct sl_workload *w,
+                            double *sigma, double *kappa);
+
+/*
  * Capacity of one box of type `in` serving workload w, with sessions_on_box sessions kept in
  * its memory (0 when state lives elsewhere). Pure; thread-safe.
  */

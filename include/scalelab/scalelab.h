@@ -15,6 +15,7 @@
 #include "scalelab/rng.h"
 #include "scalelab/hist.h"
 #include "scalelab/sim.h"
+#include "scalelab/usl.h"
 #include "scalelab/quiz.h"
 
 #endif

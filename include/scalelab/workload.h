@@ -45,6 +45,8 @@ struct sl_workload {
     double store_ops_per_request; /* shared-store operations per request (state = store) */
     double store_ops_per_node;    /* operations per second one store node serves at 100 % */
     char instance[64];            /* horizontal instance type; "" = cheapest for the load */
+    int usl_override;             /* 1: usl_sigma/kappa replace every box's own (a calibration) */
+    char usl_source[256];         /* where an override came from ("--usl", a file); "" if none */
 };
 
 /* Sets every field to its documented default (docs/model.md). */

@@ -24,7 +24,10 @@ int cmd_plan(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 int cmd_quiz(int argc, char **argv);
+int cmd_app(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 
 /* Process-wide set-up (jansson's allocator and hash seed); call once at start. */
 void cli_init(void);
@@ -60,7 +63,8 @@ enum {
     CLI_CATALOG, CLI_INSTANCE, CLI_CPU_MS, CLI_MEM_PER_REQ, CLI_BASE_MEM, CLI_RESPONSE_BYTES,
     CLI_SESSIONS, CLI_SESSION_INTERVAL, CLI_SESSION_BYTES, CLI_STATE, CLI_TARGET_UTIL,
     CLI_SPARES, CLI_USL_SIGMA, CLI_USL_KAPPA, CLI_BOX_AVAIL, CLI_LB_COST, CLI_DB_QUERIES,
-    CLI_READ_FRACTION, CLI_DB_QUERY_MS, CLI_STORE_OPS, CLI_JSON, CLI_CSV,
+    CLI_READ_FRACTION, CLI_DB_QUERY_MS, CLI_STORE_OPS, CLI_JSON, CLI_CSV, CLI_USL,
+    CLI_CALIBRATION,
     CLI_OWN = 2000
 };
 

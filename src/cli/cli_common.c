@@ -141,6 +141,12 @@ static const struct cli_flag common_flags[] = {
       "database CPU ms per query (0.5)", CLI_WITH_PLANNING },
     { "store-ops", required_argument, CLI_STORE_OPS, "N",
       "store operations per request when state is store (2)", CLI_WITH_PLANNING },
+    { "usl", required_argument, CLI_USL, "SIGMA,KAPPA",
+      "USL coefficients for every box, replacing the catalog's (from your own fit)",
+      CLI_WITH_PLANNING },
+    { "calibration", required_argument, CLI_CALIBRATION, "FILE.json",
+      "what `scalelab fit --json` wrote: its sigma, kappa and lambda (as cpu-ms)",
+      CLI_WITH_PLANNING },
     { "json", no_argument, CLI_JSON, NULL, "print JSON", CLI_WITH_JSON },
     { "csv", no_argument, CLI_CSV, NULL, "print CSV", CLI_WITH_CSV },
     { NULL, 0, 0, NULL, NULL, 0 }
@@ -183,6 +189,55 @@ static const char *flag_name(const struct cli_flag *own, int id)
     return "?";
 }
 
+/* --usl SIGMA,KAPPA: a calibration given by hand. */
+static int usl_option(const char *arg, struct sl_workload *w)
+{
+    const char *comma = strchr(arg, ',');
+    char sigma[64];
+    size_t n = comma ? (size_t)(comma - arg) : 0;
+
+    if (!comma || n >= sizeof(sigma))
+        return cli_usage_error("invalid --usl '%s' (expected SIGMA,KAPPA such as 0.02,0.0001)",
+                               arg);
+    memcpy(sigma, arg, n);
+    sigma[n] = '\0';
+    if (sl_parse_number(sigma, &w->usl_sigma) != SL_OK ||
+        sl_parse_number(comma + 1, &w->usl_kappa) != SL_OK || w->usl_sigma < 0 ||
+        w->usl_sigma >= 1 || w->usl_kappa < 0 || w->usl_kappa >= 1)
+        return cli_usage_error("invalid --usl '%s' (expected SIGMA,KAPPA, each from 0 to below "
+                               "1, such as 0.02,0.0001)", arg);
+    w->usl_override = 1;
+    snprintf(w->usl_source, sizeof(w->usl_source), "--usl");
+    return SL_EXIT_OK;
+}
+
+/* --calibration FILE.json: sigma and kappa for every box, lambda as the CPU cost per request. */
+static int calibration_option(const char *path, struct sl_workload *w)
+{
+    char err[SL_ERR_LEN], buf[64 * 1024];
+    double lambda;
+    size_t len;
+    FILE *f;
+
+    if (cli_api_mode())
+        return cli_usage_error("--calibration reads a file, which the API does not; use usl");
+    f = fopen(path, "rb");
+    if (!f)
+        return cli_usage_error("cannot read calibration '%s': %s (expected the JSON of "
+                               "scalelab fit --json)", path, strerror(errno));
+    len = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    if (len == sizeof(buf))
+        return cli_usage_error("calibration '%s' is larger than %zu bytes", path, sizeof(buf));
+    if (sl_usl_calibration_parse(buf, len, path, &w->usl_sigma, &w->usl_kappa, &lambda, err,
+                                 sizeof(err)) != SL_OK)
+        return cli_usage_error("%s", err);
+    w->cpu_ms = 1000.0 / lambda;
+    w->usl_override = 1;
+    snprintf(w->usl_source, sizeof(w->usl_source), "calibration %.200s", path);
+    return SL_EXIT_OK;
+}
+
 static int common_option(int id, const char *arg, struct cli_common *c)
 {
     double *target = number_target(id, &c->w);
@@ -212,6 +267,10 @@ static int common_option(int id, const char *arg, struct cli_common *c)
         if (sl_spares_parse(arg, &c->w.spares) != SL_OK)
             return cli_usage_error("invalid --spares '%s' (expected n+1, n+2 or 2n)", arg);
         return SL_EXIT_OK;
+    case CLI_USL:
+        return usl_option(arg, &c->w);
+    case CLI_CALIBRATION:
+        return calibration_option(arg, &c->w);
     case CLI_JSON:
         c->json = 1;
         return SL_EXIT_OK;

@@ -47,8 +47,12 @@ void draw_header(FILE *to, const struct sl_catalog *cat, const struct sl_workloa
     else if (!strcmp(cat->name, "cloud"))
         fprintf(to, " (AWS us-east-1 on-demand list prices)");
     fprintf(to, "\nworkload: %g ms CPU per request, target utilisation %.0f%%, spares %s, "
-            "state: %s\n\n", w->cpu_ms, w->target_utilization * 100.0, sl_spares_name(w->spares),
+            "state: %s\n", w->cpu_ms, w->target_utilization * 100.0, sl_spares_name(w->spares),
             sl_state_name(w->state));
+    if (w->usl_override)
+        fprintf(to, "calibrated: USL sigma %g, kappa %g from %s, replacing the catalog's\n",
+                w->usl_sigma, w->usl_kappa, w->usl_source);
+    fputc('\n', to);
 }
 
 static void table(FILE *to, const struct sl_comparison *rows, size_t n, const struct glyphs *g)

@@ -18,8 +18,11 @@ static const struct sl_cmd commands[] = {
     { "plan", cmd_plan, "the whole plan for one load: app, database and store tiers" },
     { "queue", cmd_queue, "waits, response times and drops of one queueing station" },
     { "simulate", cmd_simulate, "a discrete-event run: load balancer, queues, failures, state" },
+    { "fit", cmd_fit, "the Universal Scalability Law fitted to your load-test measurements" },
     { "serve", cmd_serve, "the interactive page and its JSON API on http://127.0.0.1:8080" },
     { "quiz", cmd_quiz, "the scaling quiz in the terminal: choices, explanations, score" },
+    { "app", cmd_app, "one app server of the live lab: state in memory, Redis or tokens" },
+    { "lab", cmd_lab, "app servers behind haproxy, a checking client: what each store loses" },
 };
 
 static void usage(FILE *to)

@@ -136,6 +136,101 @@ static long curve(struct strbuf *sb, const struct axes *a, const struct sl_curve
     return last;
 }
 
+/* The document's head, shared style and title. */
+static void begin(struct strbuf *sb, const char *title)
+{
+    strbuf_printf(sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                  "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"13\">\n", W, H, W,
+                  H);
+    strbuf_printf(sb, "<style>.grid{stroke:#ddd;stroke-width:1}"
+                  ".vertical{fill:none;stroke:#c0392b;stroke-width:2.5}"
+                  ".horizontal{fill:none;stroke:#2471a3;stroke-width:2.5}"
+                  ".ideal{fill:none;stroke:#888;stroke-width:1.5;stroke-dasharray:6 4}"
+                  ".axis{font-size:14px;fill:#333}.title{font-size:17px;font-weight:bold}"
+                  "</style>\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+    strbuf_printf(sb, "<text x=\"%d\" y=\"28\" class=\"title\">", LEFT);
+    text_escaped(sb, title);
+    strbuf_printf(sb, "</text>\n");
+}
+
+/* A round step for a linear axis covering 0..max with about five ticks. */
+static double nice_step(double max)
+{
+    double raw = max / 5.0, mag = pow(10.0, floor(log10(raw))), f = raw / mag;
+
+    return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
+}
+
+char *svg_usl(const struct sl_usl_fit *f, const char *label)
+{
+    struct strbuf sb;
+    double nmax = 0, xmax = 0, sx, sy, step, v, n;
+    char buf[64];
+    size_t i;
+    int first;
+
+    strbuf_init(&sb);
+    for (i = 0; i < f->n_points; i++) {
+        nmax = fmax(nmax, f->points[i].n);
+        xmax = fmax(xmax, f->points[i].throughput);
+    }
+    if (isfinite(f->n_star) && f->n_star < 4 * nmax)
+        nmax = fmax(nmax, f->n_star * 1.15);
+    xmax = fmax(xmax, f->x_max) * 1.15;
+    sx = (W - LEFT - RIGHT) / nmax;
+    sy = (H - TOP - BOTTOM) / xmax;
+    begin(&sb, "Throughput against concurrency: the Universal Scalability Law");
+    strbuf_printf(&sb, "<text x=\"%d\" y=\"46\" fill=\"#555\">", LEFT);
+    text_escaped(&sb, label);
+    strbuf_printf(&sb, ": sigma %.4g, kappa %.4g, lambda %.4g, R&#178; %.4f</text>\n", f->sigma,
+                  f->kappa, f->lambda, f->r2);
+    step = nice_step(nmax);
+    for (v = 0; v <= nmax + 1e-9; v += step)
+        strbuf_printf(&sb, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"grid\"/>"
+                      "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%g</text>\n",
+                      LEFT + v * sx, TOP, LEFT + v * sx, H - BOTTOM, LEFT + v * sx,
+                      H - BOTTOM + 20, v);
+    step = nice_step(xmax);
+    for (v = 0; v <= xmax + 1e-9; v += step)
+        strbuf_printf(&sb, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>"
+                      "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT,
+                      H - BOTTOM - v * sy, W - RIGHT, H - BOTTOM - v * sy, LEFT - 8,
+                      H - BOTTOM - v * sy + 4, cli_fmt_count(buf, sizeof(buf), v));
+    strbuf_printf(&sb, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"axis\">"
+                  "concurrency n (cores, threads or nodes)</text>\n<text transform=\"translate(24 "
+                  "%d) rotate(-90)\" text-anchor=\"middle\" class=\"axis\">throughput (per "
+                  "second)</text>\n", (LEFT + W - RIGHT) / 2, H - 24, (TOP + H - BOTTOM) / 2);
+    /* the linear ideal, n lambda, clipped to the plot */
+    n = fmin(nmax, xmax / f->lambda);
+    strbuf_printf(&sb, "<polyline class=\"ideal\" points=\"%d,%d %.1f,%.1f\"/>\n", LEFT,
+                  H - BOTTOM, LEFT + n * sx, H - BOTTOM - n * f->lambda * sy);
+    strbuf_printf(&sb, "<polyline class=\"horizontal\" points=\"");
+    for (first = 1, n = 0; n <= nmax + 1e-9; n += nmax / 200, first = 0)
+        strbuf_printf(&sb, "%s%.1f,%.1f", first ? "" : " ", LEFT + n * sx,
+                      H - BOTTOM - sl_usl_predict(f, n) * sy);
+    strbuf_printf(&sb, "\"/>\n");
+    for (i = 0; i < f->n_points; i++)
+        strbuf_printf(&sb, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"#c0392b\"/>\n",
+                      LEFT + f->points[i].n * sx, H - BOTTOM - f->points[i].throughput * sy);
+    if (isfinite(f->n_star) && f->n_star <= nmax)
+        strbuf_printf(&sb, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#2471a3\" "
+                      "stroke-dasharray=\"3 3\"/><text x=\"%.1f\" y=\"%d\" fill=\"#2471a3\">"
+                      "peak N* = %.1f</text>\n", LEFT + f->n_star * sx, TOP,
+                      LEFT + f->n_star * sx, H - BOTTOM, LEFT + f->n_star * sx + 6, TOP + 16,
+                      f->n_star);
+    strbuf_printf(&sb, "<g transform=\"translate(%d %d)\">"
+                  "<rect width=\"230\" height=\"72\" fill=\"white\" stroke=\"#bbb\"/>"
+                  "<circle cx=\"25\" cy=\"16\" r=\"4.5\" fill=\"#c0392b\"/>"
+                  "<text x=\"48\" y=\"20\">measured</text>"
+                  "<line x1=\"10\" y1=\"36\" x2=\"40\" y2=\"36\" class=\"horizontal\"/>"
+                  "<text x=\"48\" y=\"40\">USL fit</text>"
+                  "<line x1=\"10\" y1=\"56\" x2=\"40\" y2=\"56\" class=\"ideal\"/>"
+                  "<text x=\"48\" y=\"60\">linear ideal (n x lambda)</text></g>\n</svg>\n",
+                  W - RIGHT - 240, H - BOTTOM - 84);
+    return strbuf_detach(&sb);
+}
+
 char *svg_curve(const struct sl_catalog *cat, const struct sl_workload *w,
                 const struct sl_curve_point *pts, long n)
 {
@@ -146,17 +241,8 @@ char *svg_curve(const struct sl_catalog *cat, const struct sl_workload *w,
 
     strbuf_init(&sb);
     find_axes(pts, n, &a);
-    strbuf_printf(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                  "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"13\">\n", W, H, W,
-                  H);
-    strbuf_printf(&sb, "<style>.grid{stroke:#ddd;stroke-width:1}"
-                  ".vertical{fill:none;stroke:#c0392b;stroke-width:2.5}"
-                  ".horizontal{fill:none;stroke:#2471a3;stroke-width:2.5}"
-                  ".axis{font-size:14px;fill:#333}.title{font-size:17px;font-weight:bold}"
-                  "</style>\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-    strbuf_printf(&sb, "<text x=\"%d\" y=\"28\" class=\"title\">Monthly cost: one bigger box vs "
-                  "many boxes</text>\n<text x=\"%d\" y=\"46\" fill=\"#555\">catalog ", LEFT, LEFT);
+    begin(&sb, "Monthly cost: one bigger box vs many boxes");
+    strbuf_printf(&sb, "<text x=\"%d\" y=\"46\" fill=\"#555\">catalog ", LEFT);
     text_escaped(&sb, cat->name);
     strbuf_printf(&sb, ", %g ms CPU per request, target utilisation %.0f%%, spares %s</text>\n",
                   w->cpu_ms, w->target_utilization * 100, sl_spares_name(w->spares));

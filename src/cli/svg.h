@@ -13,4 +13,10 @@
 char *svg_curve(const struct sl_catalog *cat, const struct sl_workload *w,
                 const struct sl_curve_point *pts, long n);
 
+/*
+ * A standalone SVG chart of a USL fit: measured points, the fitted curve, the linear ideal and
+ * N* marked. label names the data (a file). Owned by the caller (sl_free); NULL without memory.
+ */
+char *svg_usl(const struct sl_usl_fit *f, const char *label);
+
 #endif

@@ -18,14 +18,22 @@ static double residence_s(const struct sl_instance *in, const struct sl_workload
     return service_s / (1.0 - w->target_utilization);
 }
 
+void sl_capacity_usl(const struct sl_instance *in, const struct sl_workload *w, double *sigma,
+                     double *kappa)
+{
+    int own = !w->usl_override;
+
+    *sigma = own && !isnan(in->usl_sigma) ? in->usl_sigma : w->usl_sigma;
+    *kappa = own && !isnan(in->usl_kappa) ? in->usl_kappa : w->usl_kappa;
+}
+
 void sl_capacity_of(const struct sl_instance *in, const struct sl_workload *w,
                     double sessions_on_box, struct sl_capacity *out)
 {
     double lambda1 = 1000.0 / w->cpu_ms * in->single_thread_factor;
     double free_mib, bytes_per_s;
 
-    out->sigma = isnan(in->usl_sigma) ? w->usl_sigma : in->usl_sigma;
-    out->kappa = isnan(in->usl_kappa) ? w->usl_kappa : in->usl_kappa;
+    sl_capacity_usl(in, w, &out->sigma, &out->kappa);
     out->cpu_rps = sl_usl_throughput(in->vcpu, lambda1, out->sigma, out->kappa) *
                    w->target_utilization;
 

@@ -3,7 +3,7 @@
 #include <math.h>
 
 #include "scalelab/alloc.h"
-#include "json_int.h"
+#include "scalelab/json.h"
 #include "banned.h"
 
 json_t *sl_json_num(double v)

@@ -258,10 +258,9 @@ static double size_db(const struct sl_instance *in, const struct sl_workload *w,
                       struct sl_db_tier *d)
 {
     double lambda1 = 1000.0 / w->db_query_ms * in->single_thread_factor;
-    double sigma = isnan(in->usl_sigma) ? w->usl_sigma : in->usl_sigma;
-    double kappa = isnan(in->usl_kappa) ? w->usl_kappa : in->usl_kappa;
-    double reads, writes, boxes;
+    double sigma, kappa, reads, writes, boxes;
 
+    sl_capacity_usl(in, w, &sigma, &kappa);
     d->instance = in;
     d->box_qps = sl_usl_throughput(in->vcpu, lambda1, sigma, kappa) * w->target_utilization;
     d->shards = shards;

@@ -6,7 +6,7 @@
 
 #include "scalelab/alloc.h"
 #include "scalelab/queueing.h"
-#include "json_int.h"
+#include "scalelab/json.h"
 #include "banned.h"
 
 /* A positive count, or null when 0 means "none" (unbounded queue, open system). */

@@ -32,7 +32,7 @@
 #include "scalelab/alloc.h"
 #include "scalelab/quiz.h"
 #include "assets_int.h"
-#include "json_int.h"
+#include "scalelab/json.h"
 #include "banned.h"
 
 /* Largest integer a double holds exactly: bigger model numbers are refused. */

@@ -6,7 +6,7 @@
 
 #include "scalelab/alloc.h"
 #include "scalelab/report.h"
-#include "json_int.h"
+#include "scalelab/json.h"
 #include "banned.h"
 
 static json_t *name_or_null(const struct sl_instance *in)
@@ -43,6 +43,9 @@ static json_t *workload_json(const struct sl_workload *w)
     bad |= sl_json_put(o, "spares", json_string(sl_spares_name(w->spares)));
     bad |= sl_json_put(o, "usl_sigma", sl_json_num(w->usl_sigma));
     bad |= sl_json_put(o, "usl_kappa", sl_json_num(w->usl_kappa));
+    bad |= sl_json_put(o, "usl_override", json_boolean(w->usl_override));
+    bad |= sl_json_put(o, "usl_source",
+                       w->usl_source[0] ? json_string(w->usl_source) : json_null());
     bad |= sl_json_put(o, "box_availability", sl_json_num(w->box_availability));
     bad |= sl_json_put(o, "lb_availability", sl_json_num(w->lb_availability));
     bad |= sl_json_put(o, "lb_usd_per_month", sl_json_num(w->lb_usd_per_month));

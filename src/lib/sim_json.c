@@ -6,7 +6,7 @@
 
 #include "scalelab/alloc.h"
 #include "scalelab/sim.h"
-#include "json_int.h"
+#include "scalelab/json.h"
 #include "banned.h"
 
 static json_t *pair(double lo, double hi)

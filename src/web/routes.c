@@ -290,6 +290,7 @@ static const struct api_route api_plan = { cmd_plan, "plan", NULL };
 static const struct api_route api_queue = { cmd_queue, "queue", NULL };
 static const struct api_route api_simulate = { cmd_simulate, "simulate", NULL };
 static const struct api_route api_quiz = { cmd_quiz, "quiz", NULL };
+static const struct api_route api_fit = { cmd_fit, "fit", NULL };
 
 /* The one route table: every path the server answers. */
 static const struct route routes[] = {
@@ -303,6 +304,7 @@ static const struct route routes[] = {
     { "/api/queue", api_handler, &api_queue, NULL },
     { "/api/simulate", api_handler, &api_simulate, NULL },
     { "/api/quiz", api_handler, &api_quiz, NULL },
+    { "/api/fit", api_handler, &api_fit, NULL },
     { "/api/catalogs", catalogs_handler, NULL, NULL },
     { "/healthz", health_handler, NULL, NULL },
 };

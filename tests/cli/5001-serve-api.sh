@@ -41,6 +41,8 @@ same_as_cli "queue?users=400&think=0.2&servers=300&service-ms=444" \
 same_as_cli "simulate?servers=4&load=3000&service-ms=1&requests=50k&state=memory&seed=3" \
     simulate --servers 4 --load 3000 --service-ms 1 --requests 50k --state memory --seed 3 \
     --no-progress
+same_as_cli "fit?points=1:64.9,18:995.9,36:1652.4,72:1853.2,108:1828.9,144:1775,216:1702.2&predict=8,64" \
+    fit --points 1:64.9,18:995.9,36:1652.4,72:1853.2,108:1828.9,144:1775,216:1702.2 --predict 8,64
 
 status 200 /api/catalogs
 python3 - "$tmp/body" <<'PY' || fail "/api/catalogs shape"
@@ -67,7 +69,8 @@ for q in "compare?load=12q" "compare?load=-5" "compare?load=" "compare?catalog=n
          "compare?state=disk" "curve?points=0" "curve?svg=x.svg" "plan" "plan?load=1k&json=1" \
          "queue?servers=0&service-ms=1&load=1" "simulate?load=1k" \
          "simulate?load=1k&service-ms=1&requests=5M" "simulate?load=1k&service-ms=1&threads=8" \
-         "compare?Load=1k" "compare?load" "compare?frob=1" "healthz?x=1"; do
+         "compare?Load=1k" "compare?load" "compare?frob=1" "healthz?x=1" "fit?points=1:5,2:9" \
+         "fit"; do
     path="/api/$q"
     case $q in healthz*) path="/$q" ;; esac
     status 400 "$path"

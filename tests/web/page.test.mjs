@@ -145,6 +145,21 @@ test('keyboard alone reaches the load picker and the quiz', async () => {
   await context.close();
 });
 
+test('the calibration panel shows the API\'s fit and plans with it', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=100k#capacity`);
+  await page.fill('#fit-data', '1,100\n2,190\n4,340\n8,560\n16,800\n32,900\n64,850\n');
+  await page.click('#fit-run');
+  const fit = await api(server.url, '/api/fit?points=1:100,2:190,4:340,8:560,16:800,32:900,64:850');
+  await page.waitForFunction((s) => document.querySelector('#fit-sigma')
+    ?.getAttribute('data-value') === String(s), fit.sigma, { timeout: 10000 });
+  const cmp = await api(server.url, `/api/compare?load=100k&usl=${fit.sigma},${fit.kappa}`);
+  await page.waitForFunction((v) => document.querySelector('#fit-compare')
+    ?.getAttribute('data-value') === String(v), cmp.rows[0].horizontal.monthly_usd,
+  { timeout: 10000 });
+  await context.close();
+});
+
 test('screenshots at 1K and 1M, desktop and phone', async () => {
   for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }],
     ['phone', { width: 375, height: 800 }]]) {

@@ -1,0 +1,106 @@
+/* Where `scalelab app` keeps sessions, carts, the counter and seat bookings: one ops table. */
+/* SPDX-License-Identifier: MIT */
+#ifndef SL_APP_STORE_H
+#define SL_APP_STORE_H
+
+#include <stddef.h>
+
+/* Longest user name, item name or --id (bytes of [A-Za-z0-9_.-]). */
+#define APP_NAME_MAX 64
+/* Items a cart keeps; adding one more drops the oldest. */
+#define APP_CART_MAX 64
+/* Seats are 0 <= n < APP_SEATS. */
+#define APP_SEATS 1000000L
+/* Session lifetime after its last use, in seconds (memory and redis). */
+#define APP_SESSION_TTL_S 1800
+/* Sessions the memory store keeps; the least recently used one is dropped first. */
+#define APP_MEM_MAX_SESSIONS 100000
+/* Longest session cookie (name=value), in bytes including the NUL. */
+#define APP_COOKIE_MAX 8192
+/* Bytes of token key: at least this many from SCALELAB_TOKEN_KEY, at most APP_KEY_MAX. */
+#define APP_KEY_MIN 32
+#define APP_KEY_MAX 256
+
+/* What a store operation found. */
+enum app_result {
+    APP_OK = 0,          /* done */
+    APP_NO_SESSION = 1,  /* the session is unknown, expired or forged: 401 */
+    APP_TAKEN = 2,       /* the seat already has a holder: 409 */
+    APP_UNAVAILABLE = 3, /* the backing store did not answer: 503 */
+    APP_NOMEM = 4        /* out of memory: 500 */
+};
+
+/* A session as a request sees it: its user, its cart and the cookie to send back, if any. */
+struct app_session {
+    char user[APP_NAME_MAX + 1];
+    size_t n_items;
+    char items[APP_CART_MAX][APP_NAME_MAX + 1]; /* oldest first */
+    char cookie[APP_COOKIE_MAX];                /* "name=value" to set, or "" */
+};
+
+struct app_store;
+
+/*
+ * The operations of a store. Every one is thread-safe (MHD runs handlers on several threads).
+ * `cookie` is the value of the request's cookie named ops->cookie_name, never NULL; names are
+ * already checked to be 1..APP_NAME_MAX bytes of [A-Za-z0-9_.-]. Results are APP_OK or one
+ * of enum app_result; the session is filled only on APP_OK.
+ */
+struct app_store_ops {
+    const char *name;        /* "memory", "redis" or "token" */
+    const char *cookie_name; /* "sid" or "token" */
+    /* Creates a session for user with an empty cart; s->cookie is the cookie to set. */
+    enum app_result (*login)(struct app_store *st, const char *user, struct app_session *s);
+    /* Finds the session and refreshes its lifetime; fills the cart only if with_cart. */
+    enum app_result (*get_session)(struct app_store *st, const char *cookie, int with_cart,
+                                   struct app_session *s);
+    /* Appends item to the session's cart (dropping the oldest beyond APP_CART_MAX); s gets the
+     * whole cart, and in token mode the new cookie. */
+    enum app_result (*add_item)(struct app_store *st, const char *cookie, const char *item,
+                                struct app_session *s);
+    /* Adds one to the global counter; *value is the count after this increment. */
+    enum app_result (*incr_counter)(struct app_store *st, long long *value);
+    enum app_result (*get_counter)(struct app_store *st, long long *value);
+    /* Gives seat to user unless someone holds it (APP_TAKEN); 0 <= seat < APP_SEATS. */
+    enum app_result (*book_seat)(struct app_store *st, long seat, const char *user);
+    /* APP_OK when the store answers (redis: PING), else APP_UNAVAILABLE. */
+    enum app_result (*ready)(struct app_store *st);
+    /* Frees the store; call after every thread that used it has stopped. Accepts NULL. */
+    void (*close)(struct app_store *st);
+};
+
+/* Every store starts with this; the implementation's fields follow. */
+struct app_store {
+    const struct app_store_ops *ops;
+};
+
+/* A store in process memory, behind one mutex. NULL when out of memory. Caller owns (close). */
+struct app_store *app_store_memory_new(void);
+
+/*
+ * A store in Redis at host:port. Connects lazily: one connection per calling thread, 200 ms
+ * connect and command timeouts, reconnected after any error. Returns NULL when out of memory.
+ * Caller owns (close); host is copied.
+ */
+struct app_store *app_store_redis_new(const char *host, int port);
+
+/*
+ * Sessions in HMAC-SHA256-signed cookies under key[0..key_len) (copied; APP_KEY_MIN to
+ * APP_KEY_MAX bytes); the counter and bookings in process memory. NULL when out of memory or
+ * the key length is out of range. Caller owns (close).
+ */
+struct app_store *app_store_token_new(const unsigned char *key, size_t key_len);
+
+/*
+ * Decodes a key given in hex (SCALELAB_TOKEN_KEY) into key[0..cap); returns its length, or 0
+ * if hex is not an even number of hex digits giving APP_KEY_MIN to cap bytes.
+ */
+size_t app_token_key_parse(const char *hex, unsigned char *key, size_t cap);
+
+/* Fills key[0..len) from OpenSSL's random generator; returns 0 on success, -1 on failure. */
+int app_token_key_random(unsigned char *key, size_t len);
+
+/* Nonzero if s is 1..APP_NAME_MAX bytes of [A-Za-z0-9_.-]. */
+int app_name_valid(const char *s);
+
+#endif

@@ -1,0 +1,230 @@
+/* `scalelab lab`: the orchestrator of real processes, its checking client and its reports. */
+/* SPDX-License-Identifier: MIT */
+#ifndef SL_LAB_H
+#define SL_LAB_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "scalelab/hist.h"
+
+/*
+ * Ownership: every struct here is a plain value owned by its caller; lab_result_init allocates
+ * what lab_result_release frees. Functions borrow their pointer arguments. The lab keeps its
+ * processes and temporary files only for the duration of one lab_run.
+ */
+
+#define LAB_MAX_BACKENDS 16   /* app processes of one run, spares for --add included */
+#define LAB_MAX_ACTIONS 16    /* --kill, --restart and --add of one run, together */
+#define LAB_MAX_EVENTS 128    /* entries of the timeline */
+#define LAB_MAX_USERS 1000    /* virtual users */
+#define LAB_MAX_SECONDS 3600  /* per-second buckets; later requests count in the last one */
+#define LAB_MAX_THREADS 8     /* client threads */
+#define LAB_SEATS 64          /* seats the users try to book: 0 <= n < LAB_SEATS */
+#define LAB_CART_ROTATE 32    /* items after which a user logs in afresh (bounds the cookie) */
+#define LAB_EVENT_LEN 160     /* bytes of one event text, NUL included */
+
+/* Where the apps keep sessions. */
+enum lab_state {
+    LAB_STATE_MEMORY = 0, /* in each process: lost on another backend */
+    LAB_STATE_REDIS = 1,  /* in the lab's redis-server */
+    LAB_STATE_TOKEN = 2   /* in a signed cookie; counter and seats stay in process memory */
+};
+
+/* Names "memory", "redis", "token"; parse returns 0 or -1 for an unknown name. */
+const char *lab_state_name(enum lab_state s);
+int lab_state_parse(const char *s, enum lab_state *out);
+
+enum lab_action_kind {
+    LAB_ACT_KILL = 0,    /* SIGKILL backend `backend` */
+    LAB_ACT_RESTART = 1, /* start it again on the same port */
+    LAB_ACT_ADD = 2      /* start one more backend and put it into haproxy's rotation */
+};
+
+struct lab_action {
+    enum lab_action_kind kind;
+    int backend; /* 1-based: b1 is 1; 0 for LAB_ACT_ADD */
+    double t_s;  /* seconds after the workload starts */
+};
+
+/* What one run does. */
+struct lab_opts {
+    enum lab_state state;
+    int sticky;         /* haproxy cookie stickiness */
+    int backends;       /* app processes at the start */
+    int app_threads;    /* the apps' --threads; 0 leaves the app's default */
+    int users;          /* virtual users */
+    double duration_s;  /* stop after this long; 0: stop after `requests` */
+    uint64_t requests;  /* stop after this many requests (when duration_s is 0) */
+    long work_us;       /* CPU microseconds each app burns per request */
+    int n_actions;
+    struct lab_action actions[LAB_MAX_ACTIONS];
+    int verbose;        /* print progress lines on stderr */
+};
+
+/* Sets the defaults of the issue: redis, 3 backends, 50 users, 20000 requests, 200 us. */
+void lab_opts_init(struct lab_opts *o);
+
+/* Error kinds the client tells apart (the JSON names are lab_err_name()). */
+enum lab_err {
+    LAB_ERR_CONNECT = 0,  /* could not connect to haproxy */
+    LAB_ERR_TIMEOUT = 1,  /* no complete answer in time */
+    LAB_ERR_TRANSPORT = 2, /* any other transfer failure (reset, empty reply) */
+    LAB_ERR_4XX = 3,      /* a 4xx other than a lost session's 401 or a taken seat's 409 */
+    LAB_ERR_502 = 4,      /* haproxy: the backend failed mid-request */
+    LAB_ERR_503 = 5,      /* no backend up, or the app's store is down */
+    LAB_ERR_504 = 6,      /* the backend did not answer in time */
+    LAB_ERR_5XX = 7,      /* any other 5xx */
+    LAB_ERR_PROTOCOL = 8, /* a 2xx whose body or headers break docs/lab-protocol.md */
+    LAB_ERR_KINDS = 9
+};
+const char *lab_err_name(enum lab_err e);
+
+struct lab_event {
+    double t_s;               /* seconds after the workload started */
+    char what[LAB_EVENT_LEN];
+};
+
+/* Everything one run measured. */
+struct lab_result {
+    struct lab_opts opts;         /* what was asked */
+    int servers;                  /* backends that existed: initial plus added */
+    double elapsed_s;             /* workload wall time, seconds */
+    uint64_t requests;            /* finished requests (answered or failed) */
+    uint64_t errors;              /* failed requests: sum of err[] */
+    uint64_t err[LAB_ERR_KINDS];
+    uint64_t logins;              /* successful POST /login */
+    uint64_t post_login;          /* requests sent while the user held a session */
+    uint64_t sessions_lost;       /* of those, answered 401 or X-Session: miss */
+    uint64_t carts_wrong;         /* cart answers that differ from what the user added */
+    uint64_t replays;             /* requests libcurl sent twice (lab_client.c, on_debug) */
+    uint64_t duplicates;          /* cart items a replay added twice */
+    uint64_t counter_acked;       /* increments answered 200 */
+    uint64_t counter_unknown;     /* increments that failed: may or may not have counted */
+    long long counter_final;      /* GET /counter at the end; -1 if it failed */
+    uint64_t counter_drift;       /* distance of final from [acked, acked + unknown] */
+    uint64_t bookings;            /* bookings answered 200 */
+    uint64_t double_bookings;     /* sum over seats of (bookings of the seat - 1) */
+    uint64_t share[LAB_MAX_BACKENDS]; /* answers per X-Backend: b1 is share[0] */
+    uint64_t share_other;         /* answers without a known X-Backend (haproxy's own) */
+    struct sl_hist *latency;      /* seconds, per answered request */
+    double p50_ms, p99_ms;
+    double throughput_rps;        /* finished requests per second of workload */
+    double app_cpu_s;             /* user + system CPU of the apps during the workload */
+    uint64_t lb_retries, lb_redispatches; /* haproxy's counters for the app backend */
+    int n_events;
+    struct lab_event events[LAB_MAX_EVENTS];
+    uint32_t *sec_requests;       /* per-second buckets, LAB_MAX_SECONDS each */
+    uint32_t *sec_errors;
+    uint32_t *sec_lost;
+    int n_secs;                   /* buckets in use */
+    pid_t pid_redis, pid_haproxy; /* 0 when not started */
+    pid_t pid_apps[LAB_MAX_BACKENDS + LAB_MAX_ACTIONS]; /* every pid an app had */
+    int n_pids_apps;
+    char run_dir[256];
+    int interrupted;              /* SIGINT or SIGTERM ended the run early */
+};
+
+/* Allocates the buckets and histogram; returns 0, or -1 when out of memory. */
+int lab_result_init(struct lab_result *r, const struct lab_opts *o);
+void lab_result_release(struct lab_result *r);
+/* Appends a timeline entry (ignored once full). Not thread-safe. */
+void lab_event_add(struct lab_result *r, double t_s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Sorts the timeline by time and derives p50, p99, throughput, drift and errors. */
+void lab_result_finish(struct lab_result *r);
+
+/* ---- lab_procs.c: processes ---- */
+
+/*
+ * Installs SIGINT and SIGTERM handlers that only set a flag (lab_interrupted) and ignores
+ * SIGPIPE. Call once before lab_run.
+ */
+void lab_signals_install(void);
+/* Nonzero after SIGINT or SIGTERM; async-signal-safe to set, safe to read from any thread. */
+int lab_interrupted(void);
+
+/*
+ * Checks that the programs a run of `o` needs are on PATH; on failure writes
+ * "lab needs haproxy (apt-get install haproxy)" into err and returns -1.
+ */
+int lab_check_programs(const struct lab_opts *o, char *err, size_t errlen);
+
+/*
+ * One whole run: a private directory, redis-server (redis mode), o->backends apps and haproxy,
+ * all healthy; the workload with its kills, restarts and additions; then everything stopped and
+ * removed, also on error and interruption. r must come from lab_result_init. Returns 0, or -1
+ * with err set (r then holds what was measured before the failure).
+ */
+int lab_run(const struct lab_opts *o, struct lab_result *r, char *err, size_t errlen);
+
+/* ---- lab_client.c: the checking client ---- */
+
+struct lab_client;
+
+struct lab_client_cfg {
+    int port;           /* haproxy's frontend on 127.0.0.1 */
+    int users;
+    double duration_s;  /* 0: stop after `requests` */
+    uint64_t requests;
+    double t0;          /* monotonic start time of the workload, seconds (lab_now) */
+};
+
+/* Seconds on the monotonic clock. */
+double lab_now(void);
+
+/*
+ * Process-wide libcurl set-up, routed through sl_malloc; call once before any client, with no
+ * other thread running. Returns 0 or -1.
+ */
+int lab_client_global_init(void);
+void lab_client_global_cleanup(void);
+
+/*
+ * Starts the users on up to LAB_MAX_THREADS threads; they stop by themselves at the duration
+ * or request budget, on lab_interrupted() or lab_client_stop. NULL (err set) on failure.
+ * The caller owns the client (lab_client_free).
+ */
+struct lab_client *lab_client_start(const struct lab_client_cfg *cfg, char *err, size_t errlen);
+/* Nonzero while some user still works. Thread-safe. */
+int lab_client_running(struct lab_client *c);
+/* Makes every user stop after its current request and waits for the threads. */
+void lab_client_stop(struct lab_client *c);
+/* Adds what the (stopped) client counted into r, client events included. */
+void lab_client_collect(struct lab_client *c, struct lab_result *r);
+void lab_client_free(struct lab_client *c);
+
+/* GET /counter through port; returns 0 with *value, or -1. */
+int lab_client_get_counter(int port, long long *value);
+
+/* ---- lab_report.c: reports ---- */
+
+/* The JSON document of one run (the issue's fields plus extras); NULL when out of memory. */
+json_t *lab_result_json(const struct lab_result *r);
+/* {"runs": [one document per run]} (--compare); NULL when out of memory. */
+json_t *lab_compare_json(const struct lab_result *runs, int n);
+/* Serialises doc (taking it) as every scalelab document; the text is the caller's (sl_free). */
+char *lab_json_dump(json_t *doc);
+/* The text report of one run. */
+void lab_report_text(FILE *to, const struct lab_result *r);
+/* One table over several runs (--compare). */
+void lab_report_compare_text(FILE *to, const struct lab_result *runs, int n);
+
+/* One point of --sweep. */
+struct lab_sweep_point {
+    int backends;
+    int threads;               /* the apps' --threads */
+    double throughput_rps;
+    double cpu_ms_per_request; /* app CPU (user + system) per finished request */
+    double p99_ms;
+    uint64_t requests, errors;
+};
+
+void lab_sweep_text(FILE *to, const struct lab_sweep_point *p, int n);
+json_t *lab_sweep_json(const struct lab_sweep_point *p, int n);
+/* The CSV `backends,threads,throughput_rps,cpu_ms_per_request`; caller frees (sl_free). */
+char *lab_sweep_csv(const struct lab_sweep_point *p, int n);
+
+#endif

@@ -1,0 +1,775 @@
+/* The lab's checking client: virtual users over libcurl that verify every answer. */
+/* SPDX-License-Identifier: MIT */
+#include <curl/curl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scalelab/scalelab.h"
+#include "lab.h"
+#include "banned.h"
+
+#define BODY_MAX (64 * 1024)   /* bytes of one answer body; more is a protocol error */
+#define TIMEOUT_MS 8000L       /* a whole request; above haproxy's 5 s server timeout */
+#define CONNECT_TIMEOUT_MS 2000L
+
+enum op {
+    OP_LOGIN = 0, /* POST /login?user=uK */
+    OP_CART = 1,  /* POST /cart/add?item=iN */
+    OP_INCR = 2,  /* POST /counter/incr */
+    OP_SEAT = 3   /* POST /seats/N/book */
+};
+
+/* Entries of an expected cart: every add, and a second entry for each replay seen. */
+#define CART_CAP (2 * LAB_CART_ROTATE + 2)
+
+/*
+ * What the user expects its cart to hold: each item between min and max times in a row. An add
+ * that failed may be missing (min 0); one that libcurl sent twice may be there twice (max 2).
+ */
+struct cart {
+    int n;
+    unsigned item[CART_CAP];      /* item numbers, oldest first */
+    unsigned char min[CART_CAP];
+    unsigned char max[CART_CAP];
+};
+
+struct worker;
+
+/* One virtual user: its own handle (cookie engine), strictly one request at a time. */
+struct user {
+    CURL *h;
+    struct worker *w;
+    int id;                 /* user name is "u<id>" */
+    int logged_in;          /* holds a session the app acknowledged */
+    unsigned phase;         /* which operation comes next after login */
+    unsigned item_seq;      /* numbers its items "i<seq>" */
+    uint64_t rng;           /* xorshift state for seat numbers */
+    struct cart cart;
+    /* the request in flight */
+    enum op op;
+    unsigned item;
+    int seat;
+    int with_session;       /* sent while logged in */
+    int replayed;           /* libcurl sent it again on a fresh connection */
+    double t_start;         /* lab_now() when sent */
+    char url[160];
+    /* its answer */
+    char *body;             /* growable up to BODY_MAX */
+    size_t body_len, body_cap;
+    int body_over;
+    char backend[16];       /* X-Backend */
+    char session[8];        /* X-Session */
+    int cookie_set;         /* a Set-Cookie for sid= or token= */
+};
+
+/* A first occurrence, reported on the timeline. */
+struct first {
+    double t_s;             /* < 0 while none */
+    char what[LAB_EVENT_LEN];
+};
+
+/* One client thread and what it counted (merged at the end, so no locking while running). */
+struct worker {
+    pthread_t tid;
+    int started;
+    atomic_int running;
+    struct lab_client *c;
+    CURLM *m;
+    struct user **users;
+    int n_users;
+    uint64_t requests, err[LAB_ERR_KINDS], logins, post_login, lost, carts_wrong;
+    uint64_t acked, unknown, bookings, replays, duplicates;
+    uint64_t seat_acks[LAB_SEATS];
+    uint64_t share[LAB_MAX_BACKENDS], share_other;
+    struct sl_hist *hist;   /* seconds */
+    uint32_t *sec;          /* 3 x LAB_MAX_SECONDS: requests, errors, lost */
+    int n_secs;
+    struct first first_lost, first_error, first_wrong;
+};
+
+struct lab_client {
+    struct lab_client_cfg cfg;
+    atomic_int stop;
+    atomic_ullong issued;   /* requests reserved against cfg.requests */
+    struct user *users;
+    int n_users;
+    struct worker workers[LAB_MAX_THREADS];
+    int n_workers;
+};
+
+double lab_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int lab_client_global_init(void)
+{
+    return curl_global_init_mem(CURL_GLOBAL_DEFAULT, sl_malloc, sl_free, sl_realloc, sl_strdup,
+                                sl_calloc) == CURLE_OK ? 0 : -1;
+}
+
+void lab_client_global_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
+/* ---- answers ---- */
+
+static size_t on_body(char *data, size_t size, size_t n, void *ctx)
+{
+    struct user *u = ctx;
+    size_t len = size * n;
+
+    if (u->body_len + len + 1 > u->body_cap) {
+        size_t cap = u->body_cap ? u->body_cap : 1024;
+        char *p;
+
+        while (cap < u->body_len + len + 1)
+            cap *= 2;
+        if (cap > BODY_MAX) {
+            u->body_over = 1;
+            return 0; /* curl fails the transfer with CURLE_WRITE_ERROR */
+        }
+        p = sl_realloc(u->body, cap);
+        if (!p) {
+            u->body_over = 1;
+            return 0;
+        }
+        u->body = p;
+        u->body_cap = cap;
+    }
+    memcpy(u->body + u->body_len, data, len);
+    u->body_len += len;
+    u->body[u->body_len] = '\0';
+    return len;
+}
+
+/* Copies the value of header line `line` into out when its name is `name`; 1 if it was. */
+static int header_value(const char *line, size_t len, const char *name, char *out, size_t outlen)
+{
+    size_t nlen = strlen(name), v, e;
+
+    if (len <= nlen || strncasecmp(line, name, nlen) || line[nlen] != ':')
+        return 0;
+    for (v = nlen + 1; v < len && (line[v] == ' ' || line[v] == '\t'); v++)
+        ;
+    for (e = len; e > v && (line[e - 1] == '\r' || line[e - 1] == '\n' || line[e - 1] == ' ');)
+        e--;
+    snprintf(out, outlen, "%.*s", (int)(e - v), line + v);
+    return 1;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *ctx)
+{
+    struct user *u = ctx;
+    size_t len = size * n;
+    char cookie[16];
+
+    header_value(data, len, "X-Backend", u->backend, sizeof(u->backend));
+    header_value(data, len, "X-Session", u->session, sizeof(u->session));
+    if (header_value(data, len, "Set-Cookie", cookie, sizeof(cookie)) &&
+        (!strncmp(cookie, "sid=", 4) || !strncmp(cookie, "token=", 6)))
+        u->cookie_set = 1;
+    return len;
+}
+
+static void note_first(struct first *f, double t, const char *what, const struct user *u)
+{
+    if (f->t_s >= 0)
+        return;
+    f->t_s = t;
+    snprintf(f->what, sizeof(f->what), "first %s (u%d, from %s)", what, u->id,
+             u->backend[0] ? u->backend : "no backend");
+    if (strlen(f->what) == sizeof(f->what) - 1)
+        memcpy(f->what + sizeof(f->what) - 4, "...", 3);
+}
+
+static int sec_of(struct worker *w, double t)
+{
+    int s = t <= 0 ? 0 : (int)t;
+
+    if (s >= LAB_MAX_SECONDS)
+        s = LAB_MAX_SECONDS - 1;
+    if (s + 1 > w->n_secs)
+        w->n_secs = s + 1;
+    return s;
+}
+
+static void count_error(struct worker *w, struct user *u, enum lab_err e, double t,
+                        const char *what)
+{
+    w->err[e]++;
+    w->sec[LAB_MAX_SECONDS + sec_of(w, t)]++;
+    note_first(&w->first_error, t, what, u);
+}
+
+/* Appends the item in flight to the expected cart (send_next keeps room for it). */
+static void cart_expect(struct user *u, int min)
+{
+    struct cart *c = &u->cart;
+
+    if (c->n == CART_CAP)
+        return;
+    c->item[c->n] = u->item;
+    c->min[c->n] = (unsigned char)min;
+    c->max[c->n] = u->replayed ? 2 : 1;
+    c->n++;
+}
+
+/* A write that failed: it may or may not have happened, so the checks must accept both. */
+static void outcome_unknown(struct worker *w, struct user *u)
+{
+    if (u->op == OP_CART)
+        cart_expect(u, 0);
+    else if (u->op == OP_INCR)
+        w->unknown += u->replayed ? 2 : 1;
+}
+
+/*
+ * Checks the answer's items against the expected cart: each entry's item between its min and
+ * max times in a row, in order, nothing else. On success the cart becomes exactly what the
+ * answer showed, and *dups counts items that were there twice. Returns 1 when the cart is right.
+ */
+static int cart_matches(struct cart *c, json_t *items, int *dups)
+{
+    struct cart next;
+    size_t j = 0, n = json_array_size(items);
+    int i, k;
+
+    *dups = 0;
+    if (!json_is_array(items))
+        return 0;
+    next.n = 0;
+    for (i = 0; i < c->n; i++) {
+        char want[16];
+        int seen = 0;
+
+        snprintf(want, sizeof(want), "i%u", c->item[i]);
+        while (seen < c->max[i] && j < n) {
+            const char *s = json_string_value(json_array_get(items, j));
+
+            if (!s || strcmp(s, want))
+                break;
+            seen++;
+            j++;
+        }
+        if (seen < c->min[i])
+            return 0;
+        for (k = 0; k < seen; k++) {
+            if (next.n == CART_CAP)
+                return 0;
+            next.item[next.n] = c->item[i];
+            next.min[next.n] = next.max[next.n] = 1;
+            next.n++;
+        }
+        *dups += seen > 1;
+    }
+    if (j != n)
+        return 0;
+    *c = next;
+    return 1;
+}
+
+/* "wrong cart: got i1,i2,i2 want i1,i2" for the timeline (items of this session only). */
+static void describe_cart(const struct cart *c, json_t *items, char *out, size_t outlen)
+{
+    size_t len, i;
+    int k;
+
+    len = (size_t)snprintf(out, outlen, "wrong cart: got");
+    for (i = 0; i < json_array_size(items) && len < outlen; i++) {
+        const char *s = json_string_value(json_array_get(items, i));
+
+        len += (size_t)snprintf(out + len, outlen - len, "%s%s", i ? "," : " ", s ? s : "?");
+    }
+    if (len < outlen)
+        len += (size_t)snprintf(out + len, outlen - len, " want");
+    for (k = 0; k < c->n && len < outlen; k++)
+        len += (size_t)snprintf(out + len, outlen - len, "%si%u%s", k ? "," : " ", c->item[k],
+                                c->max[k] > 1 ? "+" : c->min[k] ? "" : "?");
+}
+
+static void on_success(struct worker *w, struct user *u, double t)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb(u->body ? u->body : "", u->body_len, 0, &jerr);
+    json_t *v;
+    int dups;
+
+    if (!json_is_object(doc)) {
+        count_error(w, u, LAB_ERR_PROTOCOL, t, "unreadable answer");
+        outcome_unknown(w, u);
+        json_decref(doc);
+        return;
+    }
+    switch (u->op) {
+    case OP_LOGIN:
+        if (!u->cookie_set) {
+            count_error(w, u, LAB_ERR_PROTOCOL, t, "login without a session cookie");
+            break;
+        }
+        w->logins++;
+        u->logged_in = 1;
+        u->cart.n = 0;
+        break;
+    case OP_CART:
+        cart_expect(u, 1);
+        if (!cart_matches(&u->cart, json_object_get(doc, "items"), &dups)) {
+            char what[LAB_EVENT_LEN];
+
+            w->carts_wrong++;
+            describe_cart(&u->cart, json_object_get(doc, "items"), what, sizeof(what));
+            note_first(&w->first_wrong, t, what, u);
+            u->logged_in = 0; /* a fresh session, so that one wrong cart counts once */
+        }
+        w->duplicates += (uint64_t)dups;
+        break;
+    case OP_INCR:
+        v = json_object_get(doc, "value");
+        if (json_is_integer(v)) {
+            w->acked++;
+            w->unknown += u->replayed; /* the first send may have counted as well */
+        } else {
+            count_error(w, u, LAB_ERR_PROTOCOL, t, "counter answer without a value");
+            w->unknown++;
+        }
+        break;
+    case OP_SEAT:
+        if (json_is_true(json_object_get(doc, "booked"))) {
+            w->seat_acks[u->seat]++;
+            w->bookings++;
+        }
+        break;
+    }
+    json_decref(doc);
+}
+
+static enum lab_err status_kind(long status)
+{
+    switch (status) {
+    case 502: return LAB_ERR_502;
+    case 503: return LAB_ERR_503;
+    case 504: return LAB_ERR_504;
+    default: return status >= 500 ? LAB_ERR_5XX : status >= 400 ? LAB_ERR_4XX : LAB_ERR_PROTOCOL;
+    }
+}
+
+/* Classifies one finished request (reliability.md section 6) and updates the user's state. */
+static void finish(struct worker *w, struct user *u, CURLcode cc)
+{
+    double now = lab_now(), t = now - w->c->cfg.t0;
+    long status = 0;
+    char what[48];
+
+    w->requests++;
+    w->replays += u->replayed;
+    w->sec[sec_of(w, t)]++;
+    if (u->with_session)
+        w->post_login++;
+    if (cc != CURLE_OK) {
+        enum lab_err e = cc == CURLE_COULDNT_CONNECT ? LAB_ERR_CONNECT :
+                         cc == CURLE_OPERATION_TIMEDOUT ? LAB_ERR_TIMEOUT :
+                         u->body_over ? LAB_ERR_PROTOCOL : LAB_ERR_TRANSPORT;
+
+        snprintf(what, sizeof(what), "error: %s", curl_easy_strerror(cc));
+        count_error(w, u, e, t, what);
+        outcome_unknown(w, u);
+        return;
+    }
+    sl_hist_add(w->hist, now - u->t_start);
+    curl_easy_getinfo(u->h, CURLINFO_RESPONSE_CODE, &status);
+    {
+        long b = u->backend[0] == 'b' ? strtol(u->backend + 1, NULL, 10) : 0;
+
+        if (b >= 1 && b <= LAB_MAX_BACKENDS)
+            w->share[b - 1]++;
+        else
+            w->share_other++;
+    }
+    if (u->with_session && (status == 401 || !strcmp(u->session, "miss"))) {
+        w->lost++;
+        w->sec[2 * LAB_MAX_SECONDS + sec_of(w, t)]++;
+        note_first(&w->first_lost, t, "session lost", u);
+        u->logged_in = 0; /* logs in again; its expected cart starts empty */
+        return;
+    }
+    if (u->op == OP_SEAT && status == 409)
+        return; /* someone holds the seat: the right answer */
+    if (status < 200 || status > 299) {
+        snprintf(what, sizeof(what), "error: HTTP %ld", status);
+        count_error(w, u, status_kind(status), t, what);
+        if (status >= 500)
+            outcome_unknown(w, u);
+        return;
+    }
+    on_success(w, u, t);
+}
+
+/* ---- requests ---- */
+
+static int should_stop(struct lab_client *c)
+{
+    if (atomic_load(&c->stop) || lab_interrupted())
+        return 1;
+    if (c->cfg.duration_s > 0)
+        return lab_now() - c->cfg.t0 >= c->cfg.duration_s;
+    return atomic_fetch_add(&c->issued, 1) >= c->cfg.requests;
+}
+
+static uint64_t next_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* Sends the user's next request; 0 when the workload is over for it. */
+static int send_next(struct worker *w, struct user *u)
+{
+    int port = w->c->cfg.port;
+
+    if (should_stop(w->c))
+        return 0;
+    if (u->cart.n >= LAB_CART_ROTATE)
+        u->logged_in = 0; /* a fresh session now and then keeps the token cookie small */
+    u->with_session = u->logged_in;
+    if (!u->logged_in) {
+        u->op = OP_LOGIN;
+        snprintf(u->url, sizeof(u->url), "http://127.0.0.1:%d/login?user=u%d", port, u->id);
+    } else {
+        u->op = (enum op)(1 + u->phase++ % 3);
+        if (u->op == OP_CART) {
+            u->item = ++u->item_seq;
+            snprintf(u->url, sizeof(u->url), "http://127.0.0.1:%d/cart/add?item=i%u", port,
+                     u->item);
+        } else if (u->op == OP_INCR) {
+            snprintf(u->url, sizeof(u->url), "http://127.0.0.1:%d/counter/incr", port);
+        } else {
+            u->seat = (int)(next_rand(&u->rng) % LAB_SEATS);
+            snprintf(u->url, sizeof(u->url), "http://127.0.0.1:%d/seats/%d/book", port,
+                     u->seat);
+        }
+    }
+    u->body_len = 0;
+    u->body_over = 0;
+    u->backend[0] = u->session[0] = '\0';
+    u->cookie_set = 0;
+    u->replayed = 0;
+    curl_easy_setopt(u->h, CURLOPT_URL, u->url);
+    u->t_start = lab_now();
+    return curl_multi_add_handle(w->m, u->h) == CURLM_OK;
+}
+
+/* Every user of the thread works concurrently through one multi handle, each one in order. */
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    int i, active = 0, running;
+
+    for (i = 0; i < w->n_users; i++)
+        active += send_next(w, w->users[i]);
+    while (active > 0 && !lab_interrupted()) {
+        curl_multi_perform(w->m, &running);
+        for (;;) {
+            int left;
+            CURLMsg *msg = curl_multi_info_read(w->m, &left);
+            char *priv = NULL;
+            struct user *u;
+
+            if (!msg)
+                break;
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+            u = (struct user *)(void *)priv;
+            curl_multi_remove_handle(w->m, msg->easy_handle);
+            finish(w, u, msg->data.result);
+            if (!send_next(w, u))
+                active--;
+        }
+        if (active > 0)
+            curl_multi_poll(w->m, NULL, 0, 50, NULL);
+    }
+    atomic_store(&w->running, 0);
+    return NULL;
+}
+
+/*
+ * libcurl sends a request again, on a fresh connection, when a reused connection closed without
+ * a byte of answer (lib/transfer.c, "Connection died, retrying a fresh connect"), POSTs
+ * included, and offers no option to turn that off. haproxy closes the client connection
+ * silently exactly then (a request that failed on a reused server connection), so a POST the
+ * killed backend had already applied can be applied twice. The client cannot prevent it, so it
+ * notices it here and counts it.
+ */
+static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
+{
+    static const char died[] = "Connection died, retrying";
+    struct user *u = ctx;
+
+    (void)h;
+    if (type == CURLINFO_TEXT && size >= sizeof(died) - 1 && !memcmp(data, died,
+                                                                    sizeof(died) - 1))
+        u->replayed = 1;
+    return 0;
+}
+
+static CURL *user_handle(struct user *u)
+{
+    CURL *h = curl_easy_init();
+
+    if (!h)
+        return NULL;
+    curl_easy_setopt(h, CURLOPT_PRIVATE, (char *)u);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROXY, "");        /* never an http_proxy from the environment */
+    curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");   /* its own cookie engine, in memory */
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, u);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, u);
+    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+    curl_easy_setopt(h, CURLOPT_DEBUGDATA, u);
+    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L); /* only so that on_debug sees the retry */
+    return h;
+}
+
+static void first_init(struct first *f)
+{
+    f->t_s = -1;
+    f->what[0] = '\0';
+}
+
+void lab_client_free(struct lab_client *c)
+{
+    int i;
+
+    if (!c)
+        return;
+    for (i = 0; i < c->n_workers; i++) {
+        struct worker *w = &c->workers[i];
+        int k;
+
+        for (k = 0; k < w->n_users; k++)
+            if (w->m && w->users[k]->h)
+                curl_multi_remove_handle(w->m, w->users[k]->h);
+    }
+    for (i = 0; c->users && i < c->n_users; i++) {
+        curl_easy_cleanup(c->users[i].h);
+        sl_free(c->users[i].body);
+    }
+    for (i = 0; i < c->n_workers; i++) {
+        struct worker *w = &c->workers[i];
+
+        if (w->m)
+            curl_multi_cleanup(w->m);
+        sl_free(w->users);
+        sl_free(w->hist);
+        sl_free(w->sec);
+    }
+    sl_free(c->users);
+    sl_free(c);
+}
+
+static int workers_for(int users)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int n = cpus < 2 ? 2 : cpus > LAB_MAX_THREADS ? LAB_MAX_THREADS : (int)cpus;
+
+    return users < n ? users : n;
+}
+
+struct lab_client *lab_client_start(const struct lab_client_cfg *cfg, char *err, size_t errlen)
+{
+    struct lab_client *c = sl_calloc(1, sizeof(*c));
+    int i;
+
+    if (!c)
+        goto nomem;
+    c->cfg = *cfg;
+    c->n_users = cfg->users;
+    c->n_workers = workers_for(cfg->users);
+    c->users = sl_calloc((size_t)c->n_users, sizeof(*c->users));
+    if (!c->users)
+        goto nomem;
+    for (i = 0; i < c->n_workers; i++) {
+        struct worker *w = &c->workers[i];
+
+        w->c = c;
+        w->m = curl_multi_init();
+        w->users = sl_calloc((size_t)(c->n_users / c->n_workers + 1), sizeof(*w->users));
+        w->hist = sl_malloc(sizeof(*w->hist));
+        w->sec = sl_calloc(3 * LAB_MAX_SECONDS, sizeof(*w->sec));
+        if (!w->m || !w->users || !w->hist || !w->sec)
+            goto nomem;
+        sl_hist_init(w->hist);
+        first_init(&w->first_lost);
+        first_init(&w->first_error);
+        first_init(&w->first_wrong);
+    }
+    for (i = 0; i < c->n_users; i++) {
+        struct user *u = &c->users[i];
+        struct worker *w = &c->workers[i % c->n_workers];
+
+        u->id = i + 1;
+        u->w = w;
+        u->rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1);
+        u->h = user_handle(u);
+        if (!u->h)
+            goto nomem;
+        w->users[w->n_users++] = u;
+    }
+    for (i = 0; i < c->n_workers; i++) {
+        struct worker *w = &c->workers[i];
+
+        atomic_store(&w->running, 1);
+        if (pthread_create(&w->tid, NULL, worker_main, w) != 0) {
+            atomic_store(&w->running, 0);
+            snprintf(err, errlen, "cannot start a client thread");
+            lab_client_stop(c);
+            lab_client_free(c);
+            return NULL;
+        }
+        w->started = 1;
+    }
+    return c;
+nomem:
+    snprintf(err, errlen, "out of memory");
+    lab_client_free(c);
+    return NULL;
+}
+
+int lab_client_running(struct lab_client *c)
+{
+    int i;
+
+    for (i = 0; i < c->n_workers; i++)
+        if (atomic_load(&c->workers[i].running))
+            return 1;
+    return 0;
+}
+
+void lab_client_stop(struct lab_client *c)
+{
+    int i;
+
+    atomic_store(&c->stop, 1);
+    for (i = 0; i < c->n_workers; i++)
+        if (c->workers[i].started) {
+            pthread_join(c->workers[i].tid, NULL);
+            c->workers[i].started = 0;
+        }
+}
+
+static void merge_first(const struct first *f, struct first *best)
+{
+    if (f->t_s >= 0 && (best->t_s < 0 || f->t_s < best->t_s))
+        *best = *f;
+}
+
+void lab_client_collect(struct lab_client *c, struct lab_result *r)
+{
+    uint64_t seats[LAB_SEATS];
+    struct first lost, error, wrong;
+    int i, k;
+
+    memset(seats, 0, sizeof(seats));
+    first_init(&lost);
+    first_init(&error);
+    first_init(&wrong);
+    for (i = 0; i < c->n_workers; i++) {
+        const struct worker *w = &c->workers[i];
+
+        r->requests += w->requests;
+        for (k = 0; k < LAB_ERR_KINDS; k++)
+            r->err[k] += w->err[k];
+        r->logins += w->logins;
+        r->post_login += w->post_login;
+        r->sessions_lost += w->lost;
+        r->carts_wrong += w->carts_wrong;
+        r->counter_acked += w->acked;
+        r->counter_unknown += w->unknown;
+        r->bookings += w->bookings;
+        r->replays += w->replays;
+        r->duplicates += w->duplicates;
+        for (k = 0; k < LAB_SEATS; k++)
+            seats[k] += w->seat_acks[k];
+        for (k = 0; k < LAB_MAX_BACKENDS; k++)
+            r->share[k] += w->share[k];
+        r->share_other += w->share_other;
+        sl_hist_merge(r->latency, w->hist);
+        for (k = 0; k < w->n_secs; k++) {
+            r->sec_requests[k] += w->sec[k];
+            r->sec_errors[k] += w->sec[LAB_MAX_SECONDS + k];
+            r->sec_lost[k] += w->sec[2 * LAB_MAX_SECONDS + k];
+        }
+        if (w->n_secs > r->n_secs)
+            r->n_secs = w->n_secs;
+        merge_first(&w->first_lost, &lost);
+        merge_first(&w->first_error, &error);
+        merge_first(&w->first_wrong, &wrong);
+    }
+    for (k = 0; k < LAB_SEATS; k++)
+        if (seats[k] > 1)
+            r->double_bookings += seats[k] - 1;
+    if (lost.t_s >= 0)
+        lab_event_add(r, lost.t_s, "%s", lost.what);
+    if (error.t_s >= 0)
+        lab_event_add(r, error.t_s, "%s", error.what);
+    if (wrong.t_s >= 0)
+        lab_event_add(r, wrong.t_s, "%s", wrong.what);
+}
+
+int lab_client_get_counter(int port, long long *value)
+{
+    struct user u;
+    json_error_t jerr;
+    int tries, st = -1;
+
+    memset(&u, 0, sizeof(u));
+    u.h = user_handle(&u);
+    if (!u.h)
+        return -1;
+    curl_easy_setopt(u.h, CURLOPT_HTTPGET, 1L);
+    snprintf(u.url, sizeof(u.url), "http://127.0.0.1:%d/counter", port);
+    curl_easy_setopt(u.h, CURLOPT_URL, u.url);
+    /* a backend killed a moment ago may still be in the rotation: a few tries */
+    for (tries = 0; tries < 3 && st; tries++) {
+        long status = 0;
+        json_t *doc, *v;
+
+        u.body_len = 0;
+        u.body_over = 0;
+        if (curl_easy_perform(u.h) != CURLE_OK)
+            continue;
+        curl_easy_getinfo(u.h, CURLINFO_RESPONSE_CODE, &status);
+        if (status != 200)
+            continue;
+        doc = json_loadb(u.body ? u.body : "", u.body_len, 0, &jerr);
+        v = json_object_get(doc, "value");
+        if (json_is_integer(v)) {
+            *value = (long long)json_integer_value(v);
+            st = 0;
+        }
+        json_decref(doc);
+    }
+    curl_easy_cleanup(u.h);
+    sl_free(u.body);
+    return st;
+}

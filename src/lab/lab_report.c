@@ -1,0 +1,438 @@
+/* The lab's results: their bookkeeping, the text reports and the JSON documents. */
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "scalelab/scalelab.h"
+#include "cli/cli.h"
+#include "scalelab/json.h"
+#include "lab.h"
+#include "banned.h"
+
+static const char *const state_names[] = { "memory", "redis", "token" };
+
+static const char *const err_names[LAB_ERR_KINDS] = {
+    "connect", "timeout", "transport", "http_4xx", "http_502", "http_503", "http_504",
+    "http_5xx", "protocol"
+};
+
+const char *lab_state_name(enum lab_state s)
+{
+    return (unsigned)s < 3 ? state_names[s] : "?";
+}
+
+int lab_state_parse(const char *s, enum lab_state *out)
+{
+    int i;
+
+    for (i = 0; i < 3; i++)
+        if (!strcmp(s, state_names[i])) {
+            *out = (enum lab_state)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *lab_err_name(enum lab_err e)
+{
+    return (unsigned)e < LAB_ERR_KINDS ? err_names[e] : "?";
+}
+
+void lab_opts_init(struct lab_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->state = LAB_STATE_REDIS;
+    o->backends = 3;
+    o->users = 50;
+    o->requests = 20000;
+    o->work_us = 200;
+}
+
+int lab_result_init(struct lab_result *r, const struct lab_opts *o)
+{
+    memset(r, 0, sizeof(*r));
+    r->opts = *o;
+    r->counter_final = -1;
+    r->latency = sl_malloc(sizeof(*r->latency));
+    r->sec_requests = sl_calloc(LAB_MAX_SECONDS, sizeof(uint32_t));
+    r->sec_errors = sl_calloc(LAB_MAX_SECONDS, sizeof(uint32_t));
+    r->sec_lost = sl_calloc(LAB_MAX_SECONDS, sizeof(uint32_t));
+    if (!r->latency || !r->sec_requests || !r->sec_errors || !r->sec_lost) {
+        lab_result_release(r);
+        return -1;
+    }
+    sl_hist_init(r->latency);
+    return 0;
+}
+
+void lab_result_release(struct lab_result *r)
+{
+    sl_free(r->latency);
+    sl_free(r->sec_requests);
+    sl_free(r->sec_errors);
+    sl_free(r->sec_lost);
+    r->latency = NULL;
+    r->sec_requests = r->sec_errors = r->sec_lost = NULL;
+}
+
+void lab_event_add(struct lab_result *r, double t_s, const char *fmt, ...)
+{
+    va_list ap;
+    struct lab_event *e;
+
+    if (r->n_events == LAB_MAX_EVENTS)
+        return;
+    e = &r->events[r->n_events++];
+    e->t_s = t_s;
+    va_start(ap, fmt);
+    vsnprintf(e->what, sizeof(e->what), fmt, ap);
+    va_end(ap);
+}
+
+void lab_result_finish(struct lab_result *r)
+{
+    int i, k;
+
+    /* insertion sort: stable, so that events of one instant keep their order */
+    for (i = 1; i < r->n_events; i++) {
+        struct lab_event e = r->events[i];
+
+        for (k = i; k > 0 && r->events[k - 1].t_s > e.t_s; k--)
+            r->events[k] = r->events[k - 1];
+        r->events[k] = e;
+    }
+    r->errors = 0;
+    for (k = 0; k < LAB_ERR_KINDS; k++)
+        r->errors += r->err[k];
+    r->p50_ms = sl_hist_quantile(r->latency, 0.5) * 1e3;
+    r->p99_ms = sl_hist_quantile(r->latency, 0.99) * 1e3;
+    r->throughput_rps = r->elapsed_s > 0 ? (double)r->requests / r->elapsed_s : NAN;
+    /* increments that failed may or may not have counted: only outside that range is drift */
+    r->counter_drift = 0;
+    if (r->counter_final >= 0) {
+        uint64_t fin = (uint64_t)r->counter_final;
+
+        if (fin < r->counter_acked)
+            r->counter_drift = r->counter_acked - fin;
+        else if (fin > r->counter_acked + r->counter_unknown)
+            r->counter_drift = fin - r->counter_acked - r->counter_unknown;
+    }
+}
+
+static double lost_fraction(const struct lab_result *r)
+{
+    return r->post_login ? (double)r->sessions_lost / (double)r->post_login : NAN;
+}
+
+static double cpu_ms_per_request(const struct lab_result *r)
+{
+    return r->requests ? r->app_cpu_s * 1e3 / (double)r->requests : NAN;
+}
+
+/* ---- JSON ---- */
+
+static json_t *share_json(const struct lab_result *r)
+{
+    json_t *a = json_array();
+    int i, bad = !a;
+
+    for (i = 0; i < r->servers && i < LAB_MAX_BACKENDS && !bad; i++) {
+        json_t *o = json_object();
+        char name[16];
+
+        snprintf(name, sizeof(name), "b%d", i + 1);
+        bad |= sl_json_put(o, "backend", json_string(name));
+        bad |= sl_json_put(o, "requests", sl_json_count(r->share[i]));
+        bad |= json_array_append_new(a, sl_json_done(o, bad)) != 0;
+    }
+    if (r->share_other && !bad) {
+        json_t *o = json_object();
+
+        bad |= sl_json_put(o, "backend", json_string("none"));
+        bad |= sl_json_put(o, "requests", sl_json_count(r->share_other));
+        bad |= json_array_append_new(a, sl_json_done(o, bad)) != 0;
+    }
+    return sl_json_done(a, bad);
+}
+
+static json_t *events_json(const struct lab_result *r)
+{
+    json_t *a = json_array();
+    int i, bad = !a;
+
+    for (i = 0; i < r->n_events && !bad; i++) {
+        json_t *o = json_object();
+
+        bad |= sl_json_put(o, "t_s", json_real(round(r->events[i].t_s * 1000) / 1000));
+        bad |= sl_json_put(o, "what", json_string(r->events[i].what));
+        bad |= json_array_append_new(a, sl_json_done(o, bad)) != 0;
+    }
+    return sl_json_done(a, bad);
+}
+
+static json_t *seconds_json(const struct lab_result *r)
+{
+    json_t *a = json_array();
+    int i, bad = !a;
+
+    for (i = 0; i < r->n_secs && !bad; i++) {
+        json_t *o = json_object();
+
+        bad |= sl_json_put(o, "t_s", json_integer(i));
+        bad |= sl_json_put(o, "requests", json_integer(r->sec_requests[i]));
+        bad |= sl_json_put(o, "errors", json_integer(r->sec_errors[i]));
+        bad |= sl_json_put(o, "sessions_lost", json_integer(r->sec_lost[i]));
+        bad |= json_array_append_new(a, sl_json_done(o, bad)) != 0;
+    }
+    return sl_json_done(a, bad);
+}
+
+static json_t *errors_json(const struct lab_result *r)
+{
+    json_t *o = json_object();
+    int k, bad = !o;
+
+    for (k = 0; k < LAB_ERR_KINDS; k++)
+        bad |= sl_json_put(o, err_names[k], sl_json_count(r->err[k]));
+    return sl_json_done(o, bad);
+}
+
+static json_t *pids_json(const struct lab_result *r)
+{
+    json_t *o = json_object(), *apps = json_array();
+    int i, bad = !o || !apps;
+
+    for (i = 0; i < r->n_pids_apps && !bad; i++)
+        bad |= json_array_append_new(apps, json_integer(r->pid_apps[i])) != 0;
+    bad |= sl_json_put(o, "redis", r->pid_redis ? json_integer(r->pid_redis) : json_null());
+    bad |= sl_json_put(o, "haproxy", r->pid_haproxy ? json_integer(r->pid_haproxy) :
+                       json_null());
+    bad |= sl_json_put(o, "apps", apps);
+    return sl_json_done(o, bad);
+}
+
+json_t *lab_result_json(const struct lab_result *r)
+{
+    json_t *o = json_object(), *sub;
+    int bad = !o;
+
+    bad |= sl_json_put(o, "mode", json_string(lab_state_name(r->opts.state)));
+    bad |= sl_json_put(o, "sticky", json_boolean(r->opts.sticky));
+    bad |= sl_json_put(o, "backends", json_integer(r->opts.backends));
+    bad |= sl_json_put(o, "users", json_integer(r->opts.users));
+    bad |= sl_json_put(o, "requests", sl_json_count(r->requests));
+    bad |= sl_json_put(o, "errors", sl_json_count(r->errors));
+    bad |= sl_json_put(o, "sessions_lost", sl_json_count(r->sessions_lost));
+    bad |= sl_json_put(o, "carts_wrong", sl_json_count(r->carts_wrong));
+    bad |= sl_json_put(o, "counter_drift", sl_json_count(r->counter_drift));
+    bad |= sl_json_put(o, "double_bookings", sl_json_count(r->double_bookings));
+    bad |= sl_json_put(o, "share", share_json(r));
+    bad |= sl_json_put(o, "p50_ms", sl_json_num(r->p50_ms));
+    bad |= sl_json_put(o, "p99_ms", sl_json_num(r->p99_ms));
+    bad |= sl_json_put(o, "throughput_rps", sl_json_num(r->throughput_rps));
+    bad |= sl_json_put(o, "events", events_json(r));
+    /* extras */
+    bad |= sl_json_put(o, "servers", json_integer(r->servers));
+    bad |= sl_json_put(o, "duration_s", sl_json_num(r->elapsed_s));
+    bad |= sl_json_put(o, "work_us", json_integer(r->opts.work_us));
+    bad |= sl_json_put(o, "logins", sl_json_count(r->logins));
+    bad |= sl_json_put(o, "post_login_requests", sl_json_count(r->post_login));
+    bad |= sl_json_put(o, "lost_fraction", sl_json_num(lost_fraction(r)));
+    bad |= sl_json_put(o, "errors_by_kind", errors_json(r));
+    bad |= sl_json_put(o, "client_replays", sl_json_count(r->replays));
+    bad |= sl_json_put(o, "duplicates", sl_json_count(r->duplicates));
+    sub = json_object();
+    bad |= !sub;
+    bad |= sl_json_put(sub, "final", r->counter_final >= 0 ? json_integer(r->counter_final) :
+                       json_null());
+    bad |= sl_json_put(sub, "acknowledged", sl_json_count(r->counter_acked));
+    bad |= sl_json_put(sub, "unknown", sl_json_count(r->counter_unknown));
+    bad |= sl_json_put(o, "counter", sl_json_done(sub, bad));
+    sub = json_object();
+    bad |= !sub;
+    bad |= sl_json_put(sub, "acknowledged", sl_json_count(r->bookings));
+    bad |= sl_json_put(sub, "seats", json_integer(LAB_SEATS));
+    bad |= sl_json_put(o, "bookings", sl_json_done(sub, bad));
+    bad |= sl_json_put(o, "app_cpu_ms_per_request", sl_json_num(cpu_ms_per_request(r)));
+    sub = json_object();
+    bad |= !sub;
+    bad |= sl_json_put(sub, "retries", sl_json_count(r->lb_retries));
+    bad |= sl_json_put(sub, "redispatches", sl_json_count(r->lb_redispatches));
+    bad |= sl_json_put(o, "haproxy", sl_json_done(sub, bad));
+    bad |= sl_json_put(o, "per_second", seconds_json(r));
+    bad |= sl_json_put(o, "pids", pids_json(r));
+    bad |= sl_json_put(o, "run_dir", json_string(r->run_dir));
+    bad |= sl_json_put(o, "interrupted", json_boolean(r->interrupted));
+    return sl_json_done(o, bad);
+}
+
+json_t *lab_compare_json(const struct lab_result *runs, int n)
+{
+    json_t *doc = json_object(), *a = json_array();
+    int i, bad = !doc || !a;
+
+    for (i = 0; i < n && !bad; i++)
+        bad |= json_array_append_new(a, lab_result_json(&runs[i])) != 0;
+    bad |= sl_json_put(doc, "runs", a);
+    return sl_json_done(doc, bad);
+}
+
+char *lab_json_dump(json_t *doc)
+{
+    return sl_json_dump(doc);
+}
+
+/* ---- text ---- */
+
+static const char *mode_label(const struct lab_result *r, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%s", lab_state_name(r->opts.state), r->opts.sticky ? "+sticky" : "");
+    return buf;
+}
+
+void lab_report_text(FILE *to, const struct lab_result *r)
+{
+    char a[32], b[32], c[32], d[32];
+    int i;
+
+    fprintf(to, "scalelab lab: state %s, %s, %d backend%s, %d users, %.1f s, "
+            "%ld us of CPU per request\n\n", lab_state_name(r->opts.state),
+            r->opts.sticky ? "sticky cookie" : "round robin", r->opts.backends,
+            r->opts.backends == 1 ? "" : "s", r->opts.users, r->elapsed_s, r->opts.work_us);
+    fprintf(to, "  requests         %s (%s req/s)\n", cli_fmt_count(a, sizeof(a),
+            (double)r->requests), cli_fmt_count(b, sizeof(b), r->throughput_rps));
+    fprintf(to, "  errors           %s", cli_fmt_count(a, sizeof(a), (double)r->errors));
+    for (i = 0; i < LAB_ERR_KINDS; i++)
+        if (r->err[i])
+            fprintf(to, "  %s %s", err_names[i], cli_fmt_count(a, sizeof(a), (double)r->err[i]));
+    fprintf(to, "\n  sessions lost    %s (%.1f %% of %s requests after login)\n",
+            cli_fmt_count(a, sizeof(a), (double)r->sessions_lost),
+            isnan(lost_fraction(r)) ? 0.0 : 100 * lost_fraction(r),
+            cli_fmt_count(b, sizeof(b), (double)r->post_login));
+    fprintf(to, "  carts wrong      %s\n", cli_fmt_count(a, sizeof(a), (double)r->carts_wrong));
+    if (r->replays)
+        fprintf(to, "  replays          %s (sent twice after haproxy closed the connection "
+                "silently; %s cart item%s doubled)\n", cli_fmt_count(a, sizeof(a),
+                (double)r->replays), cli_fmt_count(b, sizeof(b), (double)r->duplicates),
+                r->duplicates == 1 ? "" : "s");
+    if (r->counter_final >= 0)
+        fprintf(to, "  counter drift    %s (final %s, acknowledged %s, unknown %s)\n",
+                cli_fmt_count(a, sizeof(a), (double)r->counter_drift),
+                cli_fmt_count(b, sizeof(b), (double)r->counter_final),
+                cli_fmt_count(c, sizeof(c), (double)r->counter_acked),
+                cli_fmt_count(d, sizeof(d), (double)r->counter_unknown));
+    else
+        fprintf(to, "  counter drift    unknown (GET /counter failed)\n");
+    fprintf(to, "  double bookings  %s (%s bookings acknowledged on %d seats)\n",
+            cli_fmt_count(a, sizeof(a), (double)r->double_bookings),
+            cli_fmt_count(b, sizeof(b), (double)r->bookings), LAB_SEATS);
+    fprintf(to, "  latency          p50 %s, p99 %s\n", cli_fmt_seconds(a, sizeof(a),
+            r->p50_ms / 1e3), cli_fmt_seconds(b, sizeof(b), r->p99_ms / 1e3));
+    fprintf(to, "  share           ");
+    for (i = 0; i < r->servers && i < LAB_MAX_BACKENDS; i++)
+        fprintf(to, " b%d %.1f %%", i + 1, r->requests ?
+                100.0 * (double)r->share[i] / (double)r->requests : 0.0);
+    fprintf(to, "\n  app CPU          %.3f ms per request (haproxy retries %llu, "
+            "redispatches %llu)\n", cpu_ms_per_request(r), (unsigned long long)r->lb_retries,
+            (unsigned long long)r->lb_redispatches);
+    fprintf(to, "\nevents\n");
+    for (i = 0; i < r->n_events; i++)
+        fprintf(to, "  %7.2f s  %s\n", r->events[i].t_s, r->events[i].what);
+}
+
+void lab_report_compare_text(FILE *to, const struct lab_result *runs, int n)
+{
+    char m[32], a[32], b[32], c[32], d[32], e[32], f[32], g[32];
+    int i;
+
+    fprintf(to, "%-14s %9s %7s %9s %7s %6s %7s %7s %8s %8s\n", "mode", "requests", "errors",
+            "lost", "lost %", "carts", "drift", "double", "p99 ms", "req/s");
+    for (i = 0; i < n; i++) {
+        const struct lab_result *r = &runs[i];
+        double lf = lost_fraction(r);
+
+        fprintf(to, "%-14s %9s %7s %9s %6.1f%% %6s %7s %7s %8.2f %8s\n",
+                mode_label(r, m, sizeof(m)), cli_fmt_count(a, sizeof(a), (double)r->requests),
+                cli_fmt_count(b, sizeof(b), (double)r->errors),
+                cli_fmt_count(c, sizeof(c), (double)r->sessions_lost),
+                isnan(lf) ? 0.0 : 100 * lf,
+                cli_fmt_count(d, sizeof(d), (double)r->carts_wrong),
+                cli_fmt_count(e, sizeof(e), (double)r->counter_drift),
+                cli_fmt_count(f, sizeof(f), (double)r->double_bookings),
+                isnan(r->p99_ms) ? 0.0 : r->p99_ms,
+                cli_fmt_count(g, sizeof(g), isnan(r->throughput_rps) ? 0 : r->throughput_rps));
+    }
+    fprintf(to, "\nlost: requests after login that met an unknown session; carts: carts that "
+            "differ from\nwhat the user added; drift: counter vs acknowledged increments; "
+            "double: seats booked twice\n");
+    for (i = 0; i < n && !runs[i].replays; i++)
+        ;
+    if (i == n)
+        return;
+    fprintf(to, "replays (requests libcurl sent again after haproxy closed the connection "
+            "silently):\n ");
+    for (i = 0; i < n; i++)
+        fprintf(to, " %s %llu%s", mode_label(&runs[i], m, sizeof(m)),
+                (unsigned long long)runs[i].replays, runs[i].duplicates ? " (a cart item doubled)" :
+                "");
+    fputc('\n', to);
+}
+
+/* ---- sweep ---- */
+
+void lab_sweep_text(FILE *to, const struct lab_sweep_point *p, int n)
+{
+    char a[32];
+    double best = NAN;
+    int i;
+
+    fprintf(to, "%-9s %8s %10s %15s %8s %7s\n", "backends", "threads", "req/s", "CPU ms/request",
+            "p99 ms", "errors");
+    for (i = 0; i < n; i++) {
+        fprintf(to, "%-9d %8d %10s %15.3f %8.2f %7llu\n", p[i].backends, p[i].threads,
+                cli_fmt_count(a, sizeof(a), p[i].throughput_rps), p[i].cpu_ms_per_request,
+                isnan(p[i].p99_ms) ? 0.0 : p[i].p99_ms, (unsigned long long)p[i].errors);
+        if (p[i].backends == 1 && p[i].threads == 1)
+            best = p[i].cpu_ms_per_request;
+    }
+    if (!isnan(best))
+        fprintf(to, "\nmeasured CPU per request on one backend: %.3f ms "
+                "(scalelab plan --cpu-ms %.3f)\n", best, best);
+}
+
+json_t *lab_sweep_json(const struct lab_sweep_point *p, int n)
+{
+    json_t *doc = json_object(), *a = json_array();
+    int i, bad = !doc || !a;
+
+    for (i = 0; i < n && !bad; i++) {
+        json_t *o = json_object();
+
+        bad |= sl_json_put(o, "backends", json_integer(p[i].backends));
+        bad |= sl_json_put(o, "threads", json_integer(p[i].threads));
+        bad |= sl_json_put(o, "throughput_rps", sl_json_num(p[i].throughput_rps));
+        bad |= sl_json_put(o, "cpu_ms_per_request", sl_json_num(p[i].cpu_ms_per_request));
+        bad |= sl_json_put(o, "p99_ms", sl_json_num(p[i].p99_ms));
+        bad |= sl_json_put(o, "requests", sl_json_count(p[i].requests));
+        bad |= sl_json_put(o, "errors", sl_json_count(p[i].errors));
+        bad |= json_array_append_new(a, sl_json_done(o, bad)) != 0;
+    }
+    bad |= sl_json_put(doc, "sweep", a);
+    return sl_json_done(doc, bad);
+}
+
+char *lab_sweep_csv(const struct lab_sweep_point *p, int n)
+{
+    size_t cap = 64 + (size_t)n * 64, len;
+    char *text = sl_malloc(cap);
+    int i;
+
+    if (!text)
+        return NULL;
+    len = (size_t)snprintf(text, cap, "backends,threads,throughput_rps,cpu_ms_per_request\n");
+    for (i = 0; i < n && len < cap; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%d,%d,%.1f,%.4f\n", p[i].backends,
+                                p[i].threads, p[i].throughput_rps, p[i].cpu_ms_per_request);
+    return text;
+}

@@ -1,0 +1,151 @@
+#!/bin/sh
+# `lab`: the expected outcomes of issue 5 on 3 backends and 20 users (redis keeps everything,
+# memory loses ~2/3 of sessions, sticky loses only after a kill, token keeps sessions but not
+# the counter or seats), the --json shape, Ctrl-C, bad flags; after every run no process of it is
+# left and its run directory is gone.
+. "$(dirname "$0")/../cli/lib.sh"
+have() { command -v "$1" >/dev/null || [ -x "/usr/sbin/$1" ] || [ -x "/usr/local/sbin/$1" ]; }
+for p in redis-server haproxy; do
+    have "$p" || { echo "SKIP: $p not installed (apt-get install $p)"; exit 0; }
+done
+runs="$tmp/runs"
+mkdir -p "$runs"
+export TMPDIR="$runs"
+
+# gone NAME PIDS...: none of the pids runs, nothing is left in TMPDIR or names it on a command line
+gone() {
+    name=$1
+    shift
+    for p in "$@"; do
+        kill -0 "$p" 2>/dev/null && fail "$name: process $p still runs: $(ps -o args= -p "$p")"
+    done
+    [ -z "$(ls -A "$runs")" ] || fail "$name: left files behind: $(ls -A "$runs")"
+    pgrep -f "$runs" >/dev/null && fail "$name: processes left: $(pgrep -af "$runs")"
+    rm -rf "${runs:?}"/*
+}
+
+# lab NAME ARGS...: `scalelab lab --json --backends 3 --users 20 ARGS` into $tmp/NAME.json;
+# exit 0, nothing on stderr, nothing left behind
+lab() {
+    name=$1
+    shift
+    $SCALELAB lab --json --backends 3 --users 20 "$@" >"$tmp/$name.json" 2>"$tmp/$name.err"
+    st=$?
+    [ $st -eq 0 ] || fail "lab $* exited $st: $(tail -5 "$tmp/$name.err")"
+    [ -s "$tmp/$name.err" ] && fail "lab $* wrote on stderr: $(head -20 "$tmp/$name.err")"
+    # shellcheck disable=SC2046
+    gone "$name" $(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+runs = d.get("runs", [d])
+print(" ".join(str(p) for r in runs for p in [r["pids"]["redis"], r["pids"]["haproxy"]]
+               + r["pids"]["apps"] if p))' "$tmp/$name.json" 2>/dev/null)
+}
+
+# check NAME EXPR...: each Python expression EXPR holds over the document d (first(PREFIX) is
+# the time of the first event starting with PREFIX, or None); one interpreter per run
+check() {
+    name=$1
+    shift
+    python3 - "$tmp/$name.json" "$@" <<'PY' || fail "$name: see above"
+import json, sys
+d = json.load(open(sys.argv[1]))
+def first(prefix):
+    return next((e["t_s"] for e in d["events"] if e["what"].startswith(prefix)), None)
+bad = 0
+for expr in sys.argv[2:]:
+    try:
+        ok = eval("(" + expr + ")")
+    except Exception as e:
+        ok = False
+        print("error:", e)
+    if not ok:
+        bad += 1
+        print("FAIL:", " ".join(expr.split()))
+if bad:
+    keys = ("mode", "sticky", "requests", "errors", "sessions_lost", "lost_fraction",
+            "carts_wrong", "counter_drift", "double_bookings", "counter", "errors_by_kind")
+    print({k: d[k] for k in keys if k in d}, d.get("share"), d.get("events"))
+sys.exit(1 if bad else 0)
+PY
+}
+
+# redis: nothing lost, counter exact, no seat twice; even shares; the documented shape
+lab redis --duration 2
+check redis 'd["requests"] > 300 and d["errors"] <= d["users"]' \
+    'd["sessions_lost"] == 0 and d["carts_wrong"] == 0' \
+    'd["counter_drift"] == 0 and d["double_bookings"] == 0' \
+    'd["counter"]["final"] == d["counter"]["acknowledged"] > 0' \
+    'all(abs(s["requests"] / d["requests"] - 1 / 3) <= 0.08 for s in d["share"])' \
+    '[s["backend"] for s in d["share"]] == ["b1", "b2", "b3"]' \
+    'list(d)[:15] == ["mode", "sticky", "backends", "users", "requests", "errors",
+    "sessions_lost", "carts_wrong", "counter_drift", "double_bookings", "share", "p50_ms",
+    "p99_ms", "throughput_rps", "events"]' \
+    'd["mode"] == "redis" and d["sticky"] is False and d["backends"] == 3
+    and d["users"] == 20' \
+    '0 < d["p50_ms"] <= d["p99_ms"] and d["throughput_rps"] > 0' \
+    'all(set(e) == {"t_s", "what"} for e in d["events"])' \
+    'all(isinstance(d[k], int) for k in ("requests", "errors", "sessions_lost",
+    "carts_wrong", "counter_drift", "double_bookings"))'
+
+# redis with a backend killed: no acknowledged write lost; only requests in flight may fail
+lab redis_kill --duration 3 --kill 1@1s
+check redis_kill 'd["sessions_lost"] == 0 and d["carts_wrong"] == 0' \
+    'd["counter_drift"] == 0 and d["double_bookings"] == 0' \
+    'd["errors"] <= d["users"]' \
+    'first("kill -9 b1") is not None and first("haproxy: b1 DOWN") is not None' \
+    '0 <= first("haproxy: b1 DOWN") - first("kill -9 b1") <= 2.0'
+
+# memory, round robin: about (N-1)/N of the requests after login meet an unknown session
+lab memory --state memory --duration 2
+check memory '0.55 <= d["lost_fraction"] <= 0.75' \
+    'd["counter_drift"] > 0'
+
+# memory + sticky: nothing lost until the kill, then the killed backend's users lose theirs
+lab sticky --state memory --sticky --duration 3 --kill 2@1s
+check sticky 'd["sticky"] is True and 0 < d["sessions_lost"] <= d["users"]' \
+    'first("first session lost") >= first("kill -9 b2")' \
+    'sum(s["sessions_lost"] for s in d["per_second"][:1]) == 0'
+
+# token: sessions survive a kill; the counter and the seats, kept per process, do not agree
+lab token --state token --duration 3 --kill 1@1s
+check token 'd["sessions_lost"] == 0 and d["carts_wrong"] == 0 and d["errors"] <= d["users"]' \
+    'd["counter_drift"] > 0 or d["double_bookings"] > 0'
+
+# --compare: one document per mode, in order
+lab compare --compare --duration 1
+check compare '[(r["mode"], r["sticky"]) for r in d["runs"]] == [("memory", False),
+    ("memory", True), ("redis", False), ("token", False)]' \
+    'd["runs"][0]["sessions_lost"] > 0 and d["runs"][2]["sessions_lost"] == 0'
+
+# --sweep: scale out (1..2 backends) and scale up (one backend, 2 threads); CSV written
+lab sweep --sweep --backends 2 --duration 0.5 --sweep-csv "$tmp/sweep.csv"
+check sweep '[(p["backends"], p["threads"]) for p in d["sweep"]] == [(1, 1), (2, 1), (1, 2)]' \
+    'all(p["throughput_rps"] > 0 and p["cpu_ms_per_request"] > 0 for p in d["sweep"])'
+head -1 "$tmp/sweep.csv" | grep -qx 'backends,threads,throughput_rps,cpu_ms_per_request' ||
+    fail "sweep CSV header: $(head -1 "$tmp/sweep.csv")"
+[ "$(wc -l <"$tmp/sweep.csv")" -eq 4 ] || fail "sweep CSV rows: $(cat "$tmp/sweep.csv")"
+
+# Ctrl-C: the lab stops every process and removes its directory
+$SCALELAB lab --backends 2 --users 4 --duration 60 >"$tmp/int.out" 2>"$tmp/int.err" &
+pid=$!
+i=0
+until [ -n "$(find "$runs" -name haproxy.pid 2>/dev/null)" ] || [ $i -ge 150 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+sleep 1
+pids=$(cat "$runs"/*/*.pid 2>/dev/null)
+[ -n "$pids" ] || fail "no pid files in the run directory"
+kill -INT $pid
+wait $pid
+st=$?
+[ $st -eq 1 ] || fail "lab after SIGINT exited $st, expected 1"
+grep -q "interrupted" "$tmp/int.err" || fail "no 'interrupted' message: $(cat "$tmp/int.err")"
+# shellcheck disable=SC2086
+gone sigint $pids
+
+bad_input "invalid --kill '9@1s'" $SCALELAB lab --kill 9@1s
+bad_input "invalid --state 'disk'" $SCALELAB lab --state disk
+bad_input "cannot be combined" $SCALELAB lab --duration 1 --requests 5
+bad_input "invalid --add '2@1s'" $SCALELAB lab --add 2@1s
+finish
