@@ -10,7 +10,7 @@
 
 #define MAX_PREDICT 64
 
-enum { OPT_PREDICT = CLI_OWN, OPT_SVG, OPT_N, OPT_POINTS };
+enum { OPT_PREDICT = CLI_OWN, OPT_SVG, OPT_N, OPT_POINTS, OPT_WHERE };
 
 static const struct cli_flag own_flags[] = {
     { "predict", required_argument, OPT_PREDICT, "N,N,...",
@@ -19,6 +19,8 @@ static const struct cli_flag own_flags[] = {
       "write a chart: measured points, the fit, the linear ideal, N*", 0 },
     { "n", required_argument, OPT_N, "COLUMN",
       "the concurrency column when the file has several (threads, backends, ...)", 0 },
+    { "where", required_argument, OPT_WHERE, "COLUMN=VALUE",
+      "fit only the rows with this value, e.g. threads=1 in a lab sweep", 0 },
     { "points", required_argument, OPT_POINTS, "N:X,...",
       "measurements given inline instead of a file, e.g. 1:64.9,18:995.9,36:1652.4", 0 },
     { NULL, 0, 0, NULL, NULL, 0 }
@@ -30,6 +32,7 @@ struct fit_args {
     const char *svg;
     const char *n_column;
     const char *points;
+    const char *where;
 };
 
 /* Parses "a,b,c" of positive numbers into out; returns the count or -1. */
@@ -79,6 +82,9 @@ static int own_option(int id, const char *arg, void *ctx)
         return SL_EXIT_OK;
     case OPT_POINTS:
         a->points = arg;
+        return SL_EXIT_OK;
+    case OPT_WHERE:
+        a->where = arg;
         return SL_EXIT_OK;
     default:
         return SL_EXIT_USAGE;
@@ -210,7 +216,7 @@ int cmd_fit(int argc, char **argv)
         if (rc)
             goto out;
     }
-    st = sl_usl_parse(text, len, label, a.n_column, &pts, &count, err, sizeof(err));
+    st = sl_usl_parse(text, len, label, a.n_column, a.where, &pts, &count, err, sizeof(err));
     if (!st)
         st = sl_usl_fit(pts, count, &fit, err, sizeof(err));
     if (st) {

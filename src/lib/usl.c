@@ -389,9 +389,12 @@ static enum sl_status read_value(struct sl_csv_reader *r, const struct sl_csv_re
 }
 
 enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
-                            const char *n_column, struct sl_usl_point **out, size_t *count,
-                            char *err, size_t errlen)
+                            const char *n_column, const char *where, struct sl_usl_point **out,
+                            size_t *count, char *err, size_t errlen)
 {
+    const char *eq = where ? strchr(where, '=') : NULL;
+    char where_col[64] = "";
+    int where_idx = -1;
     struct sl_csv_reader r;
     struct sl_csv_record rec = { 0 };
     struct sl_usl_point *pts = NULL;
@@ -401,6 +404,17 @@ enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
 
     *out = NULL;
     *count = 0;
+    if (where) {
+        size_t n_len = eq ? (size_t)(eq - where) : 0;
+
+        if (!eq || n_len == 0 || n_len >= sizeof(where_col)) {
+            snprintf(err, errlen, "invalid filter '%s' (expected COLUMN=VALUE such as "
+                     "threads=1)", where);
+            return SL_E_INVALID;
+        }
+        memcpy(where_col, where, n_len);
+        where_col[n_len] = '\0';
+    }
     /* an over-long line is reported with its line number even in a file over the size cap */
     sl_csv_reader_init(&r, text, len, "measurements", label, SL_USL_LINE_MAX, err, errlen);
     st = sl_csv_check_text(&r);
@@ -422,6 +436,17 @@ enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
     st = read_header(&r, &rec, n_column, &c);
     if (st)
         goto out;
+    if (where) {
+        int i;
+
+        for (i = 0; i < rec.count; i++)
+            if (!strcmp(sl_csv_strip(rec.fields[i]), where_col))
+                where_idx = i;
+        if (where_idx < 0) {
+            st = sl_csv_fail(&r, rec.line, 0, "no column '%s' to filter on", where_col);
+            goto out;
+        }
+    }
     for (;;) {
         int ncols = rec.count;
 
@@ -434,12 +459,15 @@ enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
             break;
         if (sl_csv_record_blank(&rec))
             continue;
-        if (rec.count <= c.n || rec.count <= c.x || rec.count <= c.latency) {
+        if (rec.count <= c.n || rec.count <= c.x || rec.count <= c.latency ||
+            rec.count <= where_idx) {
             st = sl_csv_fail(&r, rec.line, 0, "%d fields, too few for the header's columns",
                              rec.count);
             goto out;
         }
         (void)ncols;
+        if (where_idx >= 0 && strcmp(sl_csv_strip(rec.fields[where_idx]), eq + 1))
+            continue;
         if (n == SL_USL_MAX_POINTS) {
             st = sl_csv_fail(&r, rec.line, 0, "more than %d measurements", SL_USL_MAX_POINTS);
             goto out;

@@ -114,14 +114,24 @@ static void usl_parse_accepts_files(void **state)
     char err[SL_ERR_LEN];
 
     (void)state;
-    assert_int_equal(sl_usl_parse(text, strlen(text), "m.csv", NULL, &p, &n, err, sizeof(err)),
-                     SL_OK);
+    assert_int_equal(sl_usl_parse(text, strlen(text), "m.csv", NULL, NULL, &p, &n, err,
+                                  sizeof(err)), SL_OK);
     assert_int_equal(n, 3);
     assert_close(p[1].n, 18, 0);
     assert_close(p[2].throughput, 1652.4, 0);
     assert_close(p[0].latency, 0.01, 0);
     assert_int_equal(p[2].line, 5);
     sl_free(p);
+    /* a lab sweep holds two experiments; --where keeps one */
+    text = "backends,threads,throughput_rps\n1,1,100\n2,1,190\n1,2,150\n3,1,260\n";
+    assert_int_equal(sl_usl_parse(text, strlen(text), "s.csv", "backends", "threads=1", &p, &n,
+                                  err, sizeof(err)), SL_OK);
+    assert_int_equal(n, 3);
+    assert_close(p[2].throughput, 260, 0);
+    sl_free(p);
+    assert_int_equal(sl_usl_parse(text, strlen(text), "s.csv", "backends", "cores=1", &p, &n,
+                                  err, sizeof(err)), SL_E_INVALID);
+    assert_non_null(strstr(err, "no column 'cores' to filter on"));
 }
 
 /* Each bad file is refused with a message that names where and what. */
@@ -149,7 +159,7 @@ static void usl_parse_rejects_bad_files(void **state)
     (void)state;
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         p = NULL;
-        if (sl_usl_parse(bad[i].text, strlen(bad[i].text), "m.csv", NULL, &p, &n, err,
+        if (sl_usl_parse(bad[i].text, strlen(bad[i].text), "m.csv", NULL, NULL, &p, &n, err,
                          sizeof(err)) == SL_OK)
             fail_msg("case %zu accepted", i);
         assert_null(p);
@@ -163,13 +173,13 @@ static void usl_parse_rejects_bad_files(void **state)
 
         memcpy(t, "n,throughput\n1,", 15);
         memset(t + 15, '1', big);
-        assert_int_equal(sl_usl_parse(t, big + 15, "m.csv", NULL, &p, &n, err, sizeof(err)),
-                         SL_E_TOO_LARGE);
-        assert_int_equal(sl_usl_parse(t, 1 << 20, "m.csv", NULL, &p, &n, err, sizeof(err)),
-                         SL_E_TOO_LARGE);
+        assert_int_equal(sl_usl_parse(t, big + 15, "m.csv", NULL, NULL, &p, &n, err,
+                                      sizeof(err)), SL_E_TOO_LARGE);
+        assert_int_equal(sl_usl_parse(t, 1 << 20, "m.csv", NULL, NULL, &p, &n, err,
+                                      sizeof(err)), SL_E_TOO_LARGE);
         assert_non_null(strstr(err, "line 2: longer than"));
         memcpy(t, "n,throughput\n1,\0\n", 17);
-        assert_int_equal(sl_usl_parse(t, 17, "m.csv", NULL, &p, &n, err, sizeof(err)),
+        assert_int_equal(sl_usl_parse(t, 17, "m.csv", NULL, NULL, &p, &n, err, sizeof(err)),
                          SL_E_INVALID);
         assert_non_null(strstr(err, "NUL"));
         free(t);
@@ -216,7 +226,7 @@ static void usl_survives_allocation_failures(void **state)
         enum sl_status st;
 
         sl_alloc_fail_at(nth);
-        st = sl_usl_parse(text, strlen(text), "m.csv", NULL, &p, &n, err, sizeof(err));
+        st = sl_usl_parse(text, strlen(text), "m.csv", NULL, NULL, &p, &n, err, sizeof(err));
         if (st == SL_OK) {
             st = sl_usl_fit(p, n, &f, err, sizeof(err));
             if (st == SL_OK) {
