@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "lab/app.h"
+#include "web/web_query.h"
 #include "banned.h"
 
 /* Limits from reference/reliability.md section 2; no per-IP limit behind HAProxy. */
@@ -24,6 +25,8 @@
 #define MAX_ARGS 8          /* query parameters looked at; more is 400 */
 #define REPLY_MAX 8192      /* bytes of one JSON answer; a full cart takes about 4.4 KiB */
 #define NAME_RULE "1 to 64 characters of A-Z a-z 0-9 _ . -"
+#define IDEM_RULE "1 to 128 characters of A-Z a-z 0-9 _ . : -"
+#define IDEM_HEADER "Idempotency-Key"
 
 struct app_server {
     const struct app_opts *opts;
@@ -43,6 +46,7 @@ struct app_reply {
     const char *session;     /* X-Session: "hit", "miss" or "none" */
     const char *cookie;      /* "name=value" for Set-Cookie, or NULL */
     const char *allow;       /* Allow of a 405, or NULL */
+    int replayed;            /* answered from the Idempotency-Key store: Idempotent-Replayed */
     size_t len;
     char body[REPLY_MAX];    /* JSON */
 };
@@ -53,6 +57,7 @@ struct app_call {
     const char *user;                /* ?user=, checked, or NULL */
     const char *item;                /* ?item=, checked, or NULL */
     long seat;                       /* N of /seats/N/book */
+    const char *idem;                /* Idempotency-Key, checked, or NULL */
     const char *cookie;              /* value of the session cookie, or NULL if none sent */
     char cookie_buf[APP_COOKIE_MAX]; /* where cookie points */
     struct app_session sess;         /* what the store found */
@@ -65,7 +70,8 @@ enum {
     ROUTE_USER = 1u << 1,    /* takes ?user= */
     ROUTE_ITEM = 1u << 2,    /* takes ?item= */
     ROUTE_NO_WORK = 1u << 3, /* health checks burn no --work-us */
-    ROUTE_SEAT = 1u << 4     /* the path is /seats/N/book */
+    ROUTE_SEAT = 1u << 4,    /* the path is /seats/N/book */
+    ROUTE_IDEM = 1u << 5     /* a write that honours Idempotency-Key */
 };
 
 struct app_route {
@@ -202,7 +208,8 @@ static void h_cart_add(struct app_call *c, struct app_reply *r)
 {
     struct app_store *st = c->srv->store;
 
-    if (store_failed(c, st->ops->add_item(st, c->cookie, c->item, &c->sess), r))
+    if (store_failed(c, st->ops->add_item(st, c->cookie, c->item, c->idem, &c->sess,
+                                          &r->replayed), r))
         return;
     r->session = "hit";
     if (c->sess.cookie[0])
@@ -215,7 +222,8 @@ static void h_counter_incr(struct app_call *c, struct app_reply *r)
     struct app_store *st = c->srv->store;
     long long v = 0;
 
-    if (find_session(c, r, 0) || store_failed(c, st->ops->incr_counter(st, &v), r))
+    if (find_session(c, r, 0) ||
+        store_failed(c, st->ops->incr_counter(st, c->sess.user, c->idem, &v, &r->replayed), r))
         return;
     reply_json(r, 200, "{\"value\":%lld}", v);
 }
@@ -237,7 +245,7 @@ static void h_book(struct app_call *c, struct app_reply *r)
 
     if (find_session(c, r, 0))
         return;
-    res = st->ops->book_seat(st, c->seat, c->sess.user);
+    res = st->ops->book_seat(st, c->seat, c->sess.user, c->idem, &r->replayed);
     if (res == APP_TAKEN)
         reply_json(r, 409, "{\"seat\":%ld,\"booked\":false}", c->seat);
     else if (!store_failed(c, res, r))
@@ -268,10 +276,10 @@ static void h_readyz(struct app_call *c, struct app_reply *r)
 static const struct app_route routes[] = {
     { "POST", "/login", h_login, ROUTE_USER },
     { "GET", "/cart", h_cart, ROUTE_SESSION },
-    { "POST", "/cart/add", h_cart_add, ROUTE_SESSION | ROUTE_ITEM },
-    { "POST", "/counter/incr", h_counter_incr, ROUTE_SESSION },
+    { "POST", "/cart/add", h_cart_add, ROUTE_SESSION | ROUTE_ITEM | ROUTE_IDEM },
+    { "POST", "/counter/incr", h_counter_incr, ROUTE_SESSION | ROUTE_IDEM },
     { "GET", "/counter", h_counter, 0 },
-    { "POST", "/seats/N/book", h_book, ROUTE_SESSION | ROUTE_SEAT },
+    { "POST", "/seats/N/book", h_book, ROUTE_SESSION | ROUTE_SEAT | ROUTE_IDEM },
     { "GET", "/whoami", h_whoami, 0 },
     { "GET", "/healthz", h_healthz, ROUTE_NO_WORK },
     { "GET", "/readyz", h_readyz, ROUTE_NO_WORK },
@@ -317,39 +325,16 @@ static long parse_seat(const char *s, size_t len)
     return v < APP_SEATS ? v : -1;
 }
 
-struct query {
-    size_t n;
-    int overflow;
-    const char *keys[MAX_ARGS];
-    const char *values[MAX_ARGS];
-};
-
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    struct query *q = cls;
-
-    (void)kind;
-    if (q->n == MAX_ARGS) {
-        q->overflow = 1;
-        return MHD_NO;
-    }
-    q->keys[q->n] = key;
-    q->values[q->n] = value;
-    q->n++;
-    return MHD_YES;
-}
-
 /* Checks the query against what the route takes; 0 if fine, else the 400 is in r. */
 static int check_args(struct MHD_Connection *conn, const struct app_route *rt,
                       struct app_call *c, struct app_reply *r)
 {
     const char *want = rt->flags & ROUTE_USER ? "user" : rt->flags & ROUTE_ITEM ? "item" : NULL;
-    struct query q = { 0 };
+    struct web_query q;
     const char *value = NULL;
     size_t i;
 
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+    web_query_collect(conn, MAX_ARGS, &q);
     if (q.overflow) {
         reply_error(r, 400, "too many query parameters");
         return -1;
@@ -509,6 +494,14 @@ static void answer(struct app_server *srv, struct MHD_Connection *conn, const ch
             return;
         }
     }
+    if (rt->flags & ROUTE_IDEM) {
+        c->idem = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, IDEM_HEADER);
+        if (c->idem && !app_idem_valid(c->idem)) {
+            reply_error(r, 400, "invalid " IDEM_HEADER " '%.64s' (expected " IDEM_RULE ")",
+                        c->idem);
+            return;
+        }
+    }
     if (rt->flags & ROUTE_SESSION) {
         c->cookie = session_cookie(conn, c);
         if (!c->cookie) {
@@ -540,6 +533,8 @@ static enum MHD_Result send_reply(struct app_server *srv, struct MHD_Connection 
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (r->allow)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+    if (r->replayed)
+        MHD_add_response_header(resp, "Idempotent-Replayed", "true");
     if (r->cookie) {
         snprintf(set_cookie, sizeof(set_cookie), "%s; HttpOnly; SameSite=Strict; Path=/",
                  r->cookie);

@@ -28,6 +28,7 @@
 #define MAC_BYTES 32                 /* HMAC-SHA256 */
 #define MAC_B64 43                   /* its base64url length, unpadded */
 #define PAYLOAD_MAX 5120             /* token payload JSON: user + a full cart fits */
+#define IDEM_BUCKETS 131072u         /* hash chains of the recent Idempotency-Keys; power of 2 */
 
 /* ---- shared helpers ---- */
 
@@ -41,6 +42,21 @@ int app_name_valid(const char *s)
                  c == '_' || c == '.' || c == '-';
 
         if (!ok || n == APP_NAME_MAX)
+            return 0;
+    }
+    return n > 0;
+}
+
+int app_idem_valid(const char *s)
+{
+    size_t n;
+
+    for (n = 0; s[n]; n++) {
+        char c = s[n];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '_' || c == '.' || c == ':' || c == '-';
+
+        if (!ok || n == APP_IDEM_MAX)
             return 0;
     }
     return n > 0;
@@ -141,9 +157,19 @@ struct mem_session {
     struct mem_session *older;
 };
 
+/* A recent Idempotency-Key and what its first request answered. */
+struct idem_entry {
+    char key[APP_IDEM_MAX + 1];  /* "" while the slot is free */
+    unsigned char outcome;       /* enum app_result of the first request (seats) */
+    uint32_t next;               /* next slot + 1 in the same hash chain, 0 ends it */
+};
+
 struct mem_store {
     struct app_store base;
     pthread_mutex_t lock;        /* guards every field below */
+    struct idem_entry *idem;     /* APP_IDEM_KEEP slots used as a ring; allocated on first use */
+    uint32_t *idem_buckets;      /* IDEM_BUCKETS chains of slot + 1 */
+    size_t idem_next;            /* the slot the next key takes (the oldest key) */
     struct mem_session **buckets; /* MEM_BUCKETS chains */
     struct mem_session *newest;
     struct mem_session *oldest;
@@ -243,6 +269,63 @@ static void mem_copy_out(const struct mem_session *src, int with_cart, struct ap
     out->n_items = src->n_items;
 }
 
+/* ---- memory: the last APP_IDEM_KEEP Idempotency-Keys, all behind the store's mutex ---- */
+
+static uint32_t *idem_bucket(struct mem_store *m, const char *key)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 16777619u;
+    return &m->idem_buckets[h & (IDEM_BUCKETS - 1)];
+}
+
+/* The entry of key, or NULL if the process has not seen it lately. Lock held. */
+static struct idem_entry *idem_find(struct mem_store *m, const char *key)
+{
+    uint32_t i;
+
+    if (!m->idem)
+        return NULL;
+    for (i = *idem_bucket(m, key); i; i = m->idem[i - 1].next)
+        if (!strcmp(m->idem[i - 1].key, key))
+            return &m->idem[i - 1];
+    return NULL;
+}
+
+/* Remembers key (not yet known) with outcome, forgetting the oldest key when full. Lock held. */
+static enum app_result idem_add(struct mem_store *m, const char *key, enum app_result outcome)
+{
+    struct idem_entry *e;
+    uint32_t *p, slot;
+
+    if (!m->idem) {
+        m->idem = sl_calloc(APP_IDEM_KEEP, sizeof(*m->idem));
+        m->idem_buckets = sl_calloc(IDEM_BUCKETS, sizeof(*m->idem_buckets));
+        if (!m->idem || !m->idem_buckets) {
+            sl_free(m->idem);
+            sl_free(m->idem_buckets);
+            m->idem = NULL;
+            m->idem_buckets = NULL;
+            return APP_NOMEM;
+        }
+    }
+    slot = (uint32_t)m->idem_next;
+    e = &m->idem[slot];
+    if (e->key[0]) {
+        for (p = idem_bucket(m, e->key); *p != slot + 1; p = &m->idem[*p - 1].next)
+            assert(*p);
+        *p = e->next;
+    }
+    snprintf(e->key, sizeof(e->key), "%s", key);
+    e->outcome = (unsigned char)outcome;
+    p = idem_bucket(m, key);
+    e->next = *p;
+    *p = slot + 1;
+    m->idem_next = (m->idem_next + 1) % APP_IDEM_KEEP;
+    return APP_OK;
+}
+
 static enum app_result mem_login(struct app_store *st, const char *user, struct app_session *out)
 {
     struct mem_store *m = (struct mem_store *)st;
@@ -291,9 +374,10 @@ static enum app_result mem_get_session(struct app_store *st, const char *cookie,
 }
 
 static enum app_result mem_add_item(struct app_store *st, const char *cookie, const char *item,
-                                    struct app_session *out)
+                                    const char *idem, struct app_session *out, int *replayed)
 {
     struct mem_store *m = (struct mem_store *)st;
+    enum app_result res = APP_OK;
     unsigned char sid[SID_BYTES];
     struct mem_session *s;
     char *copy, **slots;
@@ -309,6 +393,15 @@ static enum app_result mem_add_item(struct app_store *st, const char *cookie, co
     }
     pthread_mutex_lock(&m->lock);
     s = mem_find(m, sid);
+    if (s && idem && idem_find(m, idem)) {
+        *replayed = 1;
+        mem_copy_out(s, 1, out);
+        s = NULL;
+    } else if (s && idem) {
+        res = idem_add(m, idem, APP_OK);
+        if (res != APP_OK)
+            s = NULL;
+    }
     if (s && !s->items) {
         s->items = slots;
         slots = NULL;
@@ -326,17 +419,26 @@ static enum app_result mem_add_item(struct app_store *st, const char *cookie, co
     pthread_mutex_unlock(&m->lock);
     sl_free(copy);
     sl_free(slots);
-    return s ? APP_OK : APP_NO_SESSION;
+    return s || *replayed ? APP_OK : res != APP_OK ? res : APP_NO_SESSION;
 }
 
-static enum app_result mem_incr_counter(struct app_store *st, long long *value)
+static enum app_result mem_incr_counter(struct app_store *st, const char *user,
+                                        const char *idem, long long *value, int *replayed)
 {
     struct mem_store *m = (struct mem_store *)st;
+    enum app_result res = APP_OK;
 
+    (void)user;
     pthread_mutex_lock(&m->lock);
-    *value = ++m->counter;
+    if (idem && idem_find(m, idem))
+        *replayed = 1;
+    else if (idem)
+        res = idem_add(m, idem, APP_OK);
+    if (res == APP_OK && !*replayed)
+        m->counter++;
+    *value = m->counter;
     pthread_mutex_unlock(&m->lock);
-    return APP_OK;
+    return res;
 }
 
 static enum app_result mem_get_counter(struct app_store *st, long long *value)
@@ -349,17 +451,32 @@ static enum app_result mem_get_counter(struct app_store *st, long long *value)
     return APP_OK;
 }
 
-static enum app_result mem_book_seat(struct app_store *st, long seat, const char *user)
+/*
+ * The store keeps only whether a seat is taken (a 409 does not name the holder); a replay
+ * answers what its key's first request got, which says whether user holds the seat.
+ */
+static enum app_result mem_book_seat(struct app_store *st, long seat, const char *user,
+                                     const char *idem, int *replayed)
 {
     struct mem_store *m = (struct mem_store *)st;
     unsigned char bit = (unsigned char)(1u << (seat % 8));
+    const struct idem_entry *e;
     enum app_result r;
 
-    (void)user; /* a 409 does not name the holder, so only the fact is kept */
+    (void)user;
     assert(seat >= 0 && seat < APP_SEATS);
     pthread_mutex_lock(&m->lock);
-    r = (m->seats[seat / 8] & bit) ? APP_TAKEN : APP_OK;
-    m->seats[seat / 8] |= bit;
+    e = idem ? idem_find(m, idem) : NULL;
+    if (e) {
+        *replayed = 1;
+        r = (enum app_result)e->outcome;
+    } else {
+        r = (m->seats[seat / 8] & bit) ? APP_TAKEN : APP_OK;
+        if (!idem || idem_add(m, idem, r) == APP_OK)
+            m->seats[seat / 8] |= bit;
+        else
+            r = APP_NOMEM;
+    }
     pthread_mutex_unlock(&m->lock);
     return r;
 }
@@ -383,6 +500,8 @@ static void mem_close(struct app_store *st)
     }
     sl_free(m->buckets);
     sl_free(m->seats);
+    sl_free(m->idem);
+    sl_free(m->idem_buckets);
     pthread_mutex_destroy(&m->lock);
     sl_free(m);
 }
@@ -602,17 +721,53 @@ static enum app_result redis_get_session(struct app_store *st, const char *cooki
     return res;
 }
 
+/*
+ * Claims Idempotency-Key idem for user: SET idem:<key> <user> NX EX APP_IDEM_TTL_S. *first is
+ * 1 when this request set it (apply the write), 0 when an earlier one did (answer a replay).
+ * The write follows in a second command, so an app killed between the two loses that write:
+ * its replay finds the key and applies nothing (the client, which got no answer the first
+ * time, counts such a write as unknown).
+ */
+static enum app_result redis_idem_claim(struct redis_store *r, const char *idem,
+                                        const char *user, int *first)
+{
+    redisContext *c = conn_get(r);
+    redisReply *rep[1];
+    enum app_result res;
+    int ok = 1;
+
+    if (!c)
+        return APP_UNAVAILABLE;
+    ok &= redisAppendCommand(c, "SET idem:%s %s NX EX %d", idem, user,
+                             APP_IDEM_TTL_S) == REDIS_OK;
+    res = read_replies(r, c, ok, 1, rep);
+    if (res == APP_OK && rep[0]->type == REDIS_REPLY_NIL)
+        *first = 0;
+    else if (res == APP_OK && rep[0]->type == REDIS_REPLY_STATUS)
+        *first = 1;
+    else if (res == APP_OK)
+        res = APP_UNAVAILABLE;
+    free_replies(rep, 1);
+    return res;
+}
+
 static enum app_result redis_add_item(struct app_store *st, const char *cookie, const char *item,
-                                      struct app_session *s)
+                                      const char *idem, struct app_session *s, int *replayed)
 {
     struct redis_store *r = (struct redis_store *)st;
     redisContext *c;
     redisReply *rep[6];
     enum app_result res = redis_get_session(st, cookie, 0, s);
-    int ok = 1;
+    int ok = 1, first = 1;
 
+    if (res == APP_OK && idem)
+        res = redis_idem_claim(r, idem, s->user, &first);
     if (res != APP_OK)
         return res;
+    if (!first) {
+        *replayed = 1;
+        return redis_get_session(st, cookie, 1, s);
+    }
     c = conn_get(r);
     if (!c)
         return APP_UNAVAILABLE;
@@ -631,14 +786,26 @@ static enum app_result redis_add_item(struct app_store *st, const char *cookie, 
     return res;
 }
 
-static enum app_result redis_incr_counter(struct app_store *st, long long *value)
+static enum app_result redis_get_counter(struct app_store *st, long long *value);
+
+static enum app_result redis_incr_counter(struct app_store *st, const char *user,
+                                          const char *idem, long long *value, int *replayed)
 {
     struct redis_store *r = (struct redis_store *)st;
-    redisContext *c = conn_get(r);
+    redisContext *c;
     redisReply *rep[1];
-    enum app_result res;
-    int ok = 1;
+    enum app_result res = APP_OK;
+    int ok = 1, first = 1;
 
+    if (idem)
+        res = redis_idem_claim(r, idem, user, &first);
+    if (res != APP_OK)
+        return res;
+    if (!first) {
+        *replayed = 1;
+        return redis_get_counter(st, value);
+    }
+    c = conn_get(r);
     if (!c)
         return APP_UNAVAILABLE;
     ok &= redisAppendCommand(c, "INCR counter") == REDIS_OK;
@@ -678,23 +845,37 @@ static enum app_result redis_get_counter(struct app_store *st, long long *value)
     return res;
 }
 
-static enum app_result redis_book_seat(struct app_store *st, long seat, const char *user)
+/* A replay of a booking answers from the seat's holder: APP_OK if it is user, else taken. */
+static enum app_result redis_book_seat(struct app_store *st, long seat, const char *user,
+                                       const char *idem, int *replayed)
 {
     struct redis_store *r = (struct redis_store *)st;
-    redisContext *c = conn_get(r);
+    redisContext *c;
     redisReply *rep[1];
-    enum app_result res;
-    int ok = 1;
+    enum app_result res = APP_OK;
+    int ok = 1, first = 1;
 
     assert(seat >= 0 && seat < APP_SEATS);
+    if (idem)
+        res = redis_idem_claim(r, idem, user, &first);
+    if (res != APP_OK)
+        return res;
+    c = conn_get(r);
     if (!c)
         return APP_UNAVAILABLE;
-    ok &= redisAppendCommand(c, "SET seat:%ld %s NX", seat, user) == REDIS_OK;
+    *replayed = !first;
+    if (first)
+        ok &= redisAppendCommand(c, "SET seat:%ld %s NX", seat, user) == REDIS_OK;
+    else
+        ok &= redisAppendCommand(c, "GET seat:%ld", seat) == REDIS_OK;
     res = read_replies(r, c, ok, 1, rep);
     if (res == APP_OK && rep[0]->type == REDIS_REPLY_NIL)
         res = APP_TAKEN;
-    else if (res == APP_OK && rep[0]->type != REDIS_REPLY_STATUS)
+    else if (res == APP_OK && first && rep[0]->type != REDIS_REPLY_STATUS)
         res = APP_UNAVAILABLE;
+    else if (res == APP_OK && !first)
+        res = rep[0]->type == REDIS_REPLY_STRING && rep[0]->len == strlen(user) &&
+              !memcmp(rep[0]->str, user, rep[0]->len) ? APP_OK : APP_TAKEN;
     free_replies(rep, 1);
     return res;
 }
@@ -938,12 +1119,19 @@ static enum app_result token_get_session(struct app_store *st, const char *cooki
     return token_open((struct token_store *)st, cookie, s);
 }
 
+/*
+ * Needs no Idempotency-Key: the cart travels in the token, so a replay, which carries the same
+ * token, yields the same new token and adds nothing twice.
+ */
 static enum app_result token_add_item(struct app_store *st, const char *cookie,
-                                      const char *item, struct app_session *s)
+                                      const char *item, const char *idem,
+                                      struct app_session *s, int *replayed)
 {
     struct token_store *t = (struct token_store *)st;
     enum app_result res = token_open(t, cookie, s);
 
+    (void)idem;
+    (void)replayed;
     if (res != APP_OK)
         return res;
     if (s->n_items == APP_CART_MAX) {
@@ -954,11 +1142,12 @@ static enum app_result token_add_item(struct app_store *st, const char *cookie,
     return token_seal(t, s);
 }
 
-static enum app_result token_incr_counter(struct app_store *st, long long *value)
+static enum app_result token_incr_counter(struct app_store *st, const char *user,
+                                          const char *idem, long long *value, int *replayed)
 {
     struct app_store *mem = ((struct token_store *)st)->mem;
 
-    return mem->ops->incr_counter(mem, value);
+    return mem->ops->incr_counter(mem, user, idem, value, replayed);
 }
 
 static enum app_result token_get_counter(struct app_store *st, long long *value)
@@ -968,11 +1157,12 @@ static enum app_result token_get_counter(struct app_store *st, long long *value)
     return mem->ops->get_counter(mem, value);
 }
 
-static enum app_result token_book_seat(struct app_store *st, long seat, const char *user)
+static enum app_result token_book_seat(struct app_store *st, long seat, const char *user,
+                                       const char *idem, int *replayed)
 {
     struct app_store *mem = ((struct token_store *)st)->mem;
 
-    return mem->ops->book_seat(mem, seat, user);
+    return mem->ops->book_seat(mem, seat, user, idem, replayed);
 }
 
 static void token_close(struct app_store *st)

@@ -20,6 +20,12 @@
 /* Bytes of token key: at least this many from SCALELAB_TOKEN_KEY, at most APP_KEY_MAX. */
 #define APP_KEY_MIN 32
 #define APP_KEY_MAX 256
+/* Longest Idempotency-Key, in bytes of [A-Za-z0-9_.:-]. */
+#define APP_IDEM_MAX 128
+/* Seconds Redis keeps an Idempotency-Key (SET idem:<key> <user> NX EX ...). */
+#define APP_IDEM_TTL_S 60
+/* Idempotency-Keys the memory and token stores remember; the oldest is forgotten first. */
+#define APP_IDEM_KEEP 100000
 
 /* What a store operation found. */
 enum app_result {
@@ -45,6 +51,12 @@ struct app_store;
  * `cookie` is the value of the request's cookie named ops->cookie_name, never NULL; names are
  * already checked to be 1..APP_NAME_MAX bytes of [A-Za-z0-9_.-]. Results are APP_OK or one
  * of enum app_result; the session is filled only on APP_OK.
+ *
+ * The three writes take `idem`, the request's Idempotency-Key (checked to be 1..APP_IDEM_MAX
+ * bytes of [A-Za-z0-9_.:-]) or NULL. A write whose key the store has seen is not applied
+ * again: it answers as the first one would have and sets *replayed. redis keeps keys in Redis
+ * for APP_IDEM_TTL_S, so a replay to any process is caught; memory and token keep the last
+ * APP_IDEM_KEEP keys in the process, so only a replay to the same process is.
  */
 struct app_store_ops {
     const char *name;        /* "memory", "redis" or "token" */
@@ -55,14 +67,18 @@ struct app_store_ops {
     enum app_result (*get_session)(struct app_store *st, const char *cookie, int with_cart,
                                    struct app_session *s);
     /* Appends item to the session's cart (dropping the oldest beyond APP_CART_MAX); s gets the
-     * whole cart, and in token mode the new cookie. */
+     * whole cart, and in token mode the new cookie. A replay gets the current cart. */
     enum app_result (*add_item)(struct app_store *st, const char *cookie, const char *item,
-                                struct app_session *s);
-    /* Adds one to the global counter; *value is the count after this increment. */
-    enum app_result (*incr_counter)(struct app_store *st, long long *value);
+                                const char *idem, struct app_session *s, int *replayed);
+    /* Adds one to the global counter for user; *value is the count after this increment (after
+     * a replay: the current count). */
+    enum app_result (*incr_counter)(struct app_store *st, const char *user, const char *idem,
+                                    long long *value, int *replayed);
     enum app_result (*get_counter)(struct app_store *st, long long *value);
-    /* Gives seat to user unless someone holds it (APP_TAKEN); 0 <= seat < APP_SEATS. */
-    enum app_result (*book_seat)(struct app_store *st, long seat, const char *user);
+    /* Gives seat to user unless someone holds it (APP_TAKEN); 0 <= seat < APP_SEATS. A replay
+     * answers APP_OK if user holds the seat, else APP_TAKEN. */
+    enum app_result (*book_seat)(struct app_store *st, long seat, const char *user,
+                                 const char *idem, int *replayed);
     /* APP_OK when the store answers (redis: PING), else APP_UNAVAILABLE. */
     enum app_result (*ready)(struct app_store *st);
     /* Frees the store; call after every thread that used it has stopped. Accepts NULL. */
@@ -102,5 +118,8 @@ int app_token_key_random(unsigned char *key, size_t len);
 
 /* Nonzero if s is 1..APP_NAME_MAX bytes of [A-Za-z0-9_.-]. */
 int app_name_valid(const char *s);
+
+/* Nonzero if s is an Idempotency-Key: 1..APP_IDEM_MAX bytes of [A-Za-z0-9_.:-]. */
+int app_idem_valid(const char *s);
 
 #endif

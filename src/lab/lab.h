@@ -100,6 +100,7 @@ struct lab_result {
     uint64_t sessions_lost;       /* of those, answered 401 or X-Session: miss */
     uint64_t carts_wrong;         /* cart answers that differ from what the user added */
     uint64_t replays;             /* requests libcurl sent twice (lab_client.c, on_debug) */
+    uint64_t replays_from_store;  /* answers with Idempotent-Replayed: the app applied it once */
     uint64_t duplicates;          /* cart items a replay added twice */
     uint64_t counter_acked;       /* increments answered 200 */
     uint64_t counter_unknown;     /* increments that failed: may or may not have counted */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,7 +32,9 @@ enum op {
 
 /*
  * What the user expects its cart to hold: each item between min and max times in a row. An add
- * that failed may be missing (min 0); one that libcurl sent twice may be there twice (max 2).
+ * that failed may be missing (min 0); one that libcurl sent twice may be there twice (max 2),
+ * unless the app answered the second send from its Idempotency-Key store (then it is there at
+ * most once, and missing only if the app died between storing the key and the write).
  */
 struct cart {
     int n;
@@ -58,6 +61,9 @@ struct user {
     int seat;
     int with_session;       /* sent while logged in */
     int replayed;           /* libcurl sent it again on a fresh connection */
+    int from_store;         /* answered Idempotent-Replayed: the write was not applied again */
+    unsigned seq;           /* numbers its requests for Idempotency-Key */
+    struct curl_slist *headers; /* Idempotency-Key of the request in flight, owned */
     double t_start;         /* lab_now() when sent */
     char url[160];
     /* its answer */
@@ -85,7 +91,7 @@ struct worker {
     struct user **users;
     int n_users;
     uint64_t requests, err[LAB_ERR_KINDS], logins, post_login, lost, carts_wrong;
-    uint64_t acked, unknown, bookings, replays, duplicates;
+    uint64_t acked, unknown, bookings, replays, from_store, duplicates;
     uint64_t seat_acks[LAB_SEATS];
     uint64_t share[LAB_MAX_BACKENDS], share_other;
     struct sl_hist *hist;   /* seconds */
@@ -96,6 +102,7 @@ struct worker {
 
 struct lab_client {
     struct lab_client_cfg cfg;
+    char run_id[17];        /* random hex: Idempotency-Keys are "<run_id>-u<id>-<seq>" */
     atomic_int stop;
     atomic_ullong issued;   /* requests reserved against cfg.requests */
     struct user *users;
@@ -180,6 +187,9 @@ static size_t on_header(char *data, size_t size, size_t n, void *ctx)
     if (header_value(data, len, "Set-Cookie", cookie, sizeof(cookie)) &&
         (!strncmp(cookie, "sid=", 4) || !strncmp(cookie, "token=", 6)))
         u->cookie_set = 1;
+    if (header_value(data, len, "Idempotent-Replayed", cookie, sizeof(cookie)) &&
+        !strcmp(cookie, "true"))
+        u->from_store = 1;
     return len;
 }
 
@@ -222,7 +232,7 @@ static void cart_expect(struct user *u, int min)
         return;
     c->item[c->n] = u->item;
     c->min[c->n] = (unsigned char)min;
-    c->max[c->n] = u->replayed ? 2 : 1;
+    c->max[c->n] = u->replayed && !u->from_store ? 2 : 1;
     c->n++;
 }
 
@@ -323,7 +333,7 @@ static void on_success(struct worker *w, struct user *u, double t)
         u->cart.n = 0;
         break;
     case OP_CART:
-        cart_expect(u, 1);
+        cart_expect(u, !u->from_store);
         if (!cart_matches(&u->cart, json_object_get(doc, "items"), &dups)) {
             char what[LAB_EVENT_LEN];
 
@@ -336,7 +346,9 @@ static void on_success(struct worker *w, struct user *u, double t)
         break;
     case OP_INCR:
         v = json_object_get(doc, "value");
-        if (json_is_integer(v)) {
+        if (json_is_integer(v) && u->from_store) {
+            w->unknown++; /* counted by the first send, unless the app died right after the key */
+        } else if (json_is_integer(v)) {
             w->acked++;
             w->unknown += u->replayed; /* the first send may have counted as well */
         } else {
@@ -373,6 +385,7 @@ static void finish(struct worker *w, struct user *u, CURLcode cc)
 
     w->requests++;
     w->replays += u->replayed;
+    w->from_store += u->from_store;
     w->sec[sec_of(w, t)]++;
     if (u->with_session)
         w->post_login++;
@@ -434,6 +447,23 @@ static uint64_t next_rand(uint64_t *s)
     return *s;
 }
 
+/*
+ * Gives the next request a new Idempotency-Key. libcurl sends the same headers again when it
+ * resends, so the app can tell a resend from a new request. Returns 0, or -1 out of memory.
+ */
+static int set_idem_key(const struct lab_client *c, struct user *u)
+{
+    char line[96];
+
+    snprintf(line, sizeof(line), "Idempotency-Key: %s-u%d-%u", c->run_id, u->id, ++u->seq);
+    curl_slist_free_all(u->headers);
+    u->headers = curl_slist_append(NULL, line);
+    if (!u->headers)
+        return -1;
+    curl_easy_setopt(u->h, CURLOPT_HTTPHEADER, u->headers);
+    return 0;
+}
+
 /* Sends the user's next request; 0 when the workload is over for it. */
 static int send_next(struct worker *w, struct user *u)
 {
@@ -466,6 +496,9 @@ static int send_next(struct worker *w, struct user *u)
     u->backend[0] = u->session[0] = '\0';
     u->cookie_set = 0;
     u->replayed = 0;
+    u->from_store = 0;
+    if (set_idem_key(w->c, u))
+        return 0;
     curl_easy_setopt(u->h, CURLOPT_URL, u->url);
     u->t_start = lab_now();
     return curl_multi_add_handle(w->m, u->h) == CURLM_OK;
@@ -510,8 +543,9 @@ static void *worker_main(void *arg)
  * a byte of answer (lib/transfer.c, "Connection died, retrying a fresh connect"), POSTs
  * included, and offers no option to turn that off. haproxy closes the client connection
  * silently exactly then (a request that failed on a reused server connection), so a POST the
- * killed backend had already applied can be applied twice. The client cannot prevent it, so it
- * notices it here and counts it.
+ * killed backend had already applied can reach the app twice. The client cannot prevent it, so
+ * it notices it here and counts it; the Idempotency-Key lets an app with a shared store (redis)
+ * apply it once.
  */
 static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
 {
@@ -572,6 +606,7 @@ void lab_client_free(struct lab_client *c)
     }
     for (i = 0; c->users && i < c->n_users; i++) {
         curl_easy_cleanup(c->users[i].h);
+        curl_slist_free_all(c->users[i].headers);
         sl_free(c->users[i].body);
     }
     for (i = 0; i < c->n_workers; i++) {
@@ -598,11 +633,19 @@ static int workers_for(int users)
 struct lab_client *lab_client_start(const struct lab_client_cfg *cfg, char *err, size_t errlen)
 {
     struct lab_client *c = sl_calloc(1, sizeof(*c));
+    unsigned char rnd[8];
     int i;
 
     if (!c)
         goto nomem;
     c->cfg = *cfg;
+    if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+        uint64_t v = (uint64_t)getpid() << 32 ^ (uint64_t)(lab_now() * 1e9);
+
+        memcpy(rnd, &v, sizeof(rnd));
+    }
+    for (i = 0; i < (int)sizeof(rnd); i++)
+        snprintf(c->run_id + 2 * i, 3, "%02x", rnd[i]);
     c->n_users = cfg->users;
     c->n_workers = workers_for(cfg->users);
     c->users = sl_calloc((size_t)c->n_users, sizeof(*c->users));
@@ -707,6 +750,7 @@ void lab_client_collect(struct lab_client *c, struct lab_result *r)
         r->counter_unknown += w->unknown;
         r->bookings += w->bookings;
         r->replays += w->replays;
+        r->replays_from_store += w->from_store;
         r->duplicates += w->duplicates;
         for (k = 0; k < LAB_SEATS; k++)
             seats[k] += w->seat_acks[k];

@@ -241,6 +241,7 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= sl_json_put(o, "lost_fraction", sl_json_num(lost_fraction(r)));
     bad |= sl_json_put(o, "errors_by_kind", errors_json(r));
     bad |= sl_json_put(o, "client_replays", sl_json_count(r->replays));
+    bad |= sl_json_put(o, "replays_from_store", sl_json_count(r->replays_from_store));
     bad |= sl_json_put(o, "duplicates", sl_json_count(r->duplicates));
     sub = json_object();
     bad |= !sub;
@@ -312,9 +313,11 @@ void lab_report_text(FILE *to, const struct lab_result *r)
             cli_fmt_count(b, sizeof(b), (double)r->post_login));
     fprintf(to, "  carts wrong      %s\n", cli_fmt_count(a, sizeof(a), (double)r->carts_wrong));
     if (r->replays)
-        fprintf(to, "  replays          %s (sent twice after haproxy closed the connection "
-                "silently; %s cart item%s doubled)\n", cli_fmt_count(a, sizeof(a),
-                (double)r->replays), cli_fmt_count(b, sizeof(b), (double)r->duplicates),
+        fprintf(to, "  replays          %s (resent after haproxy closed the connection "
+                "silently)\n                   %s answered from the Idempotency-Key store, "
+                "%s cart item%s doubled\n", cli_fmt_count(a, sizeof(a), (double)r->replays),
+                cli_fmt_count(c, sizeof(c), (double)r->replays_from_store),
+                cli_fmt_count(b, sizeof(b), (double)r->duplicates),
                 r->duplicates == 1 ? "" : "s");
     if (r->counter_final >= 0)
         fprintf(to, "  counter drift    %s (final %s, acknowledged %s, unknown %s)\n",

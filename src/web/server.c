@@ -9,9 +9,8 @@
 
 #include "cli/cli.h"
 #include "web.h"
+#include "web_query.h"
 #include "banned.h"
-
-#define MAX_QUERY_ARGS 128
 
 /* Limits from reference/reliability.md section 2. */
 #define CONNECTION_LIMIT 256
@@ -19,30 +18,6 @@
 #define CONNECTION_TIMEOUT_S 10
 #define CONNECTION_MEMORY (64 * 1024)
 #define LISTEN_BACKLOG 128
-
-/* Query parameters of one request, in order. */
-struct query {
-    size_t n;
-    int overflow;
-    const char *keys[MAX_QUERY_ARGS];
-    const char *values[MAX_QUERY_ARGS];
-};
-
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    struct query *q = cls;
-
-    (void)kind;
-    if (q->n == MAX_QUERY_ARGS) {
-        q->overflow = 1;
-        return MHD_NO;
-    }
-    q->keys[q->n] = key;
-    q->values[q->n] = value;
-    q->n++;
-    return MHD_YES;
-}
 
 /* Headers every answer carries: no caching of API answers, no sniffing, nothing external. */
 static void add_headers(struct MHD_Response *resp, const struct web_reply *r)
@@ -98,7 +73,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **con_cls)
 {
-    struct query q = { 0 };
+    struct web_query q;
     struct web_reply reply;
     const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -120,7 +95,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         *upload_data_size = 0; /* cannot happen without a length; discarded all the same */
         return MHD_YES;
     }
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+    web_query_collect(conn, WEB_QUERY_MAX, &q);
     if (q.overflow) {
         error_reply(&reply, 414, "{\"error\":\"too many query parameters\"}");
         return send_reply(conn, &reply);

@@ -250,6 +250,49 @@ exercise() {
     req 200 GET /counter
     body "{\"value\":$((v0 + 2))}"
 
+    # Idempotency-Key: a resent write is applied once and answered as the first time
+    k="run1.$mode:$id-alice-1"
+    req 200 POST /counter/incr -H "Cookie: $alice" -H "Idempotency-Key: $k"
+    body "{\"value\":$((v0 + 3))}"
+    [ -z "$(hdr Idempotent-Replayed)" ] || fail "first send answered Idempotent-Replayed"
+    req 200 POST /counter/incr -H "Cookie: $alice" -H "Idempotency-Key: $k"
+    body "{\"value\":$((v0 + 3))}"
+    [ "$(hdr Idempotent-Replayed)" = true ] || fail "resend lacks Idempotent-Replayed: true"
+    req 200 GET /counter
+    body "{\"value\":$((v0 + 3))}"
+    req 200 POST /seats/8/book -H "Cookie: $bob" -H "Idempotency-Key: $k-seat"
+    body '{"seat":8,"booked":true,"user":"bob"}'
+    req 200 POST /seats/8/book -H "Cookie: $bob" -H "Idempotency-Key: $k-seat"
+    body '{"seat":8,"booked":true,"user":"bob"}'
+    [ "$(hdr Idempotent-Replayed)" = true ] || fail "seat resend lacks Idempotent-Replayed"
+    req 409 POST /seats/8/book -H "Cookie: $alice" -H "Idempotency-Key: $k-seat2"
+    req 409 POST /seats/8/book -H "Cookie: $alice" -H "Idempotency-Key: $k-seat2"
+    body '{"seat":8,"booked":false}'
+    # (token: the resend carries the same token, so it yields the same cart without a key)
+    login frank
+    for i in 1 2; do
+        req 200 POST /cart/add?item=f1 -H "Cookie: $ck" -H "Idempotency-Key: $k-cart"
+        cart frank '"f1"'
+    done
+    if [ "$mode" != token ]; then
+        req 200 POST /cart/add?item=f1 -H "Cookie: $ck" -H "Idempotency-Key: $k-cart2"
+        cart frank '"f1","f1"'
+        req 200 POST /cart/add?item=f2 -H "Cookie: $ck"
+        req 200 POST /cart/add?item=f2 -H "Cookie: $ck"
+        cart frank '"f1","f1","f2","f2"'
+    fi
+    long=$(printf '%0129d' 0)
+    for key in "a b" "a/b" "a;b" "$long" "%41" "é"; do
+        req 400 POST /counter/incr -H "Cookie: $alice" -H "Idempotency-Key: $key"
+        body_has "{\"error\":\"invalid Idempotency-Key '"
+    done
+    req 400 POST /seats/9/book -H "Cookie: $alice" -H "Idempotency-Key;"
+    rule="1 to 128 characters of A-Z a-z 0-9 _ . : -"
+    body "{\"error\":\"invalid Idempotency-Key '' (expected $rule)\"}"
+    req 200 POST /cart/add?item=ok -H "Cookie: $alice" -H "Idempotency-Key: ${long%0}"
+    req 200 GET /counter
+    body "{\"value\":$((v0 + 3))}"
+
     # seats: booked once, then 409
     req 200 POST /seats/7/book -H "Cookie: $alice"
     session hit
@@ -340,7 +383,7 @@ body '{"user":"dave","items":["d1"],"backend":"r2"}'
 url=$r2_url
 req 409 POST /seats/7/book -H "Cookie: $ck"
 req 200 GET /counter
-body '{"value":2}'
+body '{"value":3}'
 
 # token: the same key on two apps, another key on a third
 key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
