@@ -854,7 +854,9 @@
       break;
     case 'token':
       s = 'The session travels with each request in a signed token, so any server can read it: ' + fmtInt(st.sessions_lost) +
-        ' sessions lost, and the servers keep nothing between requests.';
+        ' sessions lost. But a token belongs to one user: the shared counter and the seat locks still live in each server, so ' +
+        fmtPct(st.counter_error, 0) + ' of the count is missing and ' + fmtInt(st.lock_violations) +
+        ' seats were booked twice. Shared state needs a shared store.';
       break;
     default:
       s = '';

@@ -264,12 +264,17 @@ static void print_report(const struct sl_sim_result *r)
            r->little_lambda * r->little_w, r->little_rel_error * 100.0);
     if (r->unstable)
         printf("  UNSTABLE      the queue grew without bound; the run was stopped\n");
-    if (r->state != SL_STATE_TOKEN)
+    if (r->state == SL_STATE_MEMORY || r->state == SL_STATE_STICKY)
         printf("  state         %llu of %llu returning requests lost their session (%.2f%%), "
                "counter error %.2f%%, %llu double bookings\n",
                (unsigned long long)r->sessions_lost, (unsigned long long)r->session_requests,
                r->lost_fraction * 100.0, r->counter_error * 100.0,
                (unsigned long long)r->lock_violations);
+    else
+        printf("  state         sessions %s: none lost; counter error %.2f%%, %llu double "
+               "bookings\n", r->state == SL_STATE_STORE ? "in the shared store"
+                                                         : "in signed tokens",
+               r->counter_error * 100.0, (unsigned long long)r->lock_violations);
     printf("\n  server  utilisation  share\n");
     for (i = 0; i < r->n_servers && i < 32; i++)
         printf("  %6ld  %10.1f%%  %5.1f%%\n", r->servers[i].id, r->servers[i].utilization * 100,

@@ -348,7 +348,7 @@ static inline void count_request(struct sim_state *st, struct sim_server *s)
 {
     st->global_counter++;
     st->counter_reads++;
-    if (st->local_state) {
+    if (st->local_counters) {
         s->counter++;
         st->counter_err += (double)(st->global_counter - s->counter)
                            / (double)st->global_counter;
@@ -361,7 +361,7 @@ static void take_lock(struct sim_state *st, struct sim_server *s, struct sim_slo
     uint32_t key = sl_rng_below(&st->rng_misc, (uint32_t)st->c->lock_keys), i;
 
     if (st->lock_holders[key]) {
-        if (!st->local_state) {
+        if (!st->local_counters) {
             st->lock_conflicts++;
             return;
         }
@@ -630,10 +630,10 @@ static void on_fail(struct sim_state *st, long j)
     s->epoch++;
     s->up = 0;
     s->down_by_failure = 1;
-    if (st->local_state) {
+    if (st->local_state)
         st->sessions_destroyed += s->owned;
+    if (st->local_counters)
         s->counter = 0;
-    }
     s->owned = 0;
     rebuild_up(st);
 }
@@ -861,6 +861,8 @@ struct sim_state *sim_state_new(const struct sl_sim_config *c, uint64_t seed, lo
     st->rate = c->load_rps;
     st->rate_max = sim_max_rate(c);
     st->local_state = c->state == SL_STATE_MEMORY || c->state == SL_STATE_STICKY;
+    /* a token carries the session, not a counter or a lock shared by all users */
+    st->local_counters = st->local_state || c->state == SL_STATE_TOKEN;
     st->pin = c->lb == SL_SIM_LB_STICKY || c->state == SL_STATE_STICKY;
     st->track_sessions = st->local_state || st->pin;
     st->tw = INFINITY;

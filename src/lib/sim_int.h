@@ -106,6 +106,7 @@ struct sim_state {
     uint32_t *sess_srv, *sess_epoch;
     uint32_t *lock_holders;
     int local_state, pin, track_sessions;
+    int local_counters;         /* counters and locks live in each server's memory */
     uint32_t queue_bound;
     /* marks */
     int warm_set, stop_set;
