@@ -91,6 +91,33 @@ curl -s -D "$tmp/h" -o /dev/null -X PUT "$url/api/plan" && grep -qi '^allow: GET
 status 413 /api/compare -X GET -H 'Content-Length: 5' --data-binary 'xxxxx'
 status 414 "/api/compare?load=$(head -c 70000 /dev/zero | tr '\0' 1)"
 
+# slow clients: 20 connections that send half a request line and stall must not block others,
+# and the server closes them after its 10 s idle timeout (bounded: the check gives up at 14 s)
+python3 - "$port" <<'PY' || fail "slow clients"
+import socket, sys, time, urllib.request
+port = int(sys.argv[1])
+slow = []
+for _ in range(20):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /healthz HT")
+    slow.append(s)
+t0 = time.time()
+with urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=5) as r:
+    assert r.status == 200
+assert time.time() - t0 < 2, "a normal request waited behind slow clients"
+closed = 0
+deadline = t0 + 14
+for s in slow:
+    s.settimeout(max(0.1, deadline - time.time()))
+    try:
+        if s.recv(1) == b"":
+            closed += 1
+    except (socket.timeout, ConnectionResetError):
+        closed += isinstance(sys.exc_info()[1], ConnectionResetError)
+    s.close()
+assert closed == 20, "%d of 20 slow connections closed by the server" % closed
+PY
+
 # loopback only by default
 if command -v ss >/dev/null; then
     ss -ltn | grep -q "127.0.0.1:$port " || fail "not listening on 127.0.0.1:$port"
