@@ -13,14 +13,9 @@
 
 #include "cli/cli.h"
 #include "lab/app.h"
-#include "web/web_query.h"
+#include "web/daemon.h"
 #include "banned.h"
 
-/* Limits from reference/reliability.md section 2; no per-IP limit behind HAProxy. */
-#define CONNECTION_LIMIT 256
-#define CONNECTION_TIMEOUT_S 10
-#define CONNECTION_MEMORY (64 * 1024)
-#define LISTEN_BACKLOG 128
 
 #define MAX_ARGS 8          /* query parameters looked at; more is 400 */
 #define REPLY_MAX 8192      /* bytes of one JSON answer; a full cart takes about 4.4 KiB */
@@ -625,46 +620,21 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+static void announce(unsigned port, void *ctx)
+{
+    const struct app_opts *opts = ctx;
+
+    printf("scalelab app: %s listening on http://%s:%u/\n", opts->id, opts->addr, port);
+    fflush(stdout);
+}
+
 int app_serve(const struct app_opts *opts, struct app_store *store)
 {
     struct app_server srv = { opts, store, (long)getpid() };
-    struct sockaddr_in sa;
-    struct MHD_Daemon *d;
-    const union MHD_DaemonInfo *info;
-    sigset_t stop;
-    int sig;
+    /* no per-IP limit: behind HAProxy every connection comes from 127.0.0.1 */
+    struct web_daemon d = { opts->addr, opts->port, opts->threads, 0, handle, &srv,
+                            request_done, announce, (void *)opts };
+    int sig = 0;
 
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)opts->port);
-    if (inet_pton(AF_INET, opts->addr, &sa.sin_addr) != 1)
-        return cli_usage_error("invalid --addr '%s' (expected an IPv4 address such as "
-                               "127.0.0.1)", opts->addr);
-    /* the daemon's threads inherit this mask, so only sigwait below sees SIGINT and SIGTERM */
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-                         0, NULL, NULL, handle, &srv,
-                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                         MHD_OPTION_THREAD_POOL_SIZE, opts->threads,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
-                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-                         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)LISTEN_BACKLOG,
-                         MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-                         MHD_OPTION_END);
-    if (!d)
-        return cli_runtime_error("cannot listen on %s:%d (is the port in use?)", opts->addr,
-                                 opts->port);
-    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    printf("scalelab app: %s listening on http://%s:%u/\n", opts->id, opts->addr,
-           info ? (unsigned)info->port : (unsigned)opts->port);
-    fflush(stdout);
-    sigwait(&stop, &sig);
-    MHD_stop_daemon(d);
-    return SL_EXIT_OK;
+    return web_daemon_run(&d, &sig);
 }

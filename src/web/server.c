@@ -1,23 +1,17 @@
 /* The HTTP server of `scalelab serve`: libmicrohttpd with a thread pool, limits and clean exit. */
 /* SPDX-License-Identifier: MIT */
-#include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "daemon.h"
 #include "web.h"
-#include "web_query.h"
 #include "banned.h"
 
-/* Limits from reference/reliability.md section 2. */
-#define CONNECTION_LIMIT 256
+/* Connections one client address may hold (reference/reliability.md section 2). */
 #define PER_IP_LIMIT 64
-#define CONNECTION_TIMEOUT_S 10
-#define CONNECTION_MEMORY (64 * 1024)
-#define LISTEN_BACKLOG 128
 
 /* Headers every answer carries: no caching of API answers, no sniffing, nothing external. */
 static void add_headers(struct MHD_Response *resp, const struct web_reply *r)
@@ -104,45 +98,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     return send_reply(conn, &reply);
 }
 
+static void announce(unsigned port, void *ctx)
+{
+    const struct web_opts *opts = ctx;
+
+    printf("scalelab: serving on http://%s:%u/ (Ctrl-C stops)\n", opts->addr, port);
+    fflush(stdout);
+}
+
 int web_serve(const struct web_opts *opts)
 {
-    struct sockaddr_in sa;
-    struct MHD_Daemon *d;
-    const union MHD_DaemonInfo *info;
-    sigset_t stop;
-    int sig;
+    struct web_daemon d = { opts->addr, opts->port, opts->threads, PER_IP_LIMIT, handle, NULL,
+                            NULL, announce, (void *)opts };
+    int sig = 0, st = web_daemon_run(&d, &sig);
 
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)opts->port);
-    if (inet_pton(AF_INET, opts->addr, &sa.sin_addr) != 1)
-        return cli_usage_error("invalid --addr '%s' (expected an IPv4 address such as "
-                               "127.0.0.1)", opts->addr);
-    /* the daemon's threads inherit this mask, so only sigwait below sees SIGINT and SIGTERM */
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-                         0, NULL, NULL, handle, NULL,
-                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                         MHD_OPTION_THREAD_POOL_SIZE, opts->threads,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
-                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-                         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)LISTEN_BACKLOG,
-                         MHD_OPTION_END);
-    if (!d)
-        return cli_runtime_error("cannot listen on %s:%d (is the port in use?)", opts->addr,
-                                 opts->port);
-    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    printf("scalelab: serving on http://%s:%u/ (Ctrl-C stops)\n", opts->addr,
-           info ? (unsigned)info->port : (unsigned)opts->port);
-    fflush(stdout);
-    sigwait(&stop, &sig);
-    MHD_stop_daemon(d);
-    printf("scalelab: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    return SL_EXIT_OK;
+    if (st == SL_EXIT_OK)
+        printf("scalelab: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    return st;
 }
