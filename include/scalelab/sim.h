@@ -3,6 +3,7 @@
 #ifndef SL_SIM_H
 #define SL_SIM_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,8 +22,9 @@
  * Memory is fixed at the start except for the waiting rooms, which grow (by doubling) up to their
  * bound; nothing grows with simulated time or with the number of requests.
  *
- * Ownership: a config is a plain value (no pointers but the progress callback's context, which
- * stays the caller's). A result owns three arrays, freed by sl_sim_result_release().
+ * Ownership: a config is a plain value (no pointers but the progress callback's context and the
+ * cancel flag, which stay the caller's). A result owns three arrays, freed by
+ * sl_sim_result_release().
  */
 
 #define SL_SIM_MAX_CURVE 1024        /* points of a rate curve */
@@ -110,6 +112,8 @@ struct sl_sim_config {
                                        requests in the system */
     sl_sim_progress_fn *progress;   /* NULL = none; called from worker threads, one at a time */
     void *progress_ctx;             /* passed to progress, borrowed */
+    const atomic_int *cancel;       /* NULL, or a flag another thread sets nonzero to stop the
+                                       run (SL_E_CANCELLED); looked at every few microseconds */
 };
 
 /* A confidence interval for a mean, from batch means or from replications. */
@@ -219,11 +223,24 @@ SL_API enum sl_status sl_sim_check(const struct sl_sim_config *c, char *err, siz
 /*
  * Runs the simulation (checking c first) and fills out, which the caller releases with
  * sl_sim_result_release() whatever the status. Blocks until all replications are done.
- * Returns SL_OK, SL_E_INVALID / SL_E_TOO_LARGE (bad config) or SL_E_NOMEM, with a message.
+ * Returns SL_OK, SL_E_INVALID / SL_E_TOO_LARGE (bad config), SL_E_NOMEM or SL_E_CANCELLED,
+ * with a message.
  * Thread-safe: concurrent runs share nothing.
  */
 SL_API enum sl_status sl_sim_run(const struct sl_sim_config *c, struct sl_sim_result *out,
                                  char *err, size_t errlen);
+
+/*
+ * What a run of c would cost, in event-equivalents (one arrival or departure of a cheap policy
+ * is one; least-connections adds a scan of up to every server per arrival; setting up servers,
+ * sessions and locks counts too), over all replications. A run by duration counts the arrivals
+ * its highest rate would bring. For budgets: the figure grows linearly with the work, it is not a
+ * time. c should pass sl_sim_check.
+ */
+SL_API double sl_sim_cost(const struct sl_sim_config *c);
+
+/* The event-equivalents one arrival of c costs (two events plus the balancer's scan). */
+SL_API double sl_sim_cost_per_arrival(const struct sl_sim_config *c);
 
 /* Frees the arrays of r and zeroes it; accepts a zeroed or released result. */
 SL_API void sl_sim_result_release(struct sl_sim_result *r);

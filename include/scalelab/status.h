@@ -15,7 +15,8 @@ enum sl_status {
     SL_E_TOO_LARGE = 3,   /* input exceeds a fixed cap */
     SL_E_NOT_FOUND = 4,   /* a named thing (catalog, instance) does not exist */
     SL_E_INFEASIBLE = 5,  /* no plan can serve the requested load */
-    SL_E_IO = 6           /* reading or writing a file failed */
+    SL_E_IO = 6,          /* reading or writing a file failed */
+    SL_E_CANCELLED = 7    /* the caller's cancel flag stopped the work */
 };
 
 /* A short lowercase name for a status; never NULL, borrowed forever. */

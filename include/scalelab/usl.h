@@ -33,7 +33,8 @@ enum sl_usl_warning {
 struct sl_usl_fit {
     double sigma, kappa, lambda;          /* contention, coherency, throughput of one unit */
     double sigma_se, kappa_se, lambda_se; /* standard errors (NaN with 3 points) */
-    double r2;                            /* coefficient of determination */
+    double r2;                            /* coefficient of determination (1 or 0 when every
+                                             throughput is the same: exact fit or not) */
     double sse;                           /* sum of squared residuals */
     double n_star;                        /* peak concurrency sqrt((1-sigma)/kappa); INF: kappa 0 */
     double x_max;                         /* throughput at n_star (lambda/sigma limit if kappa 0) */

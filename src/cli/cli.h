@@ -4,6 +4,7 @@
 #define SL_CLI_H
 
 #include <getopt.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "scalelab/scalelab.h"
@@ -72,6 +73,7 @@ enum {
 struct cli_common {
     struct sl_workload w;
     const char *catalog;  /* built-in name or file path */
+    int catalog_given;    /* --catalog was on the command line */
     int json, csv;
 };
 
@@ -98,6 +100,15 @@ int cli_setup(const struct cli_common *common, struct sl_catalog **out);
 /* Parses a load argument; prints the error naming `what` and returns SL_EXIT_USAGE if bad. */
 int cli_parse_load(const char *what, const char *s, double *out);
 
+/*
+ * Reads a whole regular file (or standard input for "-") of at most cap bytes into *text
+ * (NUL-terminated, owned by the caller, sl_free) and its length into *len. FIFOs, devices and
+ * directories are refused without blocking. On failure prints "cannot read <what> '<path>': ...
+ * (expected <expected>)" and returns an exit status.
+ */
+int cli_read_file(const char *path, const char *what, const char *expected, size_t cap,
+                  char **text, size_t *len);
+
 /* Writes text to path atomically (temporary file, then rename); prints errors. */
 int cli_write_file(const char *path, const char *text, size_t len);
 
@@ -110,13 +121,29 @@ int cli_print_json(char *doc, const char *err);
 /*
  * Runs a command (cmd_compare, ...) as the web API does: its flags parsed by the same tables and
  * parsers, --json implied, the document in *doc (owned by the caller, sl_free) and the first
- * error message in err instead of stderr. Returns the command's exit status. Thread-safe.
+ * error message in err instead of stderr. Catalogs are the built-in ones only, or the CSV text
+ * in->body: the API opens no file. Long runs stop early when *in->cancel is set. Returns the
+ * command's exit status. Thread-safe.
  */
-int cli_run_for_api(int (*fn)(int argc, char **argv), int argc, char **argv, char **doc,
-                    char *err, size_t errlen);
+struct cli_api_input {
+    const char *body;         /* a CSV catalog the request carried, or NULL; borrowed */
+    size_t body_len;
+    const atomic_int *cancel; /* set when the answer is no longer wanted, or NULL */
+    double sim_budget;        /* most work of one simulation (sl_sim_cost); 0: the default */
+};
+int cli_run_for_api(int (*fn)(int argc, char **argv), int argc, char **argv,
+                    const struct cli_api_input *in, char **doc, char *err, size_t errlen);
 
-/* Most simulated arrivals (over all replications) one API request may ask for. */
-#define CLI_API_MAX_SIM_REQUESTS 2000000ULL
+/* The cancel flag of the API request this thread runs, or NULL (the command line). */
+const atomic_int *cli_api_cancel(void);
+
+/* The simulation budget of the API request this thread runs (event-equivalents). */
+double cli_api_sim_budget(void);
+
+/* Most work of one API simulation by default, in event-equivalents (sl_sim_cost): about 0.3 s. */
+#define CLI_API_SIM_BUDGET 8e6
+/* Most points one API curve may ask for. */
+#define CLI_API_MAX_CURVE_POINTS 10000L
 /* Most simulation threads one API request may use. */
 #define CLI_API_MAX_SIM_THREADS 2L
 

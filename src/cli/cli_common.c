@@ -1,5 +1,6 @@
 /* Option parsing, catalog loading, number formatting and file writing shared by all commands. */
 /* SPDX-License-Identifier: MIT */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -34,6 +35,10 @@ static _Thread_local int api_mode;
 static _Thread_local char **api_doc;
 static _Thread_local char *api_err;
 static _Thread_local size_t api_err_len;
+static _Thread_local const char *api_body; /* a catalog the request carried, or NULL */
+static _Thread_local size_t api_body_len;
+static _Thread_local const atomic_int *api_cancel;
+static _Thread_local double api_sim_budget;
 
 /* getopt keeps its state in globals, so commands parse one at a time across threads. */
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -43,14 +48,28 @@ int cli_api_mode(void)
     return api_mode;
 }
 
-int cli_run_for_api(int (*fn)(int argc, char **argv), int argc, char **argv, char **doc,
-                    char *err, size_t errlen)
+const atomic_int *cli_api_cancel(void)
+{
+    return api_mode ? api_cancel : NULL;
+}
+
+double cli_api_sim_budget(void)
+{
+    return api_sim_budget;
+}
+
+int cli_run_for_api(int (*fn)(int argc, char **argv), int argc, char **argv,
+                    const struct cli_api_input *in, char **doc, char *err, size_t errlen)
 {
     int st;
 
     *doc = NULL;
     err[0] = '\0';
     api_mode = 1;
+    api_body = in->body;
+    api_body_len = in->body_len;
+    api_cancel = in->cancel;
+    api_sim_budget = in->sim_budget > 0 ? in->sim_budget : CLI_API_SIM_BUDGET;
     api_doc = doc;
     api_err = err;
     api_err_len = errlen;
@@ -58,6 +77,8 @@ int cli_run_for_api(int (*fn)(int argc, char **argv), int argc, char **argv, cha
     api_mode = 0;
     api_doc = NULL;
     api_err = NULL;
+    api_body = NULL;
+    api_cancel = NULL;
     if (st == SL_EXIT_OK && !*doc) {
         snprintf(err, errlen, "no document");
         st = SL_EXIT_FAILURE;
@@ -214,24 +235,23 @@ static int usl_option(const char *arg, struct sl_workload *w)
 /* --calibration FILE.json: sigma and kappa for every box, lambda as the CPU cost per request. */
 static int calibration_option(const char *path, struct sl_workload *w)
 {
-    char err[SL_ERR_LEN], buf[64 * 1024];
+    char err[SL_ERR_LEN], *text;
     double lambda;
     size_t len;
-    FILE *f;
+    int st;
 
     if (cli_api_mode())
         return cli_usage_error("--calibration reads a file, which the API does not; use usl");
-    f = fopen(path, "rb");
-    if (!f)
-        return cli_usage_error("cannot read calibration '%s': %s (expected the JSON of "
-                               "scalelab fit --json)", path, strerror(errno));
-    len = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
-    if (len == sizeof(buf))
-        return cli_usage_error("calibration '%s' is larger than %zu bytes", path, sizeof(buf));
-    if (sl_usl_calibration_parse(buf, len, path, &w->usl_sigma, &w->usl_kappa, &lambda, err,
-                                 sizeof(err)) != SL_OK)
+    st = cli_read_file(path, "calibration", "the JSON of scalelab fit --json", 64 * 1024, &text,
+                       &len);
+    if (st)
+        return st;
+    if (sl_usl_calibration_parse(text, len, path, &w->usl_sigma, &w->usl_kappa, &lambda, err,
+                                 sizeof(err)) != SL_OK) {
+        sl_free(text);
         return cli_usage_error("%s", err);
+    }
+    sl_free(text);
     w->cpu_ms = 1000.0 / lambda;
     w->usl_override = 1;
     snprintf(w->usl_source, sizeof(w->usl_source), "calibration %.200s", path);
@@ -251,6 +271,7 @@ static int common_option(int id, const char *arg, struct cli_common *c)
     switch (id) {
     case CLI_CATALOG:
         c->catalog = arg;
+        c->catalog_given = 1;
         return SL_EXIT_OK;
     case CLI_INSTANCE:
         if (strlen(arg) >= sizeof(c->w.instance) || !*arg)
@@ -323,18 +344,48 @@ static size_t add_flags(struct option *opts, size_t n, const struct cli_flag *fl
 /* Explains why getopt refused `bad`: a negative number, a missing value or an unknown flag. */
 static int bad_option(const char *cmd, const char *bad)
 {
-    double v;
-    int numeric = sl_parse_number(bad, &v) == SL_OK || !strcasecmp(bad, "-inf") ||
-                  !strcasecmp(bad, "-nan") || !strcasecmp(bad, "-infinity");
+    /* "-5", "-5k", "-.5", "-inf": a negative value, not an option */
+    const unsigned char *u = (const unsigned char *)bad;
+    int numeric = u[0] == '-' && (isdigit(u[1]) || (u[1] == '.' && isdigit(u[2])) ||
+                                  !strcasecmp(bad, "-inf") || !strcasecmp(bad, "-nan") ||
+                                  !strcasecmp(bad, "-infinity"));
 
     if (numeric)
         return cli_usage_error("invalid load '%s' (expected a positive number such as 1000, 1k, "
                                "2.5M or 1e6)", bad);
+    if (bad[0] == '-' && bad[1] == '-' && optopt && strchr(bad, '='))
+        return cli_usage_error("option '%s' takes no value (see 'scalelab %s --help')", bad, cmd);
     if (bad[0] == '-' && bad[1] == '-' && optopt)
         return cli_usage_error("option '%s' needs a value (see 'scalelab %s --help')", bad, cmd);
     if (bad[0] == '-' && bad[1] != '-' && optopt)
         return cli_usage_error("unknown option '-%c' (see 'scalelab %s --help')", optopt, cmd);
     return cli_usage_error("unknown option '%s' (see 'scalelab %s --help')", bad, cmd);
+}
+
+/*
+ * The argument getopt just refused. A long option has been stepped over (optopt is 0); a short
+ * one is the first "-x" word, since -h is the only short option. getopt permutes argv, so the
+ * index it was at before the call says nothing.
+ */
+static const char *offending_arg(int argc, char **argv)
+{
+    int i;
+
+    if (!optopt && optind > 1 && optind <= argc)
+        return argv[optind - 1];
+    for (i = 1; i < argc && i < optind + 1; i++)
+        if (argv[i][0] == '-' && argv[i][1] != '-' && argv[i][1] && strcmp(argv[i], "-h"))
+            return argv[i];
+    return optind - 1 < argc && optind > 1 ? argv[optind - 1] : "";
+}
+
+/* Whether "--name" or "--name=value" spells the option's name out in full (no abbreviation). */
+static int exact_name(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+
+    return arg[0] == '-' && arg[1] == '-' && !strncmp(arg + 2, name, n) &&
+           (arg[2 + n] == '\0' || arg[2 + n] == '=');
 }
 
 static int parse_locked(int argc, char **argv, const char *usage_line, unsigned with,
@@ -352,20 +403,32 @@ static int parse_locked(int argc, char **argv, const char *usage_line, unsigned 
 
     sl_workload_init(&common->w);
     common->catalog = "teaching";
+    common->catalog_given = 0;
     common->json = common->csv = 0;
     n = add_flags(opts, n, own, with);
     n = add_flags(opts, n, common_flags, with);
     n = add_flags(opts, n, help_flag, with);
     memset(&opts[n], 0, sizeof(opts[n]));
 
+    /*
+     * optind = 0 makes glibc's getopt forget everything of the previous parse, including its
+     * pointer into the previous argv (with 1 it would resume inside a freed argument).
+     */
     opterr = 0;
-    optind = 1;
+    optind = 0;
     for (;;) {
-        int st, cur = optind;
+        int st;
 
-        id = getopt_long(argc, argv, "h", opts, NULL);
+        int index = -1;
+
+        id = getopt_long(argc, argv, "h", opts, &index);
         if (id == -1)
             break;
+        if (api_mode && index >= 0 && !exact_name(argv[optind - 1], opts[index].name))
+            return cli_usage_error("unknown parameter '%.*s' (parameters are spelled out in "
+                                   "full: did you mean '%s'?)",
+                                   (int)strcspn(argv[optind - 1] + 2, "="),
+                                   argv[optind - 1] + 2, opts[index].name);
         if (id == CLI_HELP) {
             printf("usage: %s\n\noptions:\n", usage_line);
             print_flags(stdout, own, with);
@@ -374,7 +437,7 @@ static int parse_locked(int argc, char **argv, const char *usage_line, unsigned 
             return -1;
         }
         if (id == '?' || id == ':')
-            return bad_option(argv[0], cur < argc ? argv[cur] : "");
+            return bad_option(argv[0], offending_arg(argc, argv));
         if (id >= CLI_OWN)
             st = own_fn(id, optarg, ctx);
         else
@@ -402,46 +465,115 @@ int cli_parse(int argc, char **argv, const char *usage_line, unsigned with,
     return st;
 }
 
+/* "teaching, cloud" */
+static void builtin_list(char *buf, size_t len)
+{
+    const char *const *names = sl_catalog_builtin_names();
+    size_t o = 0;
+    int i;
+
+    buf[0] = '\0';
+    for (i = 0; names[i] && o < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", !i ? "" : names[i + 1] ? ", " : " or ",
+                              names[i]);
+}
+
 int cli_setup(const struct cli_common *common, struct sl_catalog **out)
 {
     const char *const *names = sl_catalog_builtin_names();
-    char err[SL_ERR_LEN];
-    char *buf = NULL;
+    char err[SL_ERR_LEN], list[128];
+    const char *label = common->catalog;
+    char *text = NULL;
     size_t len = 0;
-    FILE *f;
     enum sl_status st;
-    int i;
+    int i, rc;
 
     if (sl_workload_check(&common->w, err, sizeof(err)) != SL_OK)
         return cli_usage_error("%s", err);
-    for (i = 0; names[i]; i++)
+    builtin_list(list, sizeof(list));
+    if (api_mode && api_body && common->catalog_given)
+        return cli_usage_error("catalog '%s' and a catalog in the request body: give one of "
+                               "them", common->catalog);
+    for (i = 0; names[i] && !(api_mode && api_body); i++)
         if (!strcmp(common->catalog, names[i])) {
             if (sl_catalog_builtin(names[i], out, err, sizeof(err)) != SL_OK)
                 return cli_runtime_error("%s", err);
             return SL_EXIT_OK;
         }
-    f = fopen(common->catalog, "rb");
-    if (!f)
-        return cli_usage_error("cannot read catalog '%s': %s (expected teaching, cloud or a "
-                               "CSV file path)", common->catalog, strerror(errno));
-    buf = sl_malloc(SL_CATALOG_TEXT_MAX + 1);
-    if (!buf) {
-        fclose(f);
-        return cli_runtime_error("out of memory");
+    if (api_mode && !api_body)
+        return cli_usage_error("unknown catalog '%s' (expected %s; the API reads no files: POST "
+                               "your own catalog as the request body, Content-Type text/csv)",
+                               common->catalog, list);
+    if (api_mode) {
+        label = "request body";
+        st = sl_catalog_parse(api_body, api_body_len, label, out, err, sizeof(err));
+    } else {
+        char expected[192];
+
+        snprintf(expected, sizeof(expected), "%s or a CSV file path", list);
+        rc = cli_read_file(label, "catalog", expected, SL_CATALOG_TEXT_MAX, &text, &len);
+        if (rc)
+            return rc;
+        st = sl_catalog_parse(text, len, label, out, err, sizeof(err));
+        sl_free(text);
     }
-    len = fread(buf, 1, SL_CATALOG_TEXT_MAX + 1, f);
-    if (ferror(f)) {
-        fclose(f);
-        sl_free(buf);
-        return cli_usage_error("cannot read catalog '%s': %s", common->catalog, strerror(errno));
-    }
-    fclose(f);
-    st = sl_catalog_parse(buf, len, common->catalog, out, err, sizeof(err));
-    sl_free(buf);
     if (st == SL_E_NOMEM)
         return cli_runtime_error("%s", err);
     if (st != SL_OK)
         return cli_usage_error("%s", err);
+    return SL_EXIT_OK;
+}
+
+int cli_read_file(const char *path, const char *what, const char *expected, size_t cap,
+                  char **text, size_t *len)
+{
+    struct stat sb;
+    size_t got = 0;
+    ssize_t n;
+    char *buf;
+    int fd, st = SL_EXIT_OK;
+
+    *text = NULL;
+    *len = 0;
+    /* O_NONBLOCK: opening a FIFO with no writer must not hang; only regular files are read */
+    fd = !strcmp(path, "-") ? dup(0) : open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return cli_usage_error("cannot read %s '%s': %s (expected %s)", what, path,
+                               strerror(errno), expected);
+    if (strcmp(path, "-") && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        close(fd);
+        return cli_usage_error("cannot read %s '%s': not a regular file (expected %s)", what,
+                               path, expected);
+    }
+    if (strcmp(path, "-"))
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    buf = sl_malloc(cap + 1);
+    if (!buf) {
+        close(fd);
+        return cli_runtime_error("out of memory");
+    }
+    for (;;) {
+        n = read(fd, buf + got, cap + 1 - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+        if (got > cap)
+            break;
+    }
+    if (n < 0)
+        st = cli_usage_error("cannot read %s '%s': %s", what, path, strerror(errno));
+    else if (got > cap)
+        st = cli_usage_error("%s '%s' is larger than %zu bytes", what, path, cap);
+    close(fd);
+    if (st) {
+        sl_free(buf);
+        return st;
+    }
+    buf[got] = '\0';
+    *text = buf;
+    *len = got;
     return SL_EXIT_OK;
 }
 

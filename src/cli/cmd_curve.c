@@ -30,11 +30,15 @@ static int own_option(int id, const char *arg, void *ctx)
     switch (id) {
     case OPT_FROM: return cli_parse_load("--from", arg, &a->from);
     case OPT_TO: return cli_parse_load("--to", arg, &a->to);
-    case OPT_POINTS:
-        if (sl_parse_count(arg, SL_CURVE_MAX_POINTS, &a->points) != SL_OK)
-            return cli_usage_error("invalid --points '%s' (expected a whole number from 1 to %ld)",
-                                   arg, SL_CURVE_MAX_POINTS);
+    case OPT_POINTS: {
+        /* the API's work is bounded: a curve costs one plan per point */
+        long max = cli_api_mode() ? CLI_API_MAX_CURVE_POINTS : SL_CURVE_MAX_POINTS;
+
+        if (sl_parse_count(arg, max, &a->points) != SL_OK)
+            return cli_usage_error("invalid --points '%s' (expected a whole number from 1 to "
+                                   "%ld%s)", arg, max, cli_api_mode() ? " in the API" : "");
         return SL_EXIT_OK;
+    }
     case OPT_SVG:
         if (!*arg)
             return cli_usage_error("invalid --svg '' (expected a file path)");
@@ -106,6 +110,8 @@ int cmd_curve(int argc, char **argv)
     if (first < argc)
         return cli_usage_error("unexpected argument '%s' (curve takes --from and --to)",
                                argv[first]);
+    if (a.svg && cli_api_mode())
+        return cli_usage_error("parameter 'svg' is not available in the API");
     if (a.to < a.from)
         return cli_usage_error("invalid range: --from %g is above --to %g", a.from, a.to);
     st = cli_setup(&common, &cat);

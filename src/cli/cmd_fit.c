@@ -108,32 +108,6 @@ static char *points_as_csv(const char *spec)
     return csv;
 }
 
-/* Reads the measurements file (or "-": standard input) whole, up to the size cap. */
-static int read_input(const char *path, char **text, size_t *len)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-
-    *text = NULL;
-    if (!f)
-        return cli_usage_error("cannot read measurements '%s': %s (expected a CSV file with "
-                               "n,throughput, or - for standard input)", path, strerror(errno));
-    *text = sl_malloc(SL_USL_TEXT_MAX + 1);
-    if (!*text) {
-        if (f != stdin)
-            fclose(f);
-        return cli_runtime_error("out of memory");
-    }
-    *len = fread(*text, 1, SL_USL_TEXT_MAX + 1, f);
-    if (ferror(f)) {
-        if (f != stdin)
-            fclose(f);
-        return cli_usage_error("cannot read measurements '%s': %s", path, strerror(errno));
-    }
-    if (f != stdin)
-        fclose(f);
-    return SL_EXIT_OK;
-}
-
 static void print_report(const struct sl_usl_fit *f, const char *label, const struct fit_args *a)
 {
     char b1[32], b2[32];
@@ -194,6 +168,8 @@ int cmd_fit(int argc, char **argv)
                    CLI_WITH_JSON, own_flags, own_option, &a, &common, &first);
     if (rc)
         return rc < 0 ? SL_EXIT_OK : rc;
+    if (a.svg && cli_api_mode())
+        return cli_usage_error("parameter 'svg' is not available in the API");
     if (a.points && first < argc)
         return cli_usage_error("give the measurements either in a file or with --points");
     if (!a.points && first + 1 != argc)
@@ -212,7 +188,8 @@ int cmd_fit(int argc, char **argv)
         if (cli_api_mode())
             return cli_usage_error("the API takes measurements as points, not a file");
         label = argv[first];
-        rc = read_input(label, &text, &len);
+        rc = cli_read_file(label, "measurements", "a CSV file with n,throughput, or - for "
+                           "standard input", SL_USL_TEXT_MAX, &text, &len);
         if (rc)
             goto out;
     }
@@ -224,9 +201,9 @@ int cmd_fit(int argc, char **argv)
         goto out;
     }
     if (a.svg) {
-        char *svg = svg_usl(&fit, label);
+        char *svg = svg_usl(&fit, label, err, sizeof(err));
 
-        rc = svg ? cli_write_file(a.svg, svg, strlen(svg)) : cli_runtime_error("out of memory");
+        rc = svg ? cli_write_file(a.svg, svg, strlen(svg)) : cli_runtime_error("%s", err);
         sl_free(svg);
         if (rc)
             goto out;

@@ -284,24 +284,36 @@ static void print_report(const struct sl_sim_result *r)
 }
 
 /*
- * One API request must not hog the server: arrivals over all replications are capped (a run by
- * duration stops at the cap), threads too, and there is no progress bar.
+ * One API request must not hog the server: its work is estimated before it starts and refused
+ * beyond a budget (a run by duration alone gets as many arrivals as the budget allows), threads
+ * are capped, and there is no progress bar. The run also stops
+ * when the request is cancelled (deadline, hang-up, shutdown).
  */
 static int api_limits(struct sim_args *a)
 {
-    uint64_t cap = CLI_API_MAX_SIM_REQUESTS / (uint64_t)a->c.replications;
+    double per = sl_sim_cost_per_arrival(&a->c) * (double)a->c.replications, cost;
+    double budget = cli_api_sim_budget();
 
     a->progress = 0;
+    a->c.cancel = cli_api_cancel();
     if (a->c.threads > CLI_API_MAX_SIM_THREADS)
         return cli_usage_error("invalid threads '%ld' (the API allows at most %ld)",
                                a->c.threads, CLI_API_MAX_SIM_THREADS);
-    if (a->c.requests > cap)
-        return cli_usage_error("invalid requests '%llu' x %ld replications (the API allows at "
-                               "most %llu simulated requests in all)",
-                               (unsigned long long)a->c.requests, a->c.replications,
-                               (unsigned long long)CLI_API_MAX_SIM_REQUESTS);
-    if (a->c.requests == 0)
-        a->c.requests = cap;
+    if (a->c.requests == 0) {
+        /* a run by duration alone: as many arrivals as the budget allows */
+        double fit = floor(budget / per);
+
+        a->c.requests = fit >= 1 ? (uint64_t)fit : 1;
+    }
+    cost = sl_sim_cost(&a->c);
+    if (cost > budget)
+        return cli_usage_error("simulation too large for the API: %.3g event-equivalents "
+                               "(%llu requests x %ld replications at %.4g each with %s over "
+                               "%ld servers; the limit is %.3g): ask for fewer requests, "
+                               "servers or replications, or run scalelab simulate",
+                               cost, (unsigned long long)a->c.requests, a->c.replications,
+                               per / (double)a->c.replications, sl_sim_lb_name(a->c.lb),
+                               a->c.servers, budget);
     return SL_EXIT_OK;
 }
 
@@ -347,10 +359,11 @@ int cmd_simulate(int argc, char **argv)
     st = sl_sim_run(&a.c, &r, err, sizeof(err));
     if (a.c.progress && bar.shown)
         fputs("\r\033[K", stderr);
-    if (st == SL_E_INVALID || st == SL_E_TOO_LARGE)
-        return cli_usage_error("%s", err);
-    if (st)
-        return cli_runtime_error("%s", err);
+    if (st) {
+        sl_sim_result_release(&r); /* a failed run may hold part of its result */
+        return st == SL_E_INVALID || st == SL_E_TOO_LARGE ? cli_usage_error("%s", err) :
+                                                             cli_runtime_error("%s", err);
+    }
     if (common.json) {
         char *doc = sl_sim_json(&r);
 

@@ -154,7 +154,7 @@ static void begin(struct strbuf *sb, const char *title)
     strbuf_printf(sb, "</text>\n");
 }
 
-/* A round step for a linear axis covering 0..max with about five ticks. */
+/* A round step for a linear axis covering 0..max (finite, > 0) with about five ticks. */
 static double nice_step(double max)
 {
     double raw = max / 5.0, mag = pow(10.0, floor(log10(raw))), f = raw / mag;
@@ -162,22 +162,49 @@ static double nice_step(double max)
     return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
 }
 
-char *svg_usl(const struct sl_usl_fit *f, const char *label)
+/* Most ticks on a linear axis: the loops are bounded whatever the numbers. */
+#define MAX_TICKS 12
+/* Segments of the fitted curve. */
+#define CURVE_STEPS 200
+
+/* The plotted ranges of a fit: both finite and positive, or -1 (nothing can be drawn). */
+static int usl_ranges(const struct sl_usl_fit *f, double *nmax, double *xmax)
+{
+    size_t i;
+    int k;
+
+    *nmax = 0;
+    *xmax = 0;
+    for (i = 0; i < f->n_points; i++) {
+        *nmax = fmax(*nmax, f->points[i].n);
+        *xmax = fmax(*xmax, f->points[i].throughput);
+    }
+    if (isfinite(f->n_star) && f->n_star < 4 * *nmax)
+        *nmax = fmax(*nmax, f->n_star * 1.15);
+    /* the fitted curve's own top in the range (with no peak, x_max is infinite) */
+    for (k = 0; k <= CURVE_STEPS; k++)
+        *xmax = fmax(*xmax, sl_usl_predict(f, *nmax * k / CURVE_STEPS));
+    *xmax *= 1.15;
+    if (!(isfinite(*nmax) && *nmax > 0 && isfinite(*xmax) && *xmax > 0 &&
+          isfinite(f->lambda) && f->lambda > 0))
+        return -1;
+    return 0;
+}
+
+char *svg_usl(const struct sl_usl_fit *f, const char *label, char *err, size_t errlen)
 {
     struct strbuf sb;
-    double nmax = 0, xmax = 0, sx, sy, step, v, n;
+    double nmax, xmax, sx, sy, step, v, n;
     char buf[64];
     size_t i;
-    int first;
+    int k;
 
-    strbuf_init(&sb);
-    for (i = 0; i < f->n_points; i++) {
-        nmax = fmax(nmax, f->points[i].n);
-        xmax = fmax(xmax, f->points[i].throughput);
+    if (usl_ranges(f, &nmax, &xmax)) {
+        snprintf(err, errlen, "cannot draw the fit: its ranges are not finite and positive");
+        return NULL;
     }
-    if (isfinite(f->n_star) && f->n_star < 4 * nmax)
-        nmax = fmax(nmax, f->n_star * 1.15);
-    xmax = fmax(xmax, f->x_max) * 1.15;
+    snprintf(err, errlen, "out of memory");
+    strbuf_init(&sb);
     sx = (W - LEFT - RIGHT) / nmax;
     sy = (H - TOP - BOTTOM) / xmax;
     begin(&sb, "Throughput against concurrency: the Universal Scalability Law");
@@ -186,13 +213,13 @@ char *svg_usl(const struct sl_usl_fit *f, const char *label)
     strbuf_printf(&sb, ": sigma %.4g, kappa %.4g, lambda %.4g, R&#178; %.4f</text>\n", f->sigma,
                   f->kappa, f->lambda, f->r2);
     step = nice_step(nmax);
-    for (v = 0; v <= nmax + 1e-9; v += step)
+    for (k = 0, v = 0; k <= MAX_TICKS && v <= nmax + 1e-9; k++, v = k * step)
         strbuf_printf(&sb, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"grid\"/>"
                       "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%g</text>\n",
                       LEFT + v * sx, TOP, LEFT + v * sx, H - BOTTOM, LEFT + v * sx,
                       H - BOTTOM + 20, v);
     step = nice_step(xmax);
-    for (v = 0; v <= xmax + 1e-9; v += step)
+    for (k = 0, v = 0; k <= MAX_TICKS && v <= xmax + 1e-9; k++, v = k * step)
         strbuf_printf(&sb, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>"
                       "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT,
                       H - BOTTOM - v * sy, W - RIGHT, H - BOTTOM - v * sy, LEFT - 8,
@@ -206,9 +233,11 @@ char *svg_usl(const struct sl_usl_fit *f, const char *label)
     strbuf_printf(&sb, "<polyline class=\"ideal\" points=\"%d,%d %.1f,%.1f\"/>\n", LEFT,
                   H - BOTTOM, LEFT + n * sx, H - BOTTOM - n * f->lambda * sy);
     strbuf_printf(&sb, "<polyline class=\"horizontal\" points=\"");
-    for (first = 1, n = 0; n <= nmax + 1e-9; n += nmax / 200, first = 0)
-        strbuf_printf(&sb, "%s%.1f,%.1f", first ? "" : " ", LEFT + n * sx,
+    for (k = 0; k <= CURVE_STEPS; k++) {
+        n = nmax * k / CURVE_STEPS;
+        strbuf_printf(&sb, "%s%.1f,%.1f", k ? " " : "", LEFT + n * sx,
                       H - BOTTOM - sl_usl_predict(f, n) * sy);
+    }
     strbuf_printf(&sb, "\"/>\n");
     for (i = 0; i < f->n_points; i++)
         strbuf_printf(&sb, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"#c0392b\"/>\n",

@@ -15,8 +15,9 @@ char *svg_curve(const struct sl_catalog *cat, const struct sl_workload *w,
 
 /*
  * A standalone SVG chart of a USL fit: measured points, the fitted curve, the linear ideal and
- * N* marked. label names the data (a file). Owned by the caller (sl_free); NULL without memory.
+ * N* marked. label names the data (a file). Owned by the caller (sl_free); NULL with the reason
+ * in err when memory runs out or the fit has no finite, positive range to draw.
  */
-char *svg_usl(const struct sl_usl_fit *f, const char *label);
+char *svg_usl(const struct sl_usl_fit *f, const char *label, char *err, size_t errlen);
 
 #endif

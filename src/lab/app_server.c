@@ -631,9 +631,10 @@ static void announce(unsigned port, void *ctx)
 int app_serve(const struct app_opts *opts, struct app_store *store)
 {
     struct app_server srv = { opts, store, (long)getpid() };
-    /* no per-IP limit: behind HAProxy every connection comes from 127.0.0.1 */
-    struct web_daemon d = { opts->addr, opts->port, opts->threads, 0, handle, &srv,
-                            request_done, announce, (void *)opts };
+    /* on loopback there is no per-IP limit: behind HAProxy every client is 127.0.0.1 */
+    struct web_daemon d = { .addr = opts->addr, .port = opts->port, .threads = opts->threads,
+                            .handler = handle, .handler_cls = &srv, .completed = request_done,
+                            .ready = announce, .ctx = (void *)opts };
     int sig = 0;
 
     return web_daemon_run(&d, &sig);

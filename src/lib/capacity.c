@@ -7,6 +7,8 @@
 
 double sl_usl_throughput(double n, double lambda1, double sigma, double kappa)
 {
+    if (n <= 0.0)
+        return 0.0; /* nothing runs; with sigma = 1 the formula would be 0/0 at n = 0 */
     return n * lambda1 / (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0));
 }
 

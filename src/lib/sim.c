@@ -295,6 +295,7 @@ enum sl_status sl_sim_run(const struct sl_sim_config *c, struct sl_sim_result *o
     out->config = *c;
     out->config.progress = NULL;
     out->config.progress_ctx = NULL;
+    out->config.cancel = c->cancel; /* until the run ends: the workers read it from here */
     out->seed = c->seed;
     out->replications = c->replications;
     out->state = c->state;
@@ -318,8 +319,11 @@ enum sl_status sl_sim_run(const struct sl_sim_config *c, struct sl_sim_result *o
         goto out;
     pool(&j);
 out:
+    out->config.cancel = NULL;
     if (st == SL_E_NOMEM)
         snprintf(err, errlen, "out of memory while simulating");
+    if (st == SL_E_CANCELLED)
+        snprintf(err, errlen, "the simulation was cancelled");
     sl_free(j.extra);
     sl_free(j.resp);
     sl_free(j.wait);

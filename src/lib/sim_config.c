@@ -488,3 +488,30 @@ bad:
              SL_SIM_MAX_CURVE);
     return SL_E_INVALID;
 }
+
+/* A least-connections scan reads one server's load; about 16 of them cost what an event does. */
+#define SCAN_PER_EVENT 16.0
+/* Setting up one core, session or lock slot costs a small fraction of an event. */
+#define SETUP_PER_EVENT 8.0
+
+double sl_sim_cost_per_arrival(const struct sl_sim_config *c)
+{
+    double servers = (double)c->servers;
+    size_t i;
+
+    for (i = 0; i < c->n_adds; i++)
+        servers += (double)c->adds[i].count;
+    return 2.0 + (c->lb == SL_SIM_LB_LEAST ? servers / SCAN_PER_EVENT : 0.0);
+}
+
+double sl_sim_cost(const struct sl_sim_config *c)
+{
+    double arrivals = (double)c->requests, setup;
+    double by_time = c->duration_s > 0 ? c->duration_s * sim_max_rate(c) : INFINITY;
+
+    if (c->requests == 0 || by_time < arrivals)
+        arrivals = by_time;
+    setup = ((double)c->servers * (double)c->cores + (double)c->sessions +
+             (double)c->lock_keys) / SETUP_PER_EVENT;
+    return (double)c->replications * (arrivals * sl_sim_cost_per_arrival(c) + setup);
+}

@@ -291,6 +291,8 @@ static long choose(struct sim_state *st, uint32_t session)
             if (l < best_load) {
                 best_load = l;
                 best = j;
+                if (l == 0)
+                    break; /* nothing beats an idle server, and ties go by rotation */
             }
         }
         if (++st->rr >= n)
@@ -710,8 +712,27 @@ static void report_progress(struct sim_state *st, double f)
         pthread_mutex_unlock(p->mutex);
 }
 
+/*
+ * How many events pass between two looks at the cancel flag, minus one (a power of two minus
+ * one): about a thousand cheap events, fewer when least-connections scans many servers per
+ * arrival.
+ */
+static uint64_t cancel_mask(const struct sl_sim_config *c)
+{
+    uint64_t every = 1024;
+    long scan = c->lb == SL_SIM_LB_LEAST ? c->servers / 64 : 0;
+
+    while (scan > 1 && every > 1) {
+        every >>= 1;
+        scan >>= 1;
+    }
+    return every - 1;
+}
+
 enum sl_status sim_state_run(struct sim_state *st)
 {
+    uint64_t mask = cancel_mask(st->c);
+
     for (;;) {
         double th = st->heap_n ? st->heap[1].t : INFINITY;
 
@@ -735,7 +756,11 @@ enum sl_status sim_state_run(struct sim_state *st)
         }
         if (st->nomem)
             return SL_E_NOMEM;
-        if ((++st->events & 0xffff) == 0)
+        ++st->events;
+        if ((st->events & mask) == 0 && st->c->cancel &&
+            atomic_load_explicit(st->c->cancel, memory_order_relaxed))
+            return SL_E_CANCELLED;
+        if ((st->events & 0xffff) == 0)
             report_progress(st, -1.0);
     }
     if (!st->stop_set)

@@ -13,6 +13,7 @@ const char *sl_status_str(enum sl_status st)
     case SL_E_NOT_FOUND: return "not found";
     case SL_E_INFEASIBLE: return "infeasible";
     case SL_E_IO: return "input/output error";
+    case SL_E_CANCELLED: return "cancelled";
     }
     return "unknown status";
 }

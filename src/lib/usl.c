@@ -294,7 +294,8 @@ enum sl_status sl_usl_fit(const struct sl_usl_point *pts, size_t count, struct s
         mean += out->points[i].throughput / (double)m;
     for (i = 0; i < m; i++)
         sst += (out->points[i].throughput - mean) * (out->points[i].throughput - mean);
-    out->r2 = sst > 0.0 ? 1.0 - best_sse / sst : NAN;
+    /* constant measurements leave nothing to explain: R^2 is 1 if the fit is exact, else 0 */
+    out->r2 = sst > 0.0 ? 1.0 - best_sse / sst : best_sse <= 0.0 ? 1.0 : 0.0;
     out->n_star = out->kappa > 0.0 ? sqrt((1.0 - out->sigma) / out->kappa) : INFINITY;
     out->x_roof = out->sigma > 0.0 ? out->lambda / out->sigma : INFINITY;
     out->x_max = isfinite(out->n_star) ? sl_usl_predict(out, out->n_star) : out->x_roof;

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
 #include "web.h"
@@ -12,6 +13,7 @@
 #define MAX_ARGS 64       /* query parameters one API call may carry */
 #define MAX_LOADS 32      /* loads one /api/compare may ask for */
 #define ARG_MAX_LEN 1024  /* longest parameter name or value */
+#define ARGV_CAP (MAX_ARGS + MAX_LOADS + 3) /* with the command's name, "--" and a NULL */
 
 struct api_route {
     int (*cmd)(int argc, char **argv);
@@ -21,15 +23,17 @@ struct api_route {
 
 struct route {
     const char *path;
-    void (*handler)(const struct route *r, size_t nargs, const char *const *keys,
-                    const char *const *values, struct web_reply *out);
-    const struct api_route *api;  /* for API routes */
+    void (*handler)(const struct route *r, const struct web_request *req,
+                    struct web_reply *out);
+    enum web_route_kind kind;
+    int takes_body;                /* POST with a CSV catalog as the body */
+    const struct api_route *api;   /* for API routes */
     const struct web_asset *asset; /* for static routes */
 };
 
 /* Parameters that make sense on the command line only. */
 static const char *const cli_only[] = {
-    "json", "csv", "ascii", "svg", "help", "progress", "no-progress", NULL
+    "json", "csv", "ascii", "svg", "help", "progress", "no-progress", "calibration", NULL
 };
 
 static void set_body(struct web_reply *out, int status, const char *type, char *body)
@@ -41,25 +45,22 @@ static void set_body(struct web_reply *out, int status, const char *type, char *
     out->len = body ? strlen(body) : 0;
 }
 
-/* A JSON error document {"error": msg}. */
-static void reply_error(struct web_reply *out, int status, const char *msg)
+void web_reply_error(struct web_reply *out, int status, const char *msg)
 {
     json_t *doc = json_object();
-    char *text;
+    char *text = NULL, *compact = NULL;
 
-    if (doc)
-        json_object_set_new(doc, "error", json_string(msg));
-    text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    if (doc && json_object_set_new(doc, "error", json_string(msg)) == 0)
+        compact = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
-    if (text) {
+    if (compact) {
         /* copied so that the reply is freed with sl_free like every other body */
-        char *copy = sl_strdup(text);
         json_malloc_t jm;
         json_free_t jf;
 
+        text = sl_strdup(compact);
         json_get_alloc_funcs(&jm, &jf);
-        jf(text);
-        text = copy;
+        jf(compact);
     }
     set_body(out, status, "application/json", text);
     if (!text) {
@@ -109,7 +110,7 @@ static int build_argv(const struct api_route *api, size_t nargs, const char *con
                       const char *const *values, char **argv, int *argc, char *err,
                       size_t errlen)
 {
-    int cap = MAX_ARGS + MAX_LOADS + 2, loads = 0;
+    int cap = ARGV_CAP - 1, loads = 0;
     size_t i, k;
 
     if (nargs > MAX_ARGS) {
@@ -155,6 +156,9 @@ static int build_argv(const struct api_route *api, size_t nargs, const char *con
             argv[*argc - 1] = s;
         }
     }
+    /* "--" ends the options: a value such as "-5k" stays a (bad) value, never an option */
+    if (api->positional && push(argv, argc, cap, "--", NULL))
+        goto nomem;
     for (i = 0; api->positional && i < nargs; i++) {
         const char *v = values[i], *end;
 
@@ -186,24 +190,104 @@ nomem:
     return -2;
 }
 
-static void api_handler(const struct route *r, size_t nargs, const char *const *keys,
-                        const char *const *values, struct web_reply *out)
+/* Valid UTF-8 without control characters: what a parameter or a path may hold. */
+static int clean_text(const char *s)
 {
-    char *argv[MAX_ARGS + MAX_LOADS + 2];
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        unsigned c = *p, n, i, cp;
+
+        if (c < 0x20 || c == 0x7f)
+            return 0;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf)
+            n = 1, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef)
+            n = 2, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4)
+            n = 3, cp = c & 0x07;
+        else
+            return 0;
+        for (i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        /* overlong forms, UTF-16 surrogates and code points past U+10FFFF */
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+            (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+/*
+ * Checks what every route shares: clean text everywhere, and each parameter given once except
+ * the positional one (compare's load), whose repeats add values. 400 into out when not.
+ */
+static int check_params(const struct route *r, const struct web_request *req,
+                        struct web_reply *out)
+{
+    char msg[SL_ERR_LEN];
+    size_t i, j;
+
+    for (i = 0; i < req->nargs; i++) {
+        if (!clean_text(req->keys[i])) {
+            web_reply_error(out, 400, "invalid parameter name (expected printable UTF-8 "
+                            "without control characters)");
+            return -1;
+        }
+        if (req->values[i] && !clean_text(req->values[i])) {
+            snprintf(msg, sizeof(msg), "invalid value of parameter '%.64s' (expected printable "
+                     "UTF-8 without control characters)", req->keys[i]);
+            web_reply_error(out, 400, msg);
+            return -1;
+        }
+        for (j = 0; j < i; j++)
+            if (!strcmp(req->keys[i], req->keys[j]) &&
+                !(r->api && r->api->positional && !strcmp(req->keys[i], r->api->positional))) {
+                snprintf(msg, sizeof(msg), "parameter '%.64s' is given twice (each parameter "
+                         "is given once)", req->keys[i]);
+                web_reply_error(out, 400, msg);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+static void api_handler(const struct route *r, const struct web_request *req,
+                        struct web_reply *out)
+{
+    char *argv[ARGV_CAP];
     char err[SL_ERR_LEN] = "";
     char *doc = NULL;
     int argc = 0, i, st;
 
-    st = build_argv(r->api, nargs, keys, values, argv, &argc, err, sizeof(err));
-    if (st == 0)
-        st = cli_run_for_api(r->api->cmd, argc, argv, &doc, err, sizeof(err));
-    else
+    st = build_argv(r->api, req->nargs, req->keys, req->values, argv, &argc, err,
+                    sizeof(err));
+    argv[argc] = NULL;
+    if (st == 0) {
+        struct cli_api_input in = { req->body, req->body_len, req->cancel, req->sim_budget };
+
+        st = cli_run_for_api(r->api->cmd, argc, argv, &in, &doc, err, sizeof(err));
+    } else {
         st = st == -2 ? SL_EXIT_FAILURE : SL_EXIT_USAGE;
+    }
     for (i = 0; i < argc; i++)
         sl_free(argv[i]);
+    if (req->cancel && atomic_load(req->cancel)) {
+        sl_free(doc);
+        web_reply_error(out, 503, "the answer was cancelled");
+        return;
+    }
     if (st != SL_EXIT_OK) {
         sl_free(doc);
-        reply_error(out, st == SL_EXIT_USAGE ? 400 : 500, err[0] ? err : "failed");
+        web_reply_error(out, st == SL_EXIT_USAGE ? 400 : 500, err[0] ? err : "failed");
         return;
     }
     {
@@ -213,7 +297,7 @@ static void api_handler(const struct route *r, size_t nargs, const char *const *
 
         if (!body) {
             sl_free(doc);
-            reply_error(out, 500, "out of memory");
+            web_reply_error(out, 500, "out of memory");
             return;
         }
         body[n] = '\n';
@@ -222,26 +306,23 @@ static void api_handler(const struct route *r, size_t nargs, const char *const *
     }
 }
 
-static void no_args_handler(const struct route *r, size_t nargs, const char *const *keys,
-                            const char *const *values, struct web_reply *out,
-                            char *(*make)(char *err, size_t errlen))
+static void no_args_handler(const struct route *r, const struct web_request *req,
+                            struct web_reply *out, char *(*make)(char *err, size_t errlen))
 {
     char err[SL_ERR_LEN] = "";
     char *doc;
 
-    (void)r;
-    (void)values;
-    if (nargs) {
+    if (req->nargs) {
         char msg[SL_ERR_LEN];
 
-        snprintf(msg, sizeof(msg), "unknown parameter '%.64s' (%s takes none)", keys[0],
+        snprintf(msg, sizeof(msg), "unknown parameter '%.64s' (%s takes none)", req->keys[0],
                  r->path);
-        reply_error(out, 400, msg);
+        web_reply_error(out, 400, msg);
         return;
     }
     doc = make(err, sizeof(err));
     if (!doc) {
-        reply_error(out, 500, err[0] ? err : "out of memory");
+        web_reply_error(out, 500, err[0] ? err : "out of memory");
         return;
     }
     set_body(out, 200, "application/json", doc);
@@ -252,10 +333,10 @@ static char *catalogs_doc(char *err, size_t errlen)
     return sl_report_catalogs_json(err, errlen);
 }
 
-static void catalogs_handler(const struct route *r, size_t nargs, const char *const *keys,
-                             const char *const *values, struct web_reply *out)
+static void catalogs_handler(const struct route *r, const struct web_request *req,
+                             struct web_reply *out)
 {
-    no_args_handler(r, nargs, keys, values, out, catalogs_doc);
+    no_args_handler(r, req, out, catalogs_doc);
 }
 
 static char *health_doc(char *err, size_t errlen)
@@ -265,18 +346,16 @@ static char *health_doc(char *err, size_t errlen)
     return sl_strdup("{\"status\": \"ok\"}\n");
 }
 
-static void health_handler(const struct route *r, size_t nargs, const char *const *keys,
-                           const char *const *values, struct web_reply *out)
+static void health_handler(const struct route *r, const struct web_request *req,
+                           struct web_reply *out)
 {
-    no_args_handler(r, nargs, keys, values, out, health_doc);
+    no_args_handler(r, req, out, health_doc);
 }
 
-static void asset_handler(const struct route *r, size_t nargs, const char *const *keys,
-                          const char *const *values, struct web_reply *out)
+static void asset_handler(const struct route *r, const struct web_request *req,
+                          struct web_reply *out)
 {
-    (void)nargs;
-    (void)keys;
-    (void)values;
+    (void)req; /* the page keeps its view in the query (/?load=1m): it reads it itself */
     out->status = 200;
     out->content_type = r->asset->content_type;
     out->body = NULL;
@@ -292,53 +371,120 @@ static const struct api_route api_simulate = { cmd_simulate, "simulate", NULL };
 static const struct api_route api_quiz = { cmd_quiz, "quiz", NULL };
 static const struct api_route api_fit = { cmd_fit, "fit", NULL };
 
+#define LIGHT WEB_ROUTE_LIGHT
+#define HEAVY WEB_ROUTE_HEAVY
+
 /* The one route table: every path the server answers. */
 static const struct route routes[] = {
-    { "/", asset_handler, NULL, &web_asset_index },
-    { "/index.html", asset_handler, NULL, &web_asset_index },
-    { "/app.js", asset_handler, NULL, &web_asset_app },
-    { "/style.css", asset_handler, NULL, &web_asset_style },
-    { "/api/compare", api_handler, &api_compare, NULL },
-    { "/api/curve", api_handler, &api_curve, NULL },
-    { "/api/plan", api_handler, &api_plan, NULL },
-    { "/api/queue", api_handler, &api_queue, NULL },
-    { "/api/simulate", api_handler, &api_simulate, NULL },
-    { "/api/quiz", api_handler, &api_quiz, NULL },
-    { "/api/fit", api_handler, &api_fit, NULL },
-    { "/api/catalogs", catalogs_handler, NULL, NULL },
-    { "/healthz", health_handler, NULL, NULL },
+    { "/", asset_handler, LIGHT, 0, NULL, &web_asset_index },
+    { "/index.html", asset_handler, LIGHT, 0, NULL, &web_asset_index },
+    { "/app.js", asset_handler, LIGHT, 0, NULL, &web_asset_app },
+    { "/style.css", asset_handler, LIGHT, 0, NULL, &web_asset_style },
+    { "/api/compare", api_handler, HEAVY, 1, &api_compare, NULL },
+    { "/api/curve", api_handler, HEAVY, 1, &api_curve, NULL },
+    { "/api/plan", api_handler, HEAVY, 1, &api_plan, NULL },
+    { "/api/queue", api_handler, HEAVY, 0, &api_queue, NULL },
+    { "/api/simulate", api_handler, HEAVY, 0, &api_simulate, NULL },
+    { "/api/quiz", api_handler, HEAVY, 0, &api_quiz, NULL },
+    { "/api/fit", api_handler, HEAVY, 0, &api_fit, NULL },
+    { "/api/catalogs", catalogs_handler, LIGHT, 0, NULL, NULL },
+    { "/healthz", health_handler, LIGHT, 0, NULL, NULL },
 };
 
-void web_route(const char *method, const char *path, size_t nargs, const char *const *keys,
-               const char *const *values, struct web_reply *out)
+static const struct route *find_route(const char *path)
 {
     size_t i;
 
-    memset(out, 0, sizeof(*out));
-    for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        if (strcmp(path, routes[i].path))
-            continue;
-        if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
-            char msg[SL_ERR_LEN];
+    for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+        if (!strcmp(path, routes[i].path))
+            return &routes[i];
+    return NULL;
+}
 
-            snprintf(msg, sizeof(msg), "method '%.16s' is not allowed on %s (expected GET)",
-                     method, path);
-            reply_error(out, 405, msg);
-            return;
-        }
-        routes[i].handler(&routes[i], nargs, keys, values, out);
+enum web_route_kind web_route_kind(const char *path, int *takes_body)
+{
+    const struct route *r = find_route(path);
+
+    *takes_body = r ? r->takes_body : 0;
+    return r ? r->kind : WEB_ROUTE_NONE;
+}
+
+const char *web_route_allow(const char *path)
+{
+    const struct route *r = find_route(path);
+
+    return r && r->takes_body ? "GET, HEAD, POST" : "GET, HEAD";
+}
+
+void web_route(const struct web_request *req, struct web_reply *out)
+{
+    const struct route *r;
+    char msg[SL_ERR_LEN];
+
+    memset(out, 0, sizeof(*out));
+    if (!clean_text(req->path)) {
+        web_reply_error(out, 400, "invalid path (expected printable UTF-8 without control "
+                        "characters)");
         return;
     }
-    {
-        char msg[SL_ERR_LEN];
-
-        snprintf(msg, sizeof(msg), "no such path '%.128s'", path);
-        reply_error(out, 404, msg);
+    r = find_route(req->path);
+    if (!r) {
+        snprintf(msg, sizeof(msg), "no such path '%.128s'", req->path);
+        web_reply_error(out, 404, msg);
+        return;
     }
+    if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD") &&
+        !(r->takes_body && !strcmp(req->method, "POST"))) {
+        snprintf(msg, sizeof(msg), "method '%.16s' is not allowed on %s (expected %s)",
+                 req->method, req->path, web_route_allow(req->path));
+        web_reply_error(out, 405, msg);
+        out->allow = web_route_allow(req->path);
+        return;
+    }
+    if (req->body && !r->takes_body) {
+        web_reply_error(out, 413, "request bodies are not accepted here");
+        return;
+    }
+    if (check_params(r, req, out))
+        return;
+    r->handler(r, req, out);
 }
 
 void web_reply_release(struct web_reply *r)
 {
     sl_free(r->body);
     r->body = NULL;
+}
+
+int web_host_allowed(const struct web_opts *opts, const char *host)
+{
+    static const char *const local[] = { "127.0.0.1", "localhost", "[::1]", NULL };
+    size_t n, i;
+    const char *colon;
+
+    if (!host || !*host)
+        return 0;
+    /* the name is what precedes ":port" (an IPv6 literal keeps its brackets) */
+    colon = host[0] == '[' ? strchr(host, ']') : host;
+    colon = colon ? strchr(colon, ':') : NULL;
+    n = colon ? (size_t)(colon - host) : strlen(host);
+    if (colon) {
+        const char *d = colon + 1;
+
+        if (!*d || strlen(d) > 5)
+            return 0;
+        for (; *d; d++)
+            if (*d < '0' || *d > '9')
+                return 0;
+    }
+    for (i = 0; local[i]; i++)
+        if (strlen(local[i]) == n && !strncasecmp(host, local[i], n))
+            return 1;
+    if (strcmp(opts->addr, "0.0.0.0") && strlen(opts->addr) == n &&
+        !strncmp(host, opts->addr, n))
+        return 1;
+    for (i = 0; i < opts->n_allow_hosts; i++)
+        if (strlen(opts->allow_hosts[i]) == n && !strncasecmp(host, opts->allow_hosts[i], n))
+            return 1;
+    return 0;
 }

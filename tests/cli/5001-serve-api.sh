@@ -84,7 +84,7 @@ status 404 /nope
 status 404 /api/nope
 status 404 /../etc/passwd
 status 404 "/%2e%2e/etc/passwd"
-status 405 /api/compare -X POST
+status 405 /api/queue -X POST
 status 405 / -X DELETE
 curl -s -D "$tmp/h" -o /dev/null -X PUT "$url/api/plan" && grep -qi '^allow: GET, HEAD' "$tmp/h" ||
     fail "405 without Allow"

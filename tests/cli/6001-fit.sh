@@ -58,6 +58,20 @@ assert w["usl_override"] is True and w["usl_sigma"] == 0.05 and w["usl_source"] 
 ' || fail "compare --usl JSON"
 
 
+# a fit that ends at sigma = kappa = 0 (no peak, no ceiling) still draws, quickly, finitely
+for pts in 1:100,2:300,3:600 1:100,2:200,3:300,4:400 1:5,2:5,3:5,4:5; do
+    timeout 10 $SCALELAB fit --points $pts --svg "$tmp/edge.svg" >/dev/null 2>"$tmp/err" ||
+        fail "fit --points $pts --svg did not finish: $(cat "$tmp/err")"
+    python3 - "$tmp/edge.svg" <<'PY' || fail "fit --points $pts --svg: bad SVG"
+import re, sys, xml.dom.minidom
+text = open(sys.argv[1]).read()
+xml.dom.minidom.parseString(text)
+assert not re.search(r"nan|inf", text, re.I), "non-finite number in the SVG"
+assert len(text) < 200000, len(text)
+PY
+done
+mkfifo "$tmp/fifo.csv"
+bad_input "not a regular file" timeout 5 $SCALELAB fit "$tmp/fifo.csv"
 bad_input "3 or more distinct" $SCALELAB fit --points 1:5,2:9
 printf 'n,throughput\n1,fast\n' >"$tmp/b1.csv"
 bad_input "line 2 column 3: throughput 'fast' is not a number" $SCALELAB fit "$tmp/b1.csv"
@@ -70,7 +84,7 @@ bad_input "empty" $SCALELAB fit "$tmp/b4.csv"
 printf '1,5\n2,9\n' >"$tmp/b5.csv"
 bad_input "no concurrency column" $SCALELAB fit "$tmp/b5.csv"
 { echo n,throughput; head -c 10485760 /dev/zero | tr '\0' 1; echo; } >"$tmp/b6.csv"
-bad_input "line 2: longer than" $SCALELAB fit "$tmp/b6.csv"
+bad_input "is larger than 8388608 bytes" $SCALELAB fit "$tmp/b6.csv"
 printf 'n,throughput\n4,4,4\n' >"$tmp/b7.csv"
 $SCALELAB fit "$tmp/b7.csv" >/dev/null 2>&1; [ $? -eq 2 ] || fail "all points at one n"
 bad_input "every measurement is at one n" $SCALELAB fit --points 4:4,4:5,4:6
