@@ -1,13 +1,20 @@
 /* `scalelab app`: one app server of the live lab, its state in memory, Redis or tokens. */
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "lab/app.h"
 #include "banned.h"
 
-enum { OPT_ADDR = CLI_OWN, OPT_PORT, OPT_STATE, OPT_REDIS, OPT_ID, OPT_WORK_US, OPT_THREADS };
+enum {
+    OPT_ADDR = CLI_OWN, OPT_PORT, OPT_STATE, OPT_REDIS, OPT_REDIS_AUTH_FILE, OPT_ID, OPT_WORK_US,
+    OPT_THREADS
+};
 
 #define REDIS_HOST_MAX 255
 
@@ -17,6 +24,7 @@ struct app_args {
     const char *state;                 /* "memory", "redis" or "token" */
     char redis_host[REDIS_HOST_MAX + 1];
     int redis_port;
+    const char *auth_file;             /* --redis-auth-file, or NULL */
 };
 
 static const struct cli_flag own_flags[] = {
@@ -27,6 +35,8 @@ static const struct cli_flag own_flags[] = {
       "where sessions live: memory (default), redis or token", 0 },
     { "redis", required_argument, OPT_REDIS, "HOST:PORT", "Redis of --state redis "
       "(127.0.0.1:6379)", 0 },
+    { "redis-auth-file", required_argument, OPT_REDIS_AUTH_FILE, "FILE", "the password of "
+      "--redis: the first line of FILE (mode 0600), never on the command line", 0 },
     { "id", required_argument, OPT_ID, "NAME", "backend name in X-Backend and answers (app)", 0 },
     { "work-us", required_argument, OPT_WORK_US, "US", "CPU microseconds burnt per request (0)",
       0 },
@@ -80,6 +90,9 @@ static int own_option(int id, const char *arg, void *ctx)
         return SL_EXIT_OK;
     case OPT_REDIS:
         return parse_redis(arg, a);
+    case OPT_REDIS_AUTH_FILE:
+        a->auth_file = arg;
+        return SL_EXIT_OK;
     case OPT_ID:
         if (!app_name_valid(arg))
             return cli_usage_error("invalid --id '%s' (expected 1 to 64 characters of A-Z a-z "
@@ -104,6 +117,106 @@ static int own_option(int id, const char *arg, void *ctx)
     default:
         return SL_EXIT_USAGE;
     }
+}
+
+/*
+ * The password in --redis-auth-file: its first line without "\n" or "\r\n", 1 to
+ * APP_REDIS_PASS_MAX bytes, no NUL, from a regular file that neither group nor others may read
+ * (as ssh treats a key). Returns SL_EXIT_OK with pass[0..*len), or an exit status after the
+ * message. The password never reaches a message.
+ */
+static int read_auth_file(const char *path, char *pass, size_t *len)
+{
+    char buf[APP_REDIS_PASS_MAX + 3];
+    struct stat sb;
+    size_t got = 0;
+    ssize_t n = 0;
+    int st = SL_EXIT_OK;
+    /* O_NONBLOCK: a FIFO with no writer must not hang the start; only regular files are read */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+    if (fd < 0)
+        return cli_usage_error("cannot read --redis-auth-file '%s': %s", path, strerror(errno));
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        st = cli_usage_error("cannot read --redis-auth-file '%s': not a regular file", path);
+        goto out;
+    }
+    if (sb.st_mode & 077) {
+        st = cli_usage_error("invalid --redis-auth-file '%s': group or others may read it "
+                             "(expected mode 0600 or 0400)", path);
+        goto out;
+    }
+    while (got < sizeof(buf)) {
+        n = read(fd, buf + got, sizeof(buf) - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (n < 0) {
+        st = cli_usage_error("cannot read --redis-auth-file '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    if (got && buf[got - 1] == '\n')
+        got--;
+    if (got && buf[got - 1] == '\r')
+        got--;
+    if (got < 1 || got > APP_REDIS_PASS_MAX || memchr(buf, '\n', got) ||
+        memchr(buf, '\r', got) || memchr(buf, '\0', got)) {
+        st = cli_usage_error("invalid --redis-auth-file '%s' (expected one line of 1 to %d "
+                             "bytes: the password)", path, APP_REDIS_PASS_MAX);
+        goto out;
+    }
+    memcpy(pass, buf, got);
+    *len = got;
+out:
+    explicit_bzero(buf, sizeof(buf));
+    close(fd);
+    return st;
+}
+
+/*
+ * A Redis that answers but refuses the password, or wants one, is an error at start rather
+ * than a 503 on every request; a Redis that does not answer yet is not (it may come later).
+ */
+static int redis_check(const struct app_args *a, struct app_store *store)
+{
+    char why[256];
+
+    if (app_store_redis_probe(store, why, sizeof(why)) != APP_DENIED)
+        return SL_EXIT_OK;
+    if (a->auth_file)
+        return cli_runtime_error("redis at '%s:%d' refused the password of --redis-auth-file "
+                                 "'%s' (%s)", a->redis_host, a->redis_port, a->auth_file, why);
+    return cli_runtime_error("redis at '%s:%d' wants a password (%s); give it with "
+                             "--redis-auth-file FILE", a->redis_host, a->redis_port, why);
+}
+
+/* The redis store of the flags, checked against the server; NULL (*st set) on failure. */
+static struct app_store *redis_store(const struct app_args *a, int *st)
+{
+    char pass[APP_REDIS_PASS_MAX];
+    size_t len = 0;
+    struct app_store *store;
+
+    if (a->auth_file) {
+        *st = read_auth_file(a->auth_file, pass, &len);
+        if (*st)
+            return NULL;
+    }
+    store = app_store_redis_new(a->redis_host, a->redis_port, a->auth_file ? pass : NULL, len);
+    explicit_bzero(pass, sizeof(pass));
+    if (!store) {
+        *st = cli_runtime_error("out of memory");
+        return NULL;
+    }
+    *st = redis_check(a, store);
+    if (*st) {
+        store->ops->close(store);
+        return NULL;
+    }
+    return store;
 }
 
 /* The token key: SCALELAB_TOKEN_KEY in hex, or random for this process. */
@@ -147,9 +260,13 @@ int cmd_app(int argc, char **argv)
     memcpy(a.redis_host, "127.0.0.1", sizeof("127.0.0.1"));
     a.redis_port = 6379;
     st = cli_parse(argc, argv, "scalelab app [--port N] [--state memory|redis|token] "
-                   "[--redis HOST:PORT] [--id NAME] [--work-us US]\n\n"
+                   "[--redis HOST:PORT]\n       [--redis-auth-file FILE] [--id NAME] "
+                   "[--work-us US]\n\n"
                    "Runs one app server of the live lab until Ctrl-C or SIGTERM "
-                   "(protocol: docs/lab-protocol.md)", 0, own_flags, own_option, &a, &common,
+                   "(protocol: docs/lab-protocol.md).\n"
+                   "With --state redis and --redis-auth-file, every connection to Redis "
+                   "authenticates (AUTH)\nwith the file's first line; a refused password "
+                   "stops the start with exit 1.", 0, own_flags, own_option, &a, &common,
                    &first);
     if (st)
         return st < 0 ? SL_EXIT_OK : st;
@@ -157,10 +274,12 @@ int cmd_app(int argc, char **argv)
         return cli_usage_error("unexpected argument '%s'", argv[first]);
     if (cli_api_mode())
         return cli_usage_error("app is not available in the API");
+    if (a.auth_file && strcmp(a.state, "redis"))
+        return cli_usage_error("--redis-auth-file needs --state redis");
     if (!strcmp(a.state, "redis")) {
-        store = app_store_redis_new(a.redis_host, a.redis_port);
+        store = redis_store(&a, &st);
         if (!store)
-            return cli_runtime_error("out of memory");
+            return st;
     } else if (!strcmp(a.state, "token")) {
         store = token_store(&st);
         if (!store)

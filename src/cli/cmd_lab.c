@@ -211,6 +211,18 @@ static int run(const struct lab_opts *o, struct lab_result *r)
     return r->interrupted ? SL_EXIT_FAILURE : SL_EXIT_OK;
 }
 
+/*
+ * Exit 1 with one line when the run's store died or stopped answering: its figures measured
+ * a broken store, not the state mode (the report has said so too). SL_EXIT_OK otherwise.
+ */
+static int store_check(const struct lab_result *r)
+{
+    if (!r->store_failure[0])
+        return SL_EXIT_OK;
+    return cli_runtime_error("the store failed during the run: %s at %.2f s", r->store_failure,
+                             r->store_failure_t_s);
+}
+
 static int interrupted(void)
 {
     return cli_runtime_error("lab interrupted; every process it started is stopped and its "
@@ -230,6 +242,8 @@ static int run_one(const struct lab_opts *o, int json)
     }
     if (r.interrupted)
         st = interrupted();
+    else if (st == SL_EXIT_OK)
+        st = store_check(&r);
     lab_result_release(&r);
     return st;
 }
@@ -261,6 +275,8 @@ static int run_compare(const struct lab_opts *base, int json)
     } else if (runs[n - 1].interrupted) {
         st = interrupted();
     }
+    for (i = 0; i < n && st == SL_EXIT_OK; i++)
+        st = store_check(&runs[i]);
     for (i = 0; i < n; i++)
         lab_result_release(&runs[i]);
     return st;
@@ -283,6 +299,8 @@ static int run_sweep(const struct lab_opts *base, int json, const char *csv)
                     2 * steps - 1, o.backends, o.backends == 1 ? "" : "s", o.app_threads,
                     o.app_threads == 1 ? "" : "s");
         st = run(&o, &r);
+        if (st == SL_EXIT_OK)
+            st = store_check(&r);
         if (st == SL_EXIT_OK) {
             struct lab_sweep_point *p = &pts[n++];
 
@@ -333,8 +351,11 @@ int cmd_lab(int argc, char **argv)
                    "Starts redis-server, N `scalelab app` processes and haproxy on free "
                    "loopback ports, runs\nchecking users against them and reports what each "
                    "state store lost; stops everything at the end.\n"
-                   "Exit status: 0 done, 1 a program is missing or failed (or Ctrl-C), "
-                   "2 bad usage", CLI_WITH_JSON, own_flags, own_option, &a, &common, &first);
+                   "Redis gets a random password and haproxy's stats only a 0600 socket, both "
+                   "in the 0700 run\ndirectory (docs/lab-security.md).\n"
+                   "Exit status: 0 done, 1 a program is missing or failed, the store failed "
+                   "mid-run, or Ctrl-C;\n2 bad usage", CLI_WITH_JSON, own_flags, own_option,
+                   &a, &common, &first);
     if (st)
         return st < 0 ? SL_EXIT_OK : st;
     if (first < argc)

@@ -18,32 +18,15 @@
 
 
 #define MAX_ARGS 8          /* query parameters looked at; more is 400 */
-#define REPLY_MAX 8192      /* bytes of one JSON answer; a full cart takes about 4.4 KiB */
 #define NAME_RULE "1 to 64 characters of A-Z a-z 0-9 _ . -"
 #define IDEM_RULE "1 to 128 characters of A-Z a-z 0-9 _ . : -"
 #define IDEM_HEADER "Idempotency-Key"
-
-struct app_server {
-    const struct app_opts *opts;
-    struct app_store *store;
-    long pid;
-};
+#define STACK_COOKIES 8     /* Cookie headers a request carries without an allocation */
 
 /* One request across MHD's calls of the handler. */
 struct app_request {
     unsigned long long body; /* bytes of request body received so far */
     int answered;            /* a response is queued */
-};
-
-/* One answer before it becomes an MHD response. */
-struct app_reply {
-    int status;
-    const char *session;     /* X-Session: "hit", "miss" or "none" */
-    const char *cookie;      /* "name=value" for Set-Cookie, or NULL */
-    const char *allow;       /* Allow of a 405, or NULL */
-    int replayed;            /* answered from the Idempotency-Key store: Idempotent-Replayed */
-    size_t len;
-    char body[REPLY_MAX];    /* JSON */
 };
 
 /* One request as a handler sees it. */
@@ -146,6 +129,10 @@ static int store_failed(const struct app_call *c, enum app_result res, struct ap
         return 1;
     case APP_UNAVAILABLE:
         reply_error(r, 503, "%s unavailable", strcmp(name, "redis") ? "session store" : "redis");
+        return 1;
+    case APP_DENIED:
+        reply_error(r, 503, "%s refused the app's password (wrong or missing)",
+                    strcmp(name, "redis") ? "session store" : "redis");
         return 1;
     case APP_TAKEN:
     case APP_NOMEM:
@@ -321,22 +308,20 @@ static long parse_seat(const char *s, size_t len)
 }
 
 /* Checks the query against what the route takes; 0 if fine, else the 400 is in r. */
-static int check_args(struct MHD_Connection *conn, const struct app_route *rt,
+static int check_args(const struct app_input *in, const struct app_route *rt,
                       struct app_call *c, struct app_reply *r)
 {
     const char *want = rt->flags & ROUTE_USER ? "user" : rt->flags & ROUTE_ITEM ? "item" : NULL;
-    struct web_query q;
     const char *value = NULL;
     size_t i;
 
-    web_query_collect(conn, MAX_ARGS, &q);
-    if (q.overflow) {
+    if (in->args_overflow) {
         reply_error(r, 400, "too many query parameters");
         return -1;
     }
-    for (i = 0; i < q.n; i++) {
-        if (!want || strcmp(q.keys[i], want)) {
-            reply_error(r, 400, "unknown parameter '%.64s' (%s%s)", q.keys[i],
+    for (i = 0; i < in->nargs; i++) {
+        if (!want || strcmp(in->keys[i], want)) {
+            reply_error(r, 400, "unknown parameter '%.64s' (%s%s)", in->keys[i],
                         want ? "expected " : "this path takes none", want ? want : "");
             return -1;
         }
@@ -344,7 +329,7 @@ static int check_args(struct MHD_Connection *conn, const struct app_route *rt,
             reply_error(r, 400, "parameter '%s' given twice", want);
             return -1;
         }
-        value = q.values[i] ? q.values[i] : "";
+        value = in->values[i] ? in->values[i] : "";
         if (!app_name_valid(value)) {
             reply_error(r, 400, "invalid %s '%.64s' (expected " NAME_RULE ")", want, value);
             return -1;
@@ -425,22 +410,15 @@ bad:
     s->malformed = 1;
 }
 
-static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    (void)kind;
-    if (value && !strcasecmp(key, MHD_HTTP_HEADER_COOKIE))
-        scan_cookie_header(value, cls);
-    return MHD_YES;
-}
-
 /* The session cookie's value, or NULL when there is none: absent, twice, or malformed headers. */
-static const char *session_cookie(struct MHD_Connection *conn, struct app_call *c)
+static const char *session_cookie(const struct app_input *in, struct app_call *c)
 {
     struct cookie_scan s = { c->srv->store->ops->cookie_name, c->cookie_buf,
                              sizeof(c->cookie_buf), 0, 0 };
+    size_t i;
 
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &s);
+    for (i = 0; i < in->ncookies; i++)
+        scan_cookie_header(in->cookies[i], &s);
     return s.count == 1 && !s.malformed ? c->cookie_buf : NULL;
 }
 
@@ -458,17 +436,49 @@ static void burn_cpu(long us)
     } while (spent < us);
 }
 
-/* Routes one complete request: 404, 405, 400, 401 or the handler's answer. */
-static void answer(struct app_server *srv, struct MHD_Connection *conn, const char *method,
-                   const char *url, struct app_call *c, struct app_reply *r)
+/*
+ * Nonzero if the request announces a body over APP_BODY_MAX in Content-Length, or a chunked
+ * one: its size is unknown until it has been read, and MHD can answer only before that.
+ */
+static int body_too_big(const char *cl, const char *transfer_encoding)
 {
+    unsigned long long v = 0;
+
+    if (transfer_encoding)
+        return 1;
+    if (!cl)
+        return 0;
+    for (; *cl >= '0' && *cl <= '9'; cl++) {
+        v = v * 10 + (unsigned long long)(*cl - '0');
+        if (v > APP_BODY_MAX)
+            return 1;
+    }
+    return 0;
+}
+
+static void refuse_body_reply(struct app_reply *r)
+{
+    reply_error(r, 413, "request body over %d bytes or without a Content-Length",
+                APP_BODY_MAX);
+}
+
+/* Routes one complete request: 413, 404, 405, 400, 401 or the handler's answer. */
+void app_answer(struct app_server *srv, const struct app_input *in, struct app_reply *r)
+{
+    const char *method = in->method, *url = in->path;
     const char *seat_text = NULL;
     size_t seat_len = 0;
     const struct app_route *rt = find_route(url, &seat_text, &seat_len);
     int is_get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+    struct app_call call, *c = &call;
 
+    memset(r, 0, offsetof(struct app_reply, body));
     memset(c, 0, offsetof(struct app_call, cookie_buf));
     c->srv = srv;
+    if (body_too_big(in->content_length, in->transfer_encoding)) {
+        refuse_body_reply(r);
+        return;
+    }
     if (!rt) {
         reply_error(r, 404, "unknown path '%.64s'", url);
         return;
@@ -479,7 +489,7 @@ static void answer(struct app_server *srv, struct MHD_Connection *conn, const ch
                     r->allow);
         return;
     }
-    if (check_args(conn, rt, c, r))
+    if (check_args(in, rt, c, r))
         return;
     if (rt->flags & ROUTE_SEAT) {
         c->seat = parse_seat(seat_text, seat_len);
@@ -490,7 +500,7 @@ static void answer(struct app_server *srv, struct MHD_Connection *conn, const ch
         }
     }
     if (rt->flags & ROUTE_IDEM) {
-        c->idem = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, IDEM_HEADER);
+        c->idem = in->idem;
         if (c->idem && !app_idem_valid(c->idem)) {
             reply_error(r, 400, "invalid " IDEM_HEADER " '%.64s' (expected " IDEM_RULE ")",
                         c->idem);
@@ -498,7 +508,7 @@ static void answer(struct app_server *srv, struct MHD_Connection *conn, const ch
         }
     }
     if (rt->flags & ROUTE_SESSION) {
-        c->cookie = session_cookie(conn, c);
+        c->cookie = session_cookie(in, c);
         if (!c->cookie) {
             reply_error(r, 401, "unknown session");
             return;
@@ -507,6 +517,11 @@ static void answer(struct app_server *srv, struct MHD_Connection *conn, const ch
     if (!(rt->flags & ROUTE_NO_WORK))
         burn_cpu(srv->opts->work_us);
     rt->fn(c, r);
+    if (r->cookie) {
+        /* the session the cookie came from lives in this frame: the reply keeps a copy */
+        snprintf(r->cookie_buf, sizeof(r->cookie_buf), "%s", r->cookie);
+        r->cookie = r->cookie_buf;
+    }
 }
 
 /* ---- libmicrohttpd ---- */
@@ -540,26 +555,63 @@ static enum MHD_Result send_reply(struct app_server *srv, struct MHD_Connection 
     return ret;
 }
 
-/*
- * Nonzero if the request announces a body over APP_BODY_MAX in Content-Length, or a chunked
- * one: its size is unknown until it has been read, and MHD can answer only before that.
- */
-static int body_too_big(struct MHD_Connection *conn)
-{
-    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
-    unsigned long long v = 0;
+/* Cookie headers of one request: the first `cap` in v, all of them counted in n. */
+struct cookie_list {
+    const char **v;
+    size_t n, cap;
+};
 
-    if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
-        return 1;
-    if (!cl)
-        return 0;
-    for (; *cl >= '0' && *cl <= '9'; cl++) {
-        v = v * 10 + (unsigned long long)(*cl - '0');
-        if (v > APP_BODY_MAX)
-            return 1;
+static enum MHD_Result collect_cookie(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    struct cookie_list *l = cls;
+
+    (void)kind;
+    if (value && !strcasecmp(key, MHD_HTTP_HEADER_COOKIE)) {
+        if (l->n < l->cap)
+            l->v[l->n] = value;
+        l->n++;
     }
-    return 0;
+    return MHD_YES;
+}
+
+static const char *header(struct MHD_Connection *conn, const char *name)
+{
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+/* Reads what app_answer takes from conn's complete request, and answers it into r. */
+static void answer_connection(struct app_server *srv, struct MHD_Connection *conn,
+                              const char *method, const char *url, struct app_reply *r)
+{
+    const char *few[STACK_COOKIES];
+    struct cookie_list cookies = { few, 0, STACK_COOKIES };
+    struct web_query q;
+    struct app_input in;
+
+    web_query_collect(conn, MAX_ARGS, &q);
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_cookie, &cookies);
+    if (cookies.n > STACK_COOKIES) {
+        cookies.cap = cookies.n;
+        cookies.n = 0;
+        cookies.v = sl_malloc(cookies.cap * sizeof(*cookies.v));
+        if (!cookies.v) {
+            memset(r, 0, offsetof(struct app_reply, body));
+            reply_error(r, 500, "out of memory");
+            return;
+        }
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_cookie, &cookies);
+    }
+    in = (struct app_input){
+        .method = method, .path = url,
+        .nargs = q.n, .args_overflow = q.overflow, .keys = q.keys, .values = q.values,
+        .content_length = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH),
+        .transfer_encoding = header(conn, MHD_HTTP_HEADER_TRANSFER_ENCODING),
+        .idem = header(conn, IDEM_HEADER), .ncookies = cookies.n, .cookies = cookies.v
+    };
+    app_answer(srv, &in, r);
+    if (cookies.v != few)
+        sl_free(cookies.v);
 }
 
 static enum MHD_Result refuse_body(struct app_server *srv, struct MHD_Connection *conn,
@@ -568,8 +620,7 @@ static enum MHD_Result refuse_body(struct app_server *srv, struct MHD_Connection
     struct app_reply r;
 
     memset(&r, 0, offsetof(struct app_reply, body));
-    reply_error(&r, 413, "request body over %d bytes or without a Content-Length",
-                APP_BODY_MAX);
+    refuse_body_reply(&r);
     rq->answered = 1;
     return send_reply(srv, conn, &r);
 }
@@ -586,7 +637,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     struct app_server *srv = cls;
     struct app_request *rq = *con_cls;
     struct app_reply r;
-    struct app_call c;
 
     (void)version;
     (void)upload_data;
@@ -595,7 +645,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         if (!rq)
             return MHD_NO;
         *con_cls = rq;
-        return body_too_big(conn) ? refuse_body(srv, conn, rq) : MHD_YES;
+        if (body_too_big(header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH),
+                         header(conn, MHD_HTTP_HEADER_TRANSFER_ENCODING)))
+            return refuse_body(srv, conn, rq);
+        return MHD_YES;
     }
     if (*upload_data_size) {
         rq->body += *upload_data_size;
@@ -605,8 +658,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     if (rq->answered)
         return MHD_YES;
     rq->answered = 1;
-    memset(&r, 0, offsetof(struct app_reply, body));
-    answer(srv, conn, method, url, &c, &r);
+    answer_connection(srv, conn, method, url, &r);
     return send_reply(srv, conn, &r);
 }
 

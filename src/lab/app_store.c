@@ -29,6 +29,7 @@
 #define MAC_B64 43                   /* its base64url length, unpadded */
 #define PAYLOAD_MAX 5120             /* token payload JSON: user + a full cart fits */
 #define IDEM_BUCKETS 131072u         /* hash chains of the recent Idempotency-Keys; power of 2 */
+#define IDEM_DIGEST 32               /* SHA-256 of a scoped Idempotency-Key */
 
 /* ---- shared helpers ---- */
 
@@ -60,6 +61,13 @@ int app_idem_valid(const char *s)
             return 0;
     }
     return n > 0;
+}
+
+int app_idem_scope(char *out, const char *user, const char *route, const char *key)
+{
+    int n = snprintf(out, APP_IDEM_SCOPE_MAX, "%s:%s:%s", user, route, key);
+
+    return n > 0 && n < APP_IDEM_SCOPE_MAX ? 0 : -1;
 }
 
 static void copy_name(char *dst, const char *src, size_t len)
@@ -157,9 +165,10 @@ struct mem_session {
     struct mem_session *older;
 };
 
-/* A recent Idempotency-Key and what its first request answered. */
+/* A recent Idempotency-Key, by the digest of its scope, and what its first request answered. */
 struct idem_entry {
-    char key[APP_IDEM_MAX + 1];  /* "" while the slot is free */
+    unsigned char digest[IDEM_DIGEST]; /* SHA-256 of app_idem_scope's text */
+    unsigned char used;          /* 0 while the slot is free */
     unsigned char outcome;       /* enum app_result of the first request (seats) */
     uint32_t next;               /* next slot + 1 in the same hash chain, 0 ends it */
 };
@@ -271,30 +280,53 @@ static void mem_copy_out(const struct mem_session *src, int with_cart, struct ap
 
 /* ---- memory: the last APP_IDEM_KEEP Idempotency-Keys, all behind the store's mutex ---- */
 
-static uint32_t *idem_bucket(struct mem_store *m, const char *key)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
+/*
+ * A scoped key as the memory store keeps it: the SHA-256 of app_idem_scope's text, so that an
+ * entry has a fixed size however long the user, route and key are.
+ */
+struct idem_id {
+    unsigned char digest[IDEM_DIGEST];
+};
 
-    for (; *key; key++)
-        h = (h ^ (unsigned char)*key) * 16777619u;
+/* Digests key scoped to user and route into id; APP_OK, or APP_NOMEM if OpenSSL fails. */
+static enum app_result idem_id_of(struct idem_id *id, const char *user, const char *route,
+                                  const char *key)
+{
+    char scope[APP_IDEM_SCOPE_MAX];
+    unsigned int len = 0;
+
+    if (app_idem_scope(scope, user, route, key) ||
+        !EVP_Digest(scope, strlen(scope), id->digest, &len, EVP_sha256(), NULL) ||
+        len != IDEM_DIGEST)
+        return APP_NOMEM;
+    return APP_OK;
+}
+
+/* The hash chain of a digest (already uniform: its first four bytes pick the bucket). */
+static uint32_t *idem_bucket(struct mem_store *m, const unsigned char *digest)
+{
+    uint32_t h = (uint32_t)digest[0] | (uint32_t)digest[1] << 8 | (uint32_t)digest[2] << 16 |
+                 (uint32_t)digest[3] << 24;
+
     return &m->idem_buckets[h & (IDEM_BUCKETS - 1)];
 }
 
-/* The entry of key, or NULL if the process has not seen it lately. Lock held. */
-static struct idem_entry *idem_find(struct mem_store *m, const char *key)
+/* The entry of id, or NULL if the process has not seen it lately. Lock held. */
+static struct idem_entry *idem_find(struct mem_store *m, const struct idem_id *id)
 {
     uint32_t i;
 
     if (!m->idem)
         return NULL;
-    for (i = *idem_bucket(m, key); i; i = m->idem[i - 1].next)
-        if (!strcmp(m->idem[i - 1].key, key))
+    for (i = *idem_bucket(m, id->digest); i; i = m->idem[i - 1].next)
+        if (!memcmp(m->idem[i - 1].digest, id->digest, IDEM_DIGEST))
             return &m->idem[i - 1];
     return NULL;
 }
 
-/* Remembers key (not yet known) with outcome, forgetting the oldest key when full. Lock held. */
-static enum app_result idem_add(struct mem_store *m, const char *key, enum app_result outcome)
+/* Remembers id (not yet known) with outcome, forgetting the oldest key when full. Lock held. */
+static enum app_result idem_add(struct mem_store *m, const struct idem_id *id,
+                                enum app_result outcome)
 {
     struct idem_entry *e;
     uint32_t *p, slot;
@@ -312,14 +344,15 @@ static enum app_result idem_add(struct mem_store *m, const char *key, enum app_r
     }
     slot = (uint32_t)m->idem_next;
     e = &m->idem[slot];
-    if (e->key[0]) {
-        for (p = idem_bucket(m, e->key); *p != slot + 1; p = &m->idem[*p - 1].next)
+    if (e->used) {
+        for (p = idem_bucket(m, e->digest); *p != slot + 1; p = &m->idem[*p - 1].next)
             assert(*p);
         *p = e->next;
     }
-    snprintf(e->key, sizeof(e->key), "%s", key);
+    memcpy(e->digest, id->digest, IDEM_DIGEST);
+    e->used = 1;
     e->outcome = (unsigned char)outcome;
-    p = idem_bucket(m, key);
+    p = idem_bucket(m, id->digest);
     e->next = *p;
     *p = slot + 1;
     m->idem_next = (m->idem_next + 1) % APP_IDEM_KEEP;
@@ -380,10 +413,12 @@ static enum app_result mem_add_item(struct app_store *st, const char *cookie, co
     enum app_result res = APP_OK;
     unsigned char sid[SID_BYTES];
     struct mem_session *s;
-    char *copy, **slots;
+    struct idem_id id;
+    char *copy, **slots, route[APP_IDEM_SCOPE_MAX];
 
     if (sid_check(cookie, sid))
         return APP_NO_SESSION;
+    snprintf(route, sizeof(route), "/cart/add?item=%s", item);
     copy = sl_strdup(item);
     slots = sl_malloc(APP_CART_MAX * sizeof(*slots));
     if (!copy || !slots) {
@@ -393,12 +428,16 @@ static enum app_result mem_add_item(struct app_store *st, const char *cookie, co
     }
     pthread_mutex_lock(&m->lock);
     s = mem_find(m, sid);
-    if (s && idem && idem_find(m, idem)) {
+    if (s && idem)
+        res = idem_id_of(&id, s->user, route, idem); /* the session's user, under the lock */
+    if (res != APP_OK) {
+        s = NULL;
+    } else if (s && idem && idem_find(m, &id)) {
         *replayed = 1;
         mem_copy_out(s, 1, out);
         s = NULL;
     } else if (s && idem) {
-        res = idem_add(m, idem, APP_OK);
+        res = idem_add(m, &id, APP_OK);
         if (res != APP_OK)
             s = NULL;
     }
@@ -427,13 +466,15 @@ static enum app_result mem_incr_counter(struct app_store *st, const char *user,
 {
     struct mem_store *m = (struct mem_store *)st;
     enum app_result res = APP_OK;
+    struct idem_id id;
 
-    (void)user;
+    if (idem && idem_id_of(&id, user, "/counter/incr", idem) != APP_OK)
+        return APP_NOMEM;
     pthread_mutex_lock(&m->lock);
-    if (idem && idem_find(m, idem))
+    if (idem && idem_find(m, &id))
         *replayed = 1;
     else if (idem)
-        res = idem_add(m, idem, APP_OK);
+        res = idem_add(m, &id, APP_OK);
     if (res == APP_OK && !*replayed)
         m->counter++;
     *value = m->counter;
@@ -461,18 +502,22 @@ static enum app_result mem_book_seat(struct app_store *st, long seat, const char
     struct mem_store *m = (struct mem_store *)st;
     unsigned char bit = (unsigned char)(1u << (seat % 8));
     const struct idem_entry *e;
+    struct idem_id id;
     enum app_result r;
+    char route[32];
 
-    (void)user;
     assert(seat >= 0 && seat < APP_SEATS);
+    snprintf(route, sizeof(route), "/seats/%ld/book", seat);
+    if (idem && idem_id_of(&id, user, route, idem) != APP_OK)
+        return APP_NOMEM;
     pthread_mutex_lock(&m->lock);
-    e = idem ? idem_find(m, idem) : NULL;
+    e = idem ? idem_find(m, &id) : NULL;
     if (e) {
         *replayed = 1;
         r = (enum app_result)e->outcome;
     } else {
         r = (m->seats[seat / 8] & bit) ? APP_TAKEN : APP_OK;
-        if (!idem || idem_add(m, idem, r) == APP_OK)
+        if (!idem || idem_add(m, &id, r) == APP_OK)
             m->seats[seat / 8] |= bit;
         else
             r = APP_NOMEM;
@@ -534,6 +579,8 @@ struct redis_store {
     struct app_store base;
     char *host;                  /* owned */
     int port;
+    char *pass;                  /* owned, wiped on close; NULL: no AUTH */
+    size_t pass_len;             /* bytes */
     pthread_key_t conn_key;      /* this thread's redisContext, freed when the thread ends */
 };
 
@@ -554,24 +601,87 @@ static int conn_idle(const redisContext *c)
            (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
-/* This thread's connection, (re)connected if needed; NULL when Redis cannot be reached. */
-static redisContext *conn_get(struct redis_store *r)
+/* Nonzero if a Redis error reply says that the connection is not (or wrongly) authenticated. */
+static int auth_error(const char *msg)
+{
+    return !strncmp(msg, "NOAUTH", 6) || !strncmp(msg, "WRONGPASS", 9) ||
+           !strncmp(msg, "ERR AUTH", 8) || !strncmp(msg, "ERR invalid password", 20);
+}
+
+/* Keeps the first line of Redis's error text in why, without a final full stop. */
+static void error_text(const char *msg, size_t len, char *why, size_t whylen)
+{
+    size_t n = strcspn(msg, "\r\n");
+
+    if (n > len)
+        n = len;
+    if (n && msg[n - 1] == '.')
+        n--;
+    snprintf(why, whylen, "%.*s", (int)n, msg);
+}
+
+/*
+ * A new connection with the store's timeouts, authenticated when the store has a password.
+ * NULL on failure, with *res APP_UNAVAILABLE (no connection) or APP_DENIED (AUTH refused) and
+ * the reason in why.
+ */
+static redisContext *redis_connect(struct redis_store *r, enum app_result *res, char *why,
+                                   size_t whylen)
 {
     struct timeval tv = { 0, REDIS_TIMEOUT_US };
-    redisContext *c = pthread_getspecific(r->conn_key);
+    redisContext *c = redisConnectWithTimeout(r->host, r->port, tv);
+    redisReply *rep;
 
+    *res = APP_UNAVAILABLE;
+    if (!c) {
+        snprintf(why, whylen, "out of memory");
+        return NULL;
+    }
+    if (c->err || redisSetTimeout(c, tv) != REDIS_OK) {
+        snprintf(why, whylen, "%s", c->err ? c->errstr : "cannot set a timeout");
+        redisFree(c);
+        return NULL;
+    }
+    if (r->pass) {
+        rep = redisCommand(c, "AUTH %b", r->pass, r->pass_len);
+        if (!rep || rep->type != REDIS_REPLY_STATUS) {
+            if (rep && rep->type == REDIS_REPLY_ERROR) {
+                error_text(rep->str, rep->len, why, whylen);
+                *res = auth_error(rep->str) ? APP_DENIED : APP_UNAVAILABLE;
+            } else {
+                snprintf(why, whylen, "%s", c->err ? c->errstr : "no answer to AUTH");
+            }
+            if (rep)
+                freeReplyObject(rep);
+            redisFree(c);
+            return NULL;
+        }
+        freeReplyObject(rep);
+    }
+    *res = APP_OK;
+    return c;
+}
+
+/*
+ * This thread's connection, (re)connected and authenticated if needed; NULL when Redis cannot
+ * be reached (*res APP_UNAVAILABLE) or refuses the password (*res APP_DENIED).
+ */
+static redisContext *conn_get(struct redis_store *r, enum app_result *res)
+{
+    redisContext *c = pthread_getspecific(r->conn_key);
+    char why[256];
+
+    *res = APP_OK;
     if (c && !c->err && conn_idle(c))
         return c;
     if (c) {
         pthread_setspecific(r->conn_key, NULL);
         redisFree(c);
     }
-    c = redisConnectWithTimeout(r->host, r->port, tv);
-    if (!c)
-        return NULL;
-    if (c->err || redisSetTimeout(c, tv) != REDIS_OK ||
-        pthread_setspecific(r->conn_key, c)) {
+    c = redis_connect(r, res, why, sizeof(why));
+    if (c && pthread_setspecific(r->conn_key, c)) {
         redisFree(c);
+        *res = APP_UNAVAILABLE;
         return NULL;
     }
     return c;
@@ -601,13 +711,13 @@ static void free_replies(redisReply **rep, size_t n)
  * Reads the replies to the n commands appended to c into rep[0..n) (the caller frees them with
  * free_replies). `appended` is nonzero if every append succeeded. On a failure nothing is left
  * in rep and the result is APP_UNAVAILABLE; a broken connection is dropped. An error reply from
- * Redis is a failure too.
+ * Redis is a failure too: APP_DENIED if it is about authentication, else APP_UNAVAILABLE.
  */
 static enum app_result read_replies(struct redis_store *r, redisContext *c, int appended,
                                     size_t n, redisReply **rep)
 {
+    enum app_result failed = APP_OK;
     size_t i;
-    int failed = 0;
 
     memset(rep, 0, n * sizeof(*rep));
     if (!appended) {
@@ -624,14 +734,14 @@ static enum app_result read_replies(struct redis_store *r, redisContext *c, int 
             return APP_UNAVAILABLE;
         }
         rep[i] = one;
-        if (rep[i]->type == REDIS_REPLY_ERROR)
-            failed = 1;
+        if (rep[i]->type == REDIS_REPLY_ERROR && failed != APP_DENIED)
+            failed = auth_error(rep[i]->str) ? APP_DENIED : APP_UNAVAILABLE;
     }
-    if (!failed)
+    if (failed == APP_OK)
         return APP_OK;
     free_replies(rep, n);
     memset(rep, 0, n * sizeof(*rep));
-    return APP_UNAVAILABLE;
+    return failed;
 }
 
 /* Copies a LRANGE answer into the session's cart (the newest APP_CART_MAX items). */
@@ -657,14 +767,16 @@ static enum app_result redis_login(struct app_store *st, const char *user,
                                    struct app_session *s)
 {
     struct redis_store *r = (struct redis_store *)st;
-    redisContext *c = conn_get(r);
+    enum app_result res;
+    redisContext *c = conn_get(r, &res);
     unsigned char sid[SID_BYTES];
     char hex[SID_HEX + 1];
     redisReply *rep[4];
-    enum app_result res;
     int ok = 1;
 
-    if (!c || sid_new(sid, hex))
+    if (!c)
+        return res;
+    if (sid_new(sid, hex))
         return APP_UNAVAILABLE;
     ok &= redisAppendCommand(c, "MULTI") == REDIS_OK;
     ok &= redisAppendCommand(c, "HSET sess:%s user %s", hex, user) == REDIS_OK;
@@ -696,9 +808,9 @@ static enum app_result redis_get_session(struct app_store *st, const char *cooki
 
     if (sid_check(cookie, NULL))
         return APP_NO_SESSION;
-    c = conn_get(r);
+    c = conn_get(r, &res);
     if (!c)
-        return APP_UNAVAILABLE;
+        return res;
     ok &= redisAppendCommand(c, "HGET sess:%s user", cookie) == REDIS_OK;
     ok &= redisAppendCommand(c, "EXPIRE sess:%s %d", cookie, APP_SESSION_TTL_S) == REDIS_OK;
     ok &= redisAppendCommand(c, "EXPIRE cart:%s %d", cookie, APP_SESSION_TTL_S) == REDIS_OK;
@@ -722,23 +834,27 @@ static enum app_result redis_get_session(struct app_store *st, const char *cooki
 }
 
 /*
- * Claims Idempotency-Key idem for user: SET idem:<key> <user> NX EX APP_IDEM_TTL_S. *first is
- * 1 when this request set it (apply the write), 0 when an earlier one did (answer a replay).
- * The write follows in a second command, so an app killed between the two loses that write:
- * its replay finds the key and applies nothing (the client, which got no answer the first
- * time, counts such a write as unknown).
+ * Claims Idempotency-Key idem of user on route: SET idem:<user>:<route>:<key> <user> NX EX
+ * APP_IDEM_TTL_S. *first is 1 when this request set it (apply the write), 0 when an earlier
+ * one did (answer a replay). The write follows in a second command, so an app killed between
+ * the two loses that write: its replay finds the key and applies nothing (the client, which got
+ * no answer the first time, counts such a write as unknown).
  */
 static enum app_result redis_idem_claim(struct redis_store *r, const char *idem,
-                                        const char *user, int *first)
+                                        const char *user, const char *route, int *first)
 {
-    redisContext *c = conn_get(r);
-    redisReply *rep[1];
+    char scope[APP_IDEM_SCOPE_MAX];
     enum app_result res;
+    redisContext *c;
+    redisReply *rep[1];
     int ok = 1;
 
+    if (app_idem_scope(scope, user, route, idem))
+        return APP_NOMEM;
+    c = conn_get(r, &res);
     if (!c)
-        return APP_UNAVAILABLE;
-    ok &= redisAppendCommand(c, "SET idem:%s %s NX EX %d", idem, user,
+        return res;
+    ok &= redisAppendCommand(c, "SET idem:%s %s NX EX %d", scope, user,
                              APP_IDEM_TTL_S) == REDIS_OK;
     res = read_replies(r, c, ok, 1, rep);
     if (res == APP_OK && rep[0]->type == REDIS_REPLY_NIL)
@@ -758,19 +874,21 @@ static enum app_result redis_add_item(struct app_store *st, const char *cookie, 
     redisContext *c;
     redisReply *rep[6];
     enum app_result res = redis_get_session(st, cookie, 0, s);
+    char route[APP_IDEM_SCOPE_MAX];
     int ok = 1, first = 1;
 
+    snprintf(route, sizeof(route), "/cart/add?item=%s", item);
     if (res == APP_OK && idem)
-        res = redis_idem_claim(r, idem, s->user, &first);
+        res = redis_idem_claim(r, idem, s->user, route, &first);
     if (res != APP_OK)
         return res;
     if (!first) {
         *replayed = 1;
         return redis_get_session(st, cookie, 1, s);
     }
-    c = conn_get(r);
+    c = conn_get(r, &res);
     if (!c)
-        return APP_UNAVAILABLE;
+        return res;
     ok &= redisAppendCommand(c, "MULTI") == REDIS_OK;
     ok &= redisAppendCommand(c, "RPUSH cart:%s %s", cookie, item) == REDIS_OK;
     ok &= redisAppendCommand(c, "LTRIM cart:%s %d -1", cookie, -APP_CART_MAX) == REDIS_OK;
@@ -798,16 +916,16 @@ static enum app_result redis_incr_counter(struct app_store *st, const char *user
     int ok = 1, first = 1;
 
     if (idem)
-        res = redis_idem_claim(r, idem, user, &first);
+        res = redis_idem_claim(r, idem, user, "/counter/incr", &first);
     if (res != APP_OK)
         return res;
     if (!first) {
         *replayed = 1;
         return redis_get_counter(st, value);
     }
-    c = conn_get(r);
+    c = conn_get(r, &res);
     if (!c)
-        return APP_UNAVAILABLE;
+        return res;
     ok &= redisAppendCommand(c, "INCR counter") == REDIS_OK;
     res = read_replies(r, c, ok, 1, rep);
     if (res == APP_OK && rep[0]->type != REDIS_REPLY_INTEGER)
@@ -821,14 +939,14 @@ static enum app_result redis_incr_counter(struct app_store *st, const char *user
 static enum app_result redis_get_counter(struct app_store *st, long long *value)
 {
     struct redis_store *r = (struct redis_store *)st;
-    redisContext *c = conn_get(r);
-    redisReply *rep[1];
     enum app_result res;
+    redisContext *c = conn_get(r, &res);
+    redisReply *rep[1];
     int ok = 1;
     char *end;
 
     if (!c)
-        return APP_UNAVAILABLE;
+        return res;
     ok &= redisAppendCommand(c, "GET counter") == REDIS_OK;
     res = read_replies(r, c, ok, 1, rep);
     if (res == APP_OK && rep[0]->type == REDIS_REPLY_NIL) {
@@ -854,15 +972,17 @@ static enum app_result redis_book_seat(struct app_store *st, long seat, const ch
     redisReply *rep[1];
     enum app_result res = APP_OK;
     int ok = 1, first = 1;
+    char route[32];
 
     assert(seat >= 0 && seat < APP_SEATS);
+    snprintf(route, sizeof(route), "/seats/%ld/book", seat);
     if (idem)
-        res = redis_idem_claim(r, idem, user, &first);
+        res = redis_idem_claim(r, idem, user, route, &first);
     if (res != APP_OK)
         return res;
-    c = conn_get(r);
+    c = conn_get(r, &res);
     if (!c)
-        return APP_UNAVAILABLE;
+        return res;
     *replayed = !first;
     if (first)
         ok &= redisAppendCommand(c, "SET seat:%ld %s NX", seat, user) == REDIS_OK;
@@ -883,13 +1003,13 @@ static enum app_result redis_book_seat(struct app_store *st, long seat, const ch
 static enum app_result redis_ready(struct app_store *st)
 {
     struct redis_store *r = (struct redis_store *)st;
-    redisContext *c = conn_get(r);
-    redisReply *rep[1];
     enum app_result res;
+    redisContext *c = conn_get(r, &res);
+    redisReply *rep[1];
     int ok = 1;
 
     if (!c)
-        return APP_UNAVAILABLE;
+        return res;
     ok &= redisAppendCommand(c, "PING") == REDIS_OK;
     res = read_replies(r, c, ok, 1, rep);
     free_replies(rep, 1);
@@ -905,6 +1025,9 @@ static void redis_close(struct app_store *st)
     conn_drop(r); /* the calling thread's; the others went with their threads */
     pthread_key_delete(r->conn_key);
     sl_free(r->host);
+    if (r->pass)
+        OPENSSL_cleanse(r->pass, r->pass_len);
+    sl_free(r->pass);
     sl_free(r);
 }
 
@@ -913,21 +1036,59 @@ static const struct app_store_ops redis_ops = {
     redis_get_counter, redis_book_seat, redis_ready, redis_close
 };
 
-struct app_store *app_store_redis_new(const char *host, int port)
+struct app_store *app_store_redis_new(const char *host, int port, const char *pass,
+                                      size_t pass_len)
 {
-    struct redis_store *r = sl_calloc(1, sizeof(*r));
+    struct redis_store *r;
 
+    if (pass && (pass_len < 1 || pass_len > APP_REDIS_PASS_MAX))
+        return NULL;
+    r = sl_calloc(1, sizeof(*r));
     if (!r)
         return NULL;
     r->base.ops = &redis_ops;
     r->port = port;
     r->host = sl_strdup(host);
-    if (!r->host || pthread_key_create(&r->conn_key, conn_free)) {
+    if (pass) {
+        r->pass = sl_malloc(pass_len);
+        if (r->pass)
+            memcpy(r->pass, pass, pass_len);
+        r->pass_len = pass_len;
+    }
+    if (!r->host || (pass && !r->pass) || pthread_key_create(&r->conn_key, conn_free)) {
         sl_free(r->host);
+        if (r->pass)
+            OPENSSL_cleanse(r->pass, r->pass_len);
+        sl_free(r->pass);
         sl_free(r);
         return NULL;
     }
     return &r->base;
+}
+
+enum app_result app_store_redis_probe(struct app_store *st, char *err, size_t errlen)
+{
+    struct redis_store *r = (struct redis_store *)st;
+    enum app_result res;
+    redisContext *c;
+    redisReply *rep;
+
+    assert(st->ops == &redis_ops);
+    c = redis_connect(r, &res, err, errlen);
+    if (!c)
+        return res;
+    rep = redisCommand(c, "PING");
+    if (!rep) {
+        snprintf(err, errlen, "%s", c->err ? c->errstr : "no answer to PING");
+        res = APP_UNAVAILABLE;
+    } else if (rep->type == REDIS_REPLY_ERROR) {
+        error_text(rep->str, rep->len, err, errlen);
+        res = auth_error(rep->str) ? APP_DENIED : APP_UNAVAILABLE;
+    }
+    if (rep)
+        freeReplyObject(rep);
+    redisFree(c);
+    return res;
 }
 
 /* ---- token: the session is a signed cookie; counter and seats in a memory store ---- */

@@ -22,10 +22,12 @@
 #define APP_KEY_MAX 256
 /* Longest Idempotency-Key, in bytes of [A-Za-z0-9_.:-]. */
 #define APP_IDEM_MAX 128
-/* Seconds Redis keeps an Idempotency-Key (SET idem:<key> <user> NX EX ...). */
+/* Seconds Redis keeps an Idempotency-Key (SET idem:<user>:<route>:<key> <user> NX EX ...). */
 #define APP_IDEM_TTL_S 60
 /* Idempotency-Keys the memory and token stores remember; the oldest is forgotten first. */
 #define APP_IDEM_KEEP 100000
+/* Longest Redis password (--redis-auth-file), in bytes. */
+#define APP_REDIS_PASS_MAX 512
 
 /* What a store operation found. */
 enum app_result {
@@ -33,7 +35,8 @@ enum app_result {
     APP_NO_SESSION = 1,  /* the session is unknown, expired or forged: 401 */
     APP_TAKEN = 2,       /* the seat already has a holder: 409 */
     APP_UNAVAILABLE = 3, /* the backing store did not answer: 503 */
-    APP_NOMEM = 4        /* out of memory: 500 */
+    APP_NOMEM = 4,       /* out of memory: 500 */
+    APP_DENIED = 5       /* the backing store refused our password, or wants one: 503 */
 };
 
 /* A session as a request sees it: its user, its cart and the cookie to send back, if any. */
@@ -53,10 +56,12 @@ struct app_store;
  * of enum app_result; the session is filled only on APP_OK.
  *
  * The three writes take `idem`, the request's Idempotency-Key (checked to be 1..APP_IDEM_MAX
- * bytes of [A-Za-z0-9_.:-]) or NULL. A write whose key the store has seen is not applied
- * again: it answers as the first one would have and sets *replayed. redis keeps keys in Redis
- * for APP_IDEM_TTL_S, so a replay to any process is caught; memory and token keep the last
- * APP_IDEM_KEEP keys in the process, so only a replay to the same process is.
+ * bytes of [A-Za-z0-9_.:-]) or NULL. A key is scoped to the session's user and the route
+ * (app_idem_scope): the same key from another user, or on another route, is another request.
+ * A write whose scoped key the store has seen is not applied again: it answers as the first
+ * one would have and sets *replayed. redis keeps keys in Redis for APP_IDEM_TTL_S, so a
+ * replay to any process is caught; memory and token keep the last APP_IDEM_KEEP keys in the
+ * process, so only a replay to the same process is.
  */
 struct app_store_ops {
     const char *name;        /* "memory", "redis" or "token" */
@@ -95,10 +100,22 @@ struct app_store *app_store_memory_new(void);
 
 /*
  * A store in Redis at host:port. Connects lazily: one connection per calling thread, 200 ms
- * connect and command timeouts, reconnected after any error. Returns NULL when out of memory.
- * Caller owns (close); host is copied.
+ * connect and command timeouts, reconnected after any error. With a password (pass[0..len),
+ * 1..APP_REDIS_PASS_MAX bytes; NULL for none) every new connection sends AUTH first; a refused
+ * AUTH, or a Redis that wants a password, makes the call APP_DENIED. Returns NULL when out of
+ * memory or the password is too long. Caller owns (close); host and pass are copied (the copy
+ * of pass is wiped on close).
  */
-struct app_store *app_store_redis_new(const char *host, int port);
+struct app_store *app_store_redis_new(const char *host, int port, const char *pass,
+                                      size_t pass_len);
+
+/*
+ * Connects a redis store `st` once, authenticates and sends PING, on a connection of its own.
+ * Returns APP_OK, APP_UNAVAILABLE (Redis cannot be reached) or APP_DENIED (Redis refused the
+ * password or wants one); on failure err gets the reason (Redis's own error text if it gave
+ * one). Thread-safe; for start-up checks.
+ */
+enum app_result app_store_redis_probe(struct app_store *st, char *err, size_t errlen);
 
 /*
  * Sessions in HMAC-SHA256-signed cookies under key[0..key_len) (copied; APP_KEY_MIN to
@@ -121,5 +138,17 @@ int app_name_valid(const char *s);
 
 /* Nonzero if s is an Idempotency-Key: 1..APP_IDEM_MAX bytes of [A-Za-z0-9_.:-]. */
 int app_idem_valid(const char *s);
+
+/* Bytes of a scoped Idempotency-Key, NUL included: user, route and key with two ':'. */
+#define APP_IDEM_SCOPE_MAX (APP_NAME_MAX + 1 + 96 + 1 + APP_IDEM_MAX + 1)
+
+/*
+ * Writes "<user>:<route>:<key>" into out[APP_IDEM_SCOPE_MAX]: the Idempotency-Key `key` as
+ * the stores remember it. route is the request's target (the path, and the query that the
+ * write depends on: "/cart/add?item=X", "/counter/incr", "/seats/N/book"), so a key reused by
+ * another user or on another route or item is another request. user holds no ':' and routes
+ * hold none, so the text is unambiguous. Returns 0, or -1 if it does not fit.
+ */
+int app_idem_scope(char *out, const char *user, const char *route, const char *key);
 
 #endif

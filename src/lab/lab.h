@@ -125,7 +125,9 @@ struct lab_result {
     pid_t pid_apps[LAB_MAX_BACKENDS + LAB_MAX_ACTIONS]; /* every pid an app had */
     int n_pids_apps;
     char run_dir[256];
-    int interrupted;              /* SIGINT or SIGTERM ended the run early */
+    int interrupted;              /* SIGINT, SIGTERM or SIGHUP ended the run early */
+    char store_failure[LAB_EVENT_LEN]; /* how redis-server failed mid-run; "" if it did not */
+    double store_failure_t_s;     /* when, seconds after the workload started */
 };
 
 /* Allocates the buckets and histogram; returns 0, or -1 when out of memory. */
@@ -140,8 +142,8 @@ void lab_result_finish(struct lab_result *r);
 /* ---- lab_procs.c: processes ---- */
 
 /*
- * Installs SIGINT and SIGTERM handlers that only set a flag (lab_interrupted) and ignores
- * SIGPIPE. Call once before lab_run.
+ * Installs SIGINT, SIGTERM and SIGHUP handlers that only set a flag (lab_interrupted) and
+ * ignores SIGPIPE. Call once before lab_run.
  */
 void lab_signals_install(void);
 /* Nonzero after SIGINT or SIGTERM; async-signal-safe to set, safe to read from any thread. */
@@ -154,10 +156,12 @@ int lab_interrupted(void);
 int lab_check_programs(const struct lab_opts *o, char *err, size_t errlen);
 
 /*
- * One whole run: a private directory, redis-server (redis mode), o->backends apps and haproxy,
- * all healthy; the workload with its kills, restarts and additions; then everything stopped and
+ * One whole run: a private directory (after removing those of labs that were SIGKILLed),
+ * redis-server (redis mode, with a random password), o->backends apps and haproxy, all
+ * healthy; the workload with its kills, restarts and additions; then everything stopped and
  * removed, also on error and interruption. r must come from lab_result_init. Returns 0, or -1
- * with err set (r then holds what was measured before the failure).
+ * with err set (r then holds what was measured before the failure). A store that died or
+ * stopped answering during the workload is not an error here: it is r->store_failure.
  */
 int lab_run(const struct lab_opts *o, struct lab_result *r, char *err, size_t errlen);
 

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE /* close_range */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -32,6 +33,8 @@
 #define SPAWN_TRIES 4         /* new ports after a start-up failure (a port taken meanwhile) */
 #define POLL_S 0.1            /* haproxy status is read this often during the workload */
 #define STAT_MAX (256 * 1024) /* bytes of one "show stat" answer */
+#define PASS_BYTES 32         /* random bytes of the lab's Redis password (256 bits) */
+#define RUN_DIR_PREFIX "scalelab-lab." /* run directories: this and mkdtemp's six characters */
 
 /* One child process. */
 struct proc {
@@ -58,7 +61,8 @@ struct lab {
     struct proc app[LAB_MAX_BACKENDS];
     int n_app;                    /* configured apps: initial plus spares */
     int n_added;                  /* spares started by --add so far */
-    int fe_port, stats_port;
+    int fe_port;
+    char redis_pass[2 * PASS_BYTES + 1]; /* hex; only in redis.conf and redis.auth (0600) */
     int action_done[LAB_MAX_ACTIONS];
     int not_ready;                /* servers haproxy does not report UP yet (start-up) */
     double t0;                    /* workload start on lab_now's clock, 0 before */
@@ -80,6 +84,7 @@ void lab_signals_install(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -153,8 +158,7 @@ static int port_used(const struct lab *l, int port)
 {
     int i;
 
-    if (port == l->redis.port || port == l->haproxy.port || port == l->fe_port ||
-        port == l->stats_port)
+    if (port == l->redis.port || port == l->haproxy.port || port == l->fe_port)
         return 1;
     for (i = 0; i < l->n_app; i++)
         if (l->app[i].port == port)
@@ -193,15 +197,26 @@ static int free_port(const struct lab *l)
     return -1;
 }
 
+/* Writes text into path, mode 0600 (some files hold the Redis password); never via a symlink. */
 static int write_text(const char *path, const char *text)
 {
-    FILE *f = fopen(path, "w");
-    int bad;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    size_t len = strlen(text), done = 0;
+    int bad = 0;
 
-    if (!f)
+    if (fd < 0)
         return -1;
-    bad = fputs(text, f) < 0;
-    bad |= fclose(f) != 0;
+    while (done < len && !bad) {
+        ssize_t n = write(fd, text + done, len - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        bad = n <= 0;
+        if (!bad)
+            done += (size_t)n;
+    }
+    bad |= fchmod(fd, 0600) != 0; /* a file that was there before keeps no wider mode */
+    bad |= close(fd) != 0;
     return bad ? -1 : 0;
 }
 
@@ -268,6 +283,7 @@ static void child_exec(const char *path, char *const argv[], pid_t pgid, pid_t p
 
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -372,8 +388,18 @@ static int connect_port(int port, int timeout_ms)
     return fd;
 }
 
-/* Sends req and reads the first bytes of the answer into out; their count, or -1. */
-static ssize_t exchange(int port, const char *req, char *out, size_t outlen)
+/* Counts the newlines in buf[0..len). */
+static int count_lines(const char *buf, size_t len)
+{
+    int n = 0;
+
+    while (len--)
+        n += *buf++ == '\n';
+    return n;
+}
+
+/* Sends req and reads the answer's first `lines` lines into out; their byte count, or -1. */
+static ssize_t exchange(int port, const char *req, int lines, char *out, size_t outlen)
 {
     int fd = connect_port(port, 1000);
     size_t got = 0;
@@ -390,7 +416,7 @@ static ssize_t exchange(int port, const char *req, char *out, size_t outlen)
         if (n <= 0)
             break;
         got += (size_t)n;
-        if (memchr(out, '\n', got))
+        if (count_lines(out, got) >= lines)
             break;
     }
     close(fd);
@@ -403,17 +429,23 @@ static int healthy(int port)
 {
     char buf[64];
 
-    if (exchange(port, "GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", buf,
+    if (exchange(port, "GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", 1, buf,
                  sizeof(buf)) < 12)
         return 0;
     return !strncmp(buf, "HTTP/1.", 7) && !strncmp(buf + 8, " 200", 4);
 }
 
-static int redis_ping(int port)
+/* Nonzero if the lab's redis-server takes its password and answers PING. */
+static int redis_ping(const struct lab *l)
 {
-    char buf[64];
+    char req[sizeof(l->redis_pass) + 32], buf[128];
+    int ok;
 
-    return exchange(port, "PING\r\n", buf, sizeof(buf)) > 0 && !strncmp(buf, "+PONG", 5);
+    snprintf(req, sizeof(req), "AUTH %s\r\nPING\r\n", l->redis_pass);
+    ok = exchange(l->redis.port, req, 2, buf, sizeof(buf)) > 0 &&
+         !strcmp(buf, "+OK\r\n+PONG\r\n");
+    explicit_bzero(req, sizeof(req));
+    return ok;
 }
 
 /* ---- haproxy's runtime API ---- */
@@ -642,7 +674,7 @@ static void note_pid(struct lab *l, pid_t pid)
 static int app_spawn(struct lab *l, int i)
 {
     struct proc *p = &l->app[i];
-    char port[16], work[32], redis[64], threads[16], exe[PATH_MAX];
+    char port[16], work[32], redis[64], threads[16], exe[PATH_MAX], auth[PATH_MAX];
     char *argv[20];
     int n = 0;
     ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -654,6 +686,7 @@ static int app_spawn(struct lab *l, int i)
     snprintf(work, sizeof(work), "%ld", l->o->work_us);
     snprintf(redis, sizeof(redis), "127.0.0.1:%d", l->redis.port);
     snprintf(threads, sizeof(threads), "%d", l->o->app_threads);
+    snprintf(auth, sizeof(auth), "%s/redis.auth", l->dir);
     /* the path keeps `ps` readable; /proc/self/exe runs this very image, even if rebuilt */
     argv[n++] = exe;
     argv[n++] = (char *)"app";
@@ -666,8 +699,11 @@ static int app_spawn(struct lab *l, int i)
     argv[n++] = (char *)"--work-us";
     argv[n++] = work;
     if (l->o->state == LAB_STATE_REDIS) {
+        /* the password's file, not the password: a command line is public (ps) */
         argv[n++] = (char *)"--redis";
         argv[n++] = redis;
+        argv[n++] = (char *)"--redis-auth-file";
+        argv[n++] = auth;
     }
     if (l->o->app_threads > 0) {
         argv[n++] = (char *)"--threads";
@@ -708,7 +744,41 @@ static int apps_start(struct lab *l, char *err, size_t errlen)
     return 0;
 }
 
-/* redis-server with the settings of reliability.md section 4, on a free port. */
+/*
+ * A fresh password for the lab's Redis: PASS_BYTES from getrandom, in hex, written into
+ * redis.auth (0600) for the apps' --redis-auth-file. Returns 0, or -1 with errno set.
+ */
+static int redis_password(struct lab *l)
+{
+    unsigned char key[PASS_BYTES];
+    char path[PATH_MAX], line[sizeof(l->redis_pass) + 1];
+    size_t got = 0, i;
+    int st;
+
+    while (got < sizeof(key)) {
+        ssize_t n = getrandom(key + got, sizeof(key) - got, 0);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        got += (size_t)n;
+    }
+    for (i = 0; i < sizeof(key); i++)
+        snprintf(l->redis_pass + 2 * i, 3, "%02x", key[i]);
+    explicit_bzero(key, sizeof(key));
+    snprintf(path, sizeof(path), "%s/redis.auth", l->dir);
+    snprintf(line, sizeof(line), "%s\n", l->redis_pass);
+    st = write_text(path, line);
+    explicit_bzero(line, sizeof(line));
+    return st;
+}
+
+/*
+ * redis-server with the settings of reliability.md section 4, on a free port, locked with
+ * requirepass: the password is only in redis.conf and redis.auth, both 0600 in the 0700 run
+ * directory, never on a command line.
+ */
 static int redis_start(struct lab *l, char *err, size_t errlen)
 {
     char conf[PATH_MAX + 16], text[PATH_MAX + 512];
@@ -716,16 +786,23 @@ static int redis_start(struct lab *l, char *err, size_t errlen)
     int tries;
 
     snprintf(conf, sizeof(conf), "%s/redis.conf", l->dir);
+    if (redis_password(l)) {
+        snprintf(err, errlen, "cannot make a password for redis-server: %s", strerror(errno));
+        return -1;
+    }
     for (tries = 1; tries <= SPAWN_TRIES; tries++) {
         double deadline = lab_now() + START_TIMEOUT_S;
-        int status;
+        int status, bad;
 
         l->redis.port = free_port(l);
         snprintf(text, sizeof(text),
                  "port %d\nbind 127.0.0.1 -::1\nprotected-mode yes\ndaemonize no\n"
                  "dir %s\nappendonly yes\nappendfsync everysec\nmaxmemory-policy noeviction\n"
-                 "save \"\"\nlogfile \"\"\n", l->redis.port, l->dir);
-        if (l->redis.port < 0 || write_text(conf, text)) {
+                 "save \"\"\nlogfile \"\"\nrequirepass %s\n", l->redis.port, l->dir,
+                 l->redis_pass);
+        bad = l->redis.port < 0 || write_text(conf, text);
+        explicit_bzero(text, sizeof(text));
+        if (bad) {
             snprintf(err, errlen, "cannot write '%s': %s", conf, strerror(errno));
             return -1;
         }
@@ -740,7 +817,7 @@ static int redis_start(struct lab *l, char *err, size_t errlen)
         while (lab_now() < deadline && !lab_interrupted()) {
             if (reaped(&l->redis, &status))
                 break;
-            if (redis_ping(l->redis.port))
+            if (redis_ping(l))
                 return 0;
             sleep_s(0.02);
         }
@@ -806,10 +883,7 @@ static int haproxy_config(struct lab *l, const char *path)
             ADD(" cookie %s", l->app[i].name);
         ADD("%s\n", l->app[i].spare ? " disabled" : "");
     }
-    ADD("listen stats\n"
-        "    bind 127.0.0.1:%d\n"
-        "    stats enable\n"
-        "    stats uri /\n", l->stats_port);
+    /* no stats page over HTTP: the stats are on the 0600 socket in the 0700 run directory */
 #undef ADD
     st = len < cap ? write_text(path, text) : -1;
     sl_free(text);
@@ -828,8 +902,7 @@ static int haproxy_start(struct lab *l, char *err, size_t errlen)
         double deadline = lab_now() + START_TIMEOUT_S;
 
         l->fe_port = free_port(l);
-        l->stats_port = free_port(l);
-        if (l->fe_port < 0 || l->stats_port < 0 || haproxy_config(l, conf)) {
+        if (l->fe_port < 0 || haproxy_config(l, conf)) {
             snprintf(err, errlen, "cannot write '%s'", conf);
             return -1;
         }
@@ -871,6 +944,108 @@ static int haproxy_start(struct lab *l, char *err, size_t errlen)
     return -1;
 }
 
+/* ---- run directories ---- */
+
+/* Nonzero if name is RUN_DIR_PREFIX and six characters of mkdtemp's alphabet. */
+static int run_dir_name(const char *name)
+{
+    size_t n = strlen(RUN_DIR_PREFIX), i;
+
+    if (strncmp(name, RUN_DIR_PREFIX, n) || strlen(name) != n + 6)
+        return 0;
+    for (i = n; name[i]; i++)
+        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+              (name[i] >= '0' && name[i] <= '9')))
+            return 0;
+    return 1;
+}
+
+/* The pid in dir/lab.pid (the lab that owns dir), or 0 if there is none or it is not one. */
+static pid_t run_dir_owner(const char *dir)
+{
+    char path[PATH_MAX], buf[32], *end;
+    ssize_t n;
+    long pid;
+    int fd;
+
+    if (snprintf(path, sizeof(path), "%s/lab.pid", dir) >= (int)sizeof(path))
+        return 0;
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    errno = 0;
+    pid = strtol(buf, &end, 10);
+    if (errno || end == buf || (*end && strcmp(end, "\n")) || pid <= 1 || pid > INT_MAX)
+        return 0;
+    return (pid_t)pid;
+}
+
+/*
+ * Removes what labs killed with SIGKILL (which no handler sees) left in parent: directories
+ * named like ours, owned by this user (lstat: a symlink is not followed), whose lab.pid names a
+ * process that no longer exists. A directory without lab.pid (a lab between mkdtemp and writing
+ * it) or whose owner lives is left alone; a reused pid keeps a directory, never removes a live
+ * one. Children of a killed lab died with it (PR_SET_PDEATHSIG).
+ */
+static void remove_stale_dirs(const struct lab *l, const char *parent)
+{
+    DIR *d = opendir(parent);
+
+    if (!d)
+        return;
+    for (;;) {
+        struct dirent *e = readdir(d);
+        char path[PATH_MAX];
+        struct stat sb;
+        pid_t owner;
+
+        if (!e)
+            break;
+        if (!run_dir_name(e->d_name) ||
+            snprintf(path, sizeof(path), "%s/%s", parent, e->d_name) >= (int)sizeof(path) ||
+            lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid())
+            continue;
+        owner = run_dir_owner(path);
+        if (!owner || owner == getpid() || kill(owner, 0) == 0 || errno != ESRCH)
+            continue;
+        nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        if (l->o->verbose)
+            fprintf(stderr, "scalelab: removed '%s', left by lab process %d, which is gone\n",
+                    path, (int)owner);
+    }
+    closedir(d);
+}
+
+/* The private run directory (mode 0700, from mkdtemp) and its lab.pid; 0, or -1 with err. */
+static int run_dir_make(struct lab *l, char *err, size_t errlen)
+{
+    const char *tmp = getenv("TMPDIR");
+    const char *parent = tmp && *tmp ? tmp : "/tmp";
+    char path[PATH_MAX], text[32];
+    int n;
+
+    remove_stale_dirs(l, parent);
+    n = snprintf(l->dir, sizeof(l->dir), "%s/" RUN_DIR_PREFIX "XXXXXX", parent);
+    if (n < 0 || (size_t)n >= sizeof(l->dir) || !mkdtemp(l->dir)) {
+        snprintf(err, errlen, "cannot create a run directory in '%s': %s", parent,
+                 strerror(errno));
+        l->dir[0] = '\0';
+        return -1;
+    }
+    snprintf(path, sizeof(path), "%s/lab.pid", l->dir);
+    snprintf(text, sizeof(text), "%d\n", (int)getpid());
+    if (write_text(path, text)) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* A fresh token key for this run, shared by every app through the environment. */
 static int token_key(void)
 {
@@ -893,7 +1068,6 @@ static int token_key(void)
 static int lab_start(struct lab *l, char *err, size_t errlen)
 {
     const struct lab_opts *o = l->o;
-    const char *tmp = getenv("TMPDIR");
     int i, adds = 0;
 
     for (i = 0; i < o->n_actions; i++)
@@ -902,13 +1076,8 @@ static int lab_start(struct lab *l, char *err, size_t errlen)
         return -1;
     find_program("haproxy", l->haproxy_bin, sizeof(l->haproxy_bin));
     find_program("redis-server", l->redis_bin, sizeof(l->redis_bin));
-    i = snprintf(l->dir, sizeof(l->dir), "%s/scalelab-lab.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (i < 0 || (size_t)i >= sizeof(l->dir) || !mkdtemp(l->dir)) {
-        snprintf(err, errlen, "cannot create a run directory in '%s': %s",
-                 tmp && *tmp ? tmp : "/tmp", strerror(errno));
-        l->dir[0] = '\0';
+    if (run_dir_make(l, err, errlen))
         return -1;
-    }
     snprintf(l->r->run_dir, sizeof(l->r->run_dir), "%s", l->dir);
     snprintf(l->redis.name, sizeof(l->redis.name), "redis");
     snprintf(l->redis.log, sizeof(l->redis.log), "%s/redis.log", l->dir);
@@ -1070,15 +1239,17 @@ static void lab_stop(struct lab *l)
 static void do_kill(struct lab *l, int i)
 {
     struct proc *p = &l->app[i];
+    double t;
 
     if (!p->pid) {
         lab_event_add(l->r, t_rel(l), "kill %s skipped: not running", p->name);
         return;
     }
     account_cpu(l, p);
+    t = t_rel(l); /* the moment of the signal: clients may notice before waitpid returns */
     kill(p->pid, SIGKILL);
     waitpid(p->pid, NULL, 0);
-    lab_event_add(l->r, t_rel(l), "kill -9 %s (pid %d)", p->name, (int)p->pid);
+    lab_event_add(l->r, t, "kill -9 %s (pid %d)", p->name, (int)p->pid);
     p->pid = 0;
 }
 
@@ -1159,6 +1330,28 @@ static void run_actions(struct lab *l)
     }
 }
 
+/* Records the first failure of the store during the run, on the timeline and in the result. */
+static void store_failed(struct lab *l, const char *what)
+{
+    struct lab_result *r = l->r;
+
+    lab_event_add(r, t_rel(l), "%s", what);
+    if (r->store_failure[0])
+        return;
+    r->store_failure_t_s = t_rel(l);
+    snprintf(r->store_failure, sizeof(r->store_failure), "%s", what);
+}
+
+/* "redis-server shut down (status 0)", "... was killed (signal 9)", "... exited (status 1)". */
+static void describe_redis_end(int status, char *out, size_t outlen)
+{
+    char how[32];
+
+    describe_status(status, how, sizeof(how));
+    snprintf(out, outlen, "redis-server %s (%s)", WIFEXITED(status) && !WEXITSTATUS(status) ?
+             "shut down" : WIFSIGNALED(status) ? "was killed" : "exited", how);
+}
+
 /* Notes children that died on their own; returns -1 if haproxy did (the run cannot go on). */
 static int watch_children(struct lab *l, char *err, size_t errlen)
 {
@@ -1171,8 +1364,10 @@ static int watch_children(struct lab *l, char *err, size_t errlen)
             lab_event_add(l->r, t_rel(l), "%s exited on its own (%s)", l->app[i].name, how);
         }
     if (reaped(&l->redis, &status)) {
-        describe_status(status, how, sizeof(how));
-        lab_event_add(l->r, t_rel(l), "redis-server exited (%s)", how);
+        char what[LAB_EVENT_LEN];
+
+        describe_redis_end(status, what, sizeof(what));
+        store_failed(l, what);
     }
     if (reaped(&l->haproxy, &status)) {
         char tail[200];
@@ -1237,6 +1432,11 @@ static int workload(struct lab *l, char *err, size_t errlen)
     }
     lab_client_stop(c);
     l->r->elapsed_s = t_rel(l);
+    /* the store must have lasted the whole run: still there, and still answering */
+    if (st == 0 && watch_children(l, err, errlen))
+        st = -1;
+    if (l->o->state == LAB_STATE_REDIS && l->redis.pid && !redis_ping(l))
+        store_failed(l, "redis-server stopped answering");
     lab_client_collect(c, l->r);
     lab_client_free(c);
     lab_event_add(l->r, l->r->elapsed_s, "end");
@@ -1268,13 +1468,14 @@ int lab_run(const struct lab_opts *o, struct lab_result *r, char *err, size_t er
     st = lab_start(l, err, errlen);
     if (st == 0) {
         if (o->verbose)
-            fprintf(stderr, "scalelab: lab ready in %s (haproxy stats on "
-                    "http://127.0.0.1:%d/)\n", l->dir, l->stats_port);
+            fprintf(stderr, "scalelab: lab ready in %s (haproxy stats: socket "
+                    "%s/haproxy.sock)\n", l->dir, l->dir);
         st = workload(l, err, errlen);
     }
     lab_stop(l);
     r->interrupted = lab_interrupted();
     lab_result_finish(r);
+    explicit_bzero(l->redis_pass, sizeof(l->redis_pass));
     sl_free(l);
     return st;
 }

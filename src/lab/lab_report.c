@@ -212,6 +212,21 @@ static json_t *pids_json(const struct lab_result *r)
     return sl_json_done(o, bad);
 }
 
+/* null, or {"t_s", "what"} when the store died or stopped answering during the run. */
+static json_t *store_failure_json(const struct lab_result *r)
+{
+    json_t *o;
+    int bad;
+
+    if (!r->store_failure[0])
+        return json_null();
+    o = json_object();
+    bad = !o;
+    bad |= sl_json_put(o, "t_s", json_real(round(r->store_failure_t_s * 1000) / 1000));
+    bad |= sl_json_put(o, "what", json_string(r->store_failure));
+    return sl_json_done(o, bad);
+}
+
 json_t *lab_result_json(const struct lab_result *r)
 {
     json_t *o = json_object(), *sub;
@@ -265,6 +280,7 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= sl_json_put(o, "pids", pids_json(r));
     bad |= sl_json_put(o, "run_dir", json_string(r->run_dir));
     bad |= sl_json_put(o, "interrupted", json_boolean(r->interrupted));
+    bad |= sl_json_put(o, "store_failure", store_failure_json(r));
     return sl_json_done(o, bad);
 }
 
@@ -301,6 +317,9 @@ void lab_report_text(FILE *to, const struct lab_result *r)
             "%ld us of CPU per request\n\n", lab_state_name(r->opts.state),
             r->opts.sticky ? "sticky cookie" : "round robin", r->opts.backends,
             r->opts.backends == 1 ? "" : "s", r->opts.users, r->elapsed_s, r->opts.work_us);
+    if (r->store_failure[0])
+        fprintf(to, "  store            failed at %.2f s: %s\n", r->store_failure_t_s,
+                r->store_failure);
     fprintf(to, "  requests         %s (%s req/s)\n", cli_fmt_count(a, sizeof(a),
             (double)r->requests), cli_fmt_count(b, sizeof(b), r->throughput_rps));
     fprintf(to, "  errors           %s", cli_fmt_count(a, sizeof(a), (double)r->errors));

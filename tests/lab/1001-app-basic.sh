@@ -1,6 +1,7 @@
 #!/bin/sh
 # `app`: every endpoint of docs/lab-protocol.md in memory, redis and token mode, sessions across
-# two processes, limits, a Redis outage, bad flags and a clean stop; nothing is left running.
+# two processes, limits, Idempotency-Keys scoped to user and route, a Redis outage, a Redis with
+# a password (--redis-auth-file), bad flags and a clean stop; nothing is left running.
 . "$(dirname "$0")/../cli/lib.sh"
 command -v curl >/dev/null || { echo "SKIP: curl not installed (apt-get install curl)"; exit 0; }
 command -v redis-server >/dev/null ||
@@ -293,6 +294,48 @@ exercise() {
     req 200 GET /counter
     body "{\"value\":$((v0 + 3))}"
 
+    # a key is scoped to the session's user and the route: the same key from another user, or
+    # on another route, seat or item, is a new request and is applied; only a resend of the
+    # same write by the same user is answered from the first one
+    s="scope.$mode:$id-1"
+    req 200 POST /counter/incr -H "Cookie: $alice" -H "Idempotency-Key: $s"
+    body "{\"value\":$((v0 + 4))}"
+    req 200 POST /counter/incr -H "Cookie: $bob" -H "Idempotency-Key: $s"
+    body "{\"value\":$((v0 + 5))}"
+    [ -z "$(hdr Idempotent-Replayed)" ] || fail "$mode: alice's key replayed bob's increment"
+    req 200 POST /counter/incr -H "Cookie: $bob" -H "Idempotency-Key: $s"
+    body "{\"value\":$((v0 + 5))}"
+    [ "$(hdr Idempotent-Replayed)" = true ] || fail "$mode: bob's resend was applied again"
+    req 200 POST /seats/20/book -H "Cookie: $alice" -H "Idempotency-Key: $s"
+    body '{"seat":20,"booked":true,"user":"alice"}'
+    [ -z "$(hdr Idempotent-Replayed)" ] || fail "$mode: a counter's key replayed a booking"
+    req 200 POST /seats/21/book -H "Cookie: $alice" -H "Idempotency-Key: $s"
+    body '{"seat":21,"booked":true,"user":"alice"}'
+    [ -z "$(hdr Idempotent-Replayed)" ] || fail "$mode: seat 20's key replayed seat 21"
+    req 409 POST /seats/20/book -H "Cookie: $bob" -H "Idempotency-Key: $s"
+    body '{"seat":20,"booked":false}'
+    [ -z "$(hdr Idempotent-Replayed)" ] || fail "$mode: alice's key answered bob's booking"
+    req 200 POST /seats/22/book -H "Cookie: $bob" -H "Idempotency-Key: $s"
+    body '{"seat":22,"booked":true,"user":"bob"}'
+    req 200 POST /seats/20/book -H "Cookie: $alice" -H "Idempotency-Key: $s"
+    body '{"seat":20,"booked":true,"user":"alice"}'
+    [ "$(hdr Idempotent-Replayed)" = true ] || fail "$mode: alice's seat resend not replayed"
+    req 200 GET /counter
+    body "{\"value\":$((v0 + 5))}"
+    if [ "$mode" != token ]; then
+        # frank's cart key, sent by gina: her item is added; on another item: added too
+        login gina
+        req 200 POST /cart/add?item=g1 -H "Cookie: $ck" -H "Idempotency-Key: $k-cart"
+        cart gina '"g1"'
+        [ -z "$(hdr Idempotent-Replayed)" ] || fail "$mode: frank's cart key replayed gina's"
+        req 200 POST /cart/add?item=g2 -H "Cookie: $ck" -H "Idempotency-Key: $k-cart"
+        cart gina '"g1","g2"'
+        [ -z "$(hdr Idempotent-Replayed)" ] || fail "$mode: item g1's key replayed item g2"
+        req 200 POST /cart/add?item=g2 -H "Cookie: $ck" -H "Idempotency-Key: $k-cart"
+        cart gina '"g1","g2"'
+        [ "$(hdr Idempotent-Replayed)" = true ] || fail "$mode: gina's resend was applied again"
+    fi
+
     # seats: booked once, then 409
     req 200 POST /seats/7/book -H "Cookie: $alice"
     session hit
@@ -383,7 +426,7 @@ body '{"user":"dave","items":["d1"],"backend":"r2"}'
 url=$r2_url
 req 409 POST /seats/7/book -H "Cookie: $ck"
 req 200 GET /counter
-body '{"value":3}'
+body '{"value":5}'
 
 # token: the same key on two apps, another key on a third
 key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
@@ -442,6 +485,117 @@ for a in m1 m2 r1 r2 t1 t2 t3; do
     eval "stop_app $a \"\$${a}_pid\""
 done
 stop_redis
+
+# runtime_error FRAGMENT CMD...: exit 1 within 10 s, one line on stderr holding FRAGMENT (and
+# never the password), nothing on stdout
+runtime_error() {
+    fragment=$1
+    shift
+    timeout 10 "$@" >"$tmp/out" 2>"$tmp/err"
+    st=$?
+    [ $st -eq 1 ] || fail "$* exited $st, expected 1: $(cat "$tmp/err")"
+    [ -s "$tmp/out" ] && fail "$* printed on stdout: $(cat "$tmp/out")"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$* printed more than one line: $(cat "$tmp/err")"
+    grep -qF -- "$fragment" "$tmp/err" || fail "$* stderr lacks '$fragment': $(cat "$tmp/err")"
+    grep -qF -f "$tmp/auth" "$tmp/err" && fail "$* printed the password"
+}
+
+# A Redis locked with requirepass: the app authenticates on every connection with the first
+# line of --redis-auth-file; no password or a wrong one stops it at start (exit 1), a later
+# refusal answers 503 naming it; the password is on no command line.
+lport=$(free_port)
+mkdir -p "$tmp/locked"
+pass=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+start_locked() { # PASSWORD
+    cat >"$tmp/locked/redis.conf" <<EOF
+port $lport
+bind 127.0.0.1
+save ""
+appendonly no
+dir $tmp/locked
+daemonize no
+requirepass $1
+EOF
+    redis-server "$tmp/locked/redis.conf" >>"$tmp/locked/log" 2>&1 &
+    locked_pid=$!
+    pids="$pids $locked_pid"
+    i=0
+    until [ "$(REDISCLI_AUTH=$1 redis-cli -p "$lport" ping 2>/dev/null)" = PONG ]; do
+        i=$((i + 1))
+        if [ $i -ge 100 ]; then
+            cat "$tmp/locked/log"
+            fail "locked redis-server did not start"
+            break
+        fi
+        sleep 0.05
+    done
+}
+stop_locked() {
+    kill -TERM "$locked_pid" 2>/dev/null
+    wait "$locked_pid" 2>/dev/null
+}
+(umask 077 && printf '%s\n' "$pass" >"$tmp/auth" && printf 'wrong\n' >"$tmp/auth.bad")
+start_locked "$pass"
+got=$(redis-cli -p "$lport" ping 2>&1)
+case $got in NOAUTH*) ;; *) fail "unauthenticated PING answered '$got', expected NOAUTH" ;; esac
+runtime_error "redis at '127.0.0.1:$lport' wants a password (NOAUTH Authentication required)" \
+    $SCALELAB app --state redis --redis "127.0.0.1:$lport"
+runtime_error "redis at '127.0.0.1:$lport' refused the password of --redis-auth-file \
+'$tmp/auth.bad' (WRONGPASS" $SCALELAB app --state redis --redis "127.0.0.1:$lport" \
+    --redis-auth-file "$tmp/auth.bad"
+# a Redis without a password is given one: refused too, not ignored
+start_redis_again
+runtime_error "refused the password of --redis-auth-file '$tmp/auth' (ERR AUTH" \
+    $SCALELAB app --state redis --redis "127.0.0.1:$rport" --redis-auth-file "$tmp/auth"
+stop_redis
+
+mode=redis
+start_app a1 --state redis --redis "127.0.0.1:$lport" --redis-auth-file "$tmp/auth"
+a1_pid=$app_pid id=a1
+req 200 GET /readyz
+login zoe
+add z1
+add z2
+cart zoe '"z1","z2"'
+req 200 POST /counter/incr -H "Cookie: $ck"
+body '{"value":1}'
+ps -eo args >"$tmp/ps"
+grep -F -f "$tmp/auth" "$tmp/ps" && fail "the Redis password is on a command line"
+grep -q -- "--redis-auth-file $tmp/auth" "$tmp/ps" || fail "ps does not show the app's auth file"
+# Redis comes back with another password: the app answers 503 saying so, /healthz stays 200
+stop_locked
+start_locked "other$pass"
+refused='{"error":"redis refused the app'"'"'s password (wrong or missing)"}'
+req 503 GET /readyz
+body "$refused"
+req 503 POST /login?user=x
+body "$refused"
+req 503 GET /counter
+req 200 GET /healthz
+stop_locked
+start_locked "$pass"
+req 200 GET /readyz
+req 200 POST /login?user=back
+stop_app a1 "$a1_pid"
+stop_locked
+
+chmod 644 "$tmp/auth"
+bad_input "invalid --redis-auth-file '$tmp/auth': group or others may read it (expected mode \
+0600 or 0400)" $SCALELAB app --state redis --redis-auth-file "$tmp/auth"
+chmod 600 "$tmp/auth"
+bad_input "--redis-auth-file needs --state redis" $SCALELAB app --redis-auth-file "$tmp/auth"
+bad_input "cannot read --redis-auth-file '$tmp/none': No such file or directory" \
+    $SCALELAB app --state redis --redis-auth-file "$tmp/none"
+bad_input "cannot read --redis-auth-file '$tmp': not a regular file" \
+    $SCALELAB app --state redis --redis-auth-file "$tmp"
+mkfifo "$tmp/fifo"
+bad_input "cannot read --redis-auth-file '$tmp/fifo': not a regular file" \
+    $SCALELAB app --state redis --redis-auth-file "$tmp/fifo"
+for content in "" "\n" "a\nb\n" "$(printf '%0513d' 0)\n"; do
+    (umask 077 && printf "$content" >"$tmp/auth.odd")
+    bad_input "invalid --redis-auth-file '$tmp/auth.odd' (expected one line of 1 to 512 bytes" \
+        $SCALELAB app --state redis --redis-auth-file "$tmp/auth.odd"
+done
 
 bad_input "invalid --state 'disk'" $SCALELAB app --state disk
 bad_input "invalid --redis 'nohost'" $SCALELAB app --redis nohost
