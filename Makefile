@@ -35,6 +35,7 @@ SCLI_OBJ := $(CLI_SRC:%.c=$(SAN)/%.o) $(SAN)/version.o $(SAN)/src/web/web_files.
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
 
 .PHONY: all run check deps unit cli-tests web-tests bench lint clean san
+.PHONY: fuzz fuzz-build fuzz-tests
 all: $(BUILD)/scalelab
 
 $(BUILD)/libscalelab.a: $(LIB_OBJ)
@@ -78,6 +79,54 @@ $(SAN)/tests/%: tests/unit/%.c tests/unit/sl_test.h $(SAN)/libscalelab.a | dirs
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Werror -Itests/unit -o $@ $< $(SAN)/libscalelab.a \
 		-lcmocka $(LDLIBS)
 
+# libFuzzer targets (tests/fuzz/fuzz_<name>.c): the library and the front ends built again with
+# clang, coverage instrumentation and ASan + UBSan in $(FUZZ); main.c stays out (libFuzzer has
+# the main). check replays each committed corpus, `make fuzz` fuzzes each for FUZZ_SECONDS.
+FUZZ         := $(BUILD)/fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=all
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ)/%)
+FLIB_OBJ     := $(LIB_SRC:%.c=$(FUZZ)/%.o) $(FUZZ)/src/lib/assets.o
+FCLI_OBJ     := $(filter-out $(FUZZ)/src/cli/main.o,$(CLI_SRC:%.c=$(FUZZ)/%.o)) \
+                $(FUZZ)/version.o $(FUZZ)/src/web/web_files.o
+
+ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
+fuzz-build: $(FUZZ_BIN)
+else
+fuzz-build:
+	@echo "  SKIP    fuzz targets: no $(FUZZ_CC) (scripts/install-deps installs it)"
+endif
+$(FUZZ)/libscalelab.a: $(FLIB_OBJ)
+	$(Q)$(AR) rcs $@ $^
+$(FUZZ)/libfront.a: $(FCLI_OBJ)
+	$(Q)$(AR) rcs $@ $^
+$(FUZZ)/%.o: %.c | fuzz-dirs
+	@echo "  CC      $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ)/src/lib/assets.o: src/lib/assets.S $(DATA) src/embed.h | fuzz-dirs
+	$(Q)$(CC) -Isrc -c -o $@ $<
+$(FUZZ)/src/web/web_files.o: src/web/web_files.S $(WEB) src/embed.h | fuzz-dirs
+	$(Q)$(CC) -Isrc -c -o $@ $<
+$(FUZZ)/version.o: $(BUILD)/version.o | fuzz-dirs
+	$(Q)$(CC) -c -o $@ $(BUILD)/version.c
+$(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ)/libfront.a $(FUZZ)/libscalelab.a
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ)/libfront.a \
+		$(FUZZ)/libscalelab.a $(LDLIBS)
+fuzz-dirs:
+	$(Q)mkdir -p $(FUZZ)/src/lib $(FUZZ)/src/cli $(FUZZ)/src/web $(FUZZ)/src/lab
+.PHONY: fuzz-dirs
+
+# Fuzzes each target for FUZZ_SECONDS on a copy of its corpus in $(FUZZ)/corpus (FUZZ_MERGE=1
+# also merges what adds coverage into tests/fuzz/corpus); FUZZ_TARGETS=web picks targets.
+fuzz: fuzz-build
+	$(Q)FUZZ_MERGE=$(FUZZ_MERGE) tests/fuzz/run $(FUZZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz-tests: fuzz-build
+	$(Q)FUZZ_DIR=$(FUZZ) tests/run-all $(SAN) fuzz
+
 dirs:
 	$(Q)mkdir -p $(BUILD)/src/lib $(BUILD)/src/cli $(BUILD)/src/web $(BUILD)/src/lab \
 		$(SAN)/src/lib $(SAN)/src/cli $(SAN)/src/web $(SAN)/src/lab $(SAN)/tests
@@ -94,8 +143,8 @@ run: deps
 
 # Every suite runs even when one fails; tests/run-all prints the one summary line.
 check: deps
-	$(Q)$(MAKE) --no-print-directory all san EXTRA_CFLAGS=-Werror
-	$(Q)tests/run-all $(SAN)
+	$(Q)$(MAKE) --no-print-directory all san fuzz-build EXTRA_CFLAGS=-Werror
+	$(Q)FUZZ_DIR=$(FUZZ) tests/run-all $(SAN)
 
 unit: san
 	$(Q)tests/run-all $(SAN) unit
