@@ -26,20 +26,56 @@ void sl_csv_reader_init(struct sl_csv_reader *r, const char *text, size_t len, c
     }
 }
 
+/*
+ * Copies a message into out with every byte a terminal could obey or choke on written as text:
+ * C0 controls and DEL as "\x1b", C1 controls (U+0080 to U+009F) as "\u009b", and bytes of a
+ * UTF-8 sequence that a "%.40s" cut in two as "\xe2". Only whole characters are copied, so out
+ * is printable UTF-8 (the API puts it into JSON).
+ */
+static void copy_printable(char *out, size_t outlen, const char *msg)
+{
+    const unsigned char *u = (const unsigned char *)msg;
+    size_t o = 0;
+
+    if (!outlen)
+        return;
+    while (*u) {
+        char esc[8] = "";
+        size_t n = *u < 0x80 ? 1 : *u >= 0xc2 && *u <= 0xdf ? 2 : *u >= 0xe0 && *u <= 0xef ? 3 :
+                   *u >= 0xf0 && *u <= 0xf4 ? 4 : 0;
+        size_t i, k;
+
+        for (i = 1; i < n; i++)
+            if ((u[i] & 0xc0) != 0x80)
+                n = 0; /* ends the loop too: u[i] may be the final NUL */
+        if (n == 0 || (n == 1 && (*u < 0x20 || *u == 0x7f)))
+            snprintf(esc, sizeof(esc), "\\x%02x", *u);
+        else if (n == 2 && u[0] == 0xc2 && u[1] <= 0x9f)
+            snprintf(esc, sizeof(esc), "\\u%04x", u[1]);
+        k = esc[0] ? strlen(esc) : n;
+        if (o + k >= outlen)
+            break;
+        memcpy(out + o, esc[0] ? esc : (const char *)u, k);
+        o += k;
+        u += n ? n : 1;
+    }
+    out[o] = '\0';
+}
+
 enum sl_status sl_csv_fail(struct sl_csv_reader *r, long line, long col, const char *fmt, ...)
 {
-    char msg[SL_ERR_LEN];
+    char msg[SL_ERR_LEN], full[2 * SL_ERR_LEN];
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (col > 0)
-        snprintf(r->err, r->errlen, "%s '%s' line %ld column %ld: %s", r->kind, r->label, line,
+        snprintf(full, sizeof(full), "%s '%s' line %ld column %ld: %s", r->kind, r->label, line,
                  col, msg);
     else
-        snprintf(r->err, r->errlen, "%s '%s' line %ld: %s", r->kind, r->label, line,
-                 msg);
+        snprintf(full, sizeof(full), "%s '%s' line %ld: %s", r->kind, r->label, line, msg);
+    copy_printable(r->err, r->errlen, full);
     return SL_E_INVALID;
 }
 

@@ -45,12 +45,79 @@ static void set_body(struct web_reply *out, int status, const char *type, char *
     out->len = body ? strlen(body) : 0;
 }
 
+/* The length of the valid UTF-8 character at p (1 to 4), or 0 if none starts there. */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned c = *p, n, i, cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 1, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 2, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 3, cp = c & 0x07;
+    else
+        return 0;
+    for (i = 1; i <= n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    /* overlong forms, UTF-16 surrogates and code points past U+10FFFF */
+    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n + 1;
+}
+
+/* Valid UTF-8 without control characters (C0, DEL, C1): what a parameter or a path may hold. */
+static int clean_text(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        size_t n = utf8_len(p);
+
+        if (!n || *p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] < 0xa0))
+            return 0;
+        p += n;
+    }
+    return 1;
+}
+
+/*
+ * msg as valid UTF-8 for JSON: a byte that starts no valid character (a value echoed raw, a
+ * character cut by a width limit) becomes '?'.
+ */
+static void valid_utf8(const char *msg, char *out, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)msg;
+    size_t o = 0;
+
+    while (*p && o + 5 < len) {
+        size_t n = utf8_len(p);
+
+        if (!n) {
+            out[o++] = '?';
+            p++;
+            continue;
+        }
+        memcpy(out + o, p, n);
+        o += n;
+        p += n;
+    }
+    out[o] = '\0';
+}
+
 void web_reply_error(struct web_reply *out, int status, const char *msg)
 {
     json_t *doc = json_object();
-    char *text = NULL, *compact = NULL;
+    char *text = NULL, *compact = NULL, clean[4 * SL_ERR_LEN];
 
-    if (doc && json_object_set_new(doc, "error", json_string(msg)) == 0)
+    valid_utf8(msg, clean, sizeof(clean));
+    if (doc && json_object_set_new(doc, "error", json_string(clean)) == 0)
         compact = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     if (compact) {
@@ -188,42 +255,6 @@ static int build_argv(const struct api_route *api, size_t nargs, const char *con
 nomem:
     snprintf(err, errlen, "out of memory");
     return -2;
-}
-
-/* Valid UTF-8 without control characters: what a parameter or a path may hold. */
-static int clean_text(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-
-    while (*p) {
-        unsigned c = *p, n, i, cp;
-
-        if (c < 0x20 || c == 0x7f)
-            return 0;
-        if (c < 0x80) {
-            p++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf)
-            n = 1, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef)
-            n = 2, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4)
-            n = 3, cp = c & 0x07;
-        else
-            return 0;
-        for (i = 1; i <= n; i++) {
-            if ((p[i] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i] & 0x3f);
-        }
-        /* overlong forms, UTF-16 surrogates and code points past U+10FFFF */
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
-            return 0;
-        p += n + 1;
-    }
-    return 1;
 }
 
 /*
