@@ -13,6 +13,12 @@ SL_API json_t *sl_json_num(double v);
 /* A whole count; beyond int64 it becomes a real. */
 SL_API json_t *sl_json_count(uint64_t n);
 
+/*
+ * An unsigned 64-bit identifier such as a seed, exactly: a JSON integer up to 2^53 (which every
+ * reader holds as a double without loss), the decimal digits in a string above.
+ */
+SL_API json_t *sl_json_u64(uint64_t n);
+
 /* Sets o[key] = value, taking value; nonzero if value is NULL or memory ran out. */
 SL_API int sl_json_put(json_t *o, const char *key, json_t *value);
 

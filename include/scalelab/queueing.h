@@ -126,8 +126,14 @@ SL_API enum sl_status sl_mva_solve(const struct sl_centre *centres, size_t ncent
 enum sl_queue_model {
     SL_QUEUE_MMC = 0,       /* open, c servers, unbounded FCFS queue: "M/M/c" */
     SL_QUEUE_MMCK = 1,      /* open, at most K in the system (queue + service): "M/M/c/K" */
-    SL_QUEUE_CLOSED = 2     /* N users thinking Z s between requests to c servers: "closed" */
+    SL_QUEUE_CLOSED = 2,    /* N users thinking Z s between requests to c servers: "closed" */
+    SL_QUEUE_MG1 = 3,       /* open, one server, general service of a given CV: "M/G/1" */
+    SL_QUEUE_MGC = 4        /* open, c > 1 servers, general service (approximate): "M/G/c" */
 };
+
+/* The percentiles every result reports where they are exact: p50, p90, p99, p99.9. */
+#define SL_QUEUE_QUANTILES 4
+SL_API extern const double sl_queue_quantile_levels[SL_QUEUE_QUANTILES];
 
 /* One row of the utilisation table: what the same system does at another offered load. */
 struct sl_queue_row {
@@ -156,6 +162,10 @@ struct sl_queue_result {
     double mean_response_s;    /* W = Wq + S, seconds (closed: R, think time excluded) */
     double p99_wait_s;         /* 99th percentile of the wait, seconds */
     double p99_response_s;     /* 99th percentile of the response time, seconds */
+    double wait_q[SL_QUEUE_QUANTILES];     /* wait at sl_queue_quantile_levels; NaN: not exact */
+    double response_q[SL_QUEUE_QUANTILES]; /* response at the same levels; NaN: not exact */
+    double service_cv;         /* coefficient of variation of the service time (1: exponential) */
+    const char *approximation; /* NULL when every figure is exact, else the method's name */
     double drop_probability;   /* fraction of arrivals refused: p_K for M/M/c/K, else 0 */
     double throughput_rps;     /* X, completed req/s (M/M/c unstable: c / S) */
     double mean_in_system;     /* L, requests in queue + service */
@@ -166,12 +176,15 @@ struct sl_queue_result {
 
 /*
  * Inputs of sl_queue_solve; zero-initialise and set what the model needs. The model is closed
- * when users > 0, M/M/c/K when queue_capacity > 0, M/M/c otherwise. Open models take exactly one
+ * when users > 0, M/M/c/K when queue_capacity > 0, M/G/1 or M/G/c with `general` (open and
+ * unbounded only), M/M/c otherwise. Open models take exactly one
  * of load_rps and utilization (the other 0); utilization U means load_rps = U servers / service_s.
  */
 struct sl_queue_params {
     long servers;              /* c >= 1 */
     double service_s;          /* mean service time, seconds, > 0 */
+    int general;               /* 1: service of coefficient of variation service_cv (M/G/c) */
+    double service_cv;         /* with general: >= 0 and finite (0 deterministic, 1 exponential) */
     double load_rps;           /* open: arrival rate, req/s */
     double utilization;        /* open: offered load per server instead of load_rps */
     long queue_capacity;       /* K >= servers for a bounded queue; 0 = unbounded */
@@ -215,13 +228,22 @@ SL_API enum sl_status sl_queue_mmck(long servers, long capacity, double service_
  * of servers exponential servers. The birth-death distribution
  * p_n ~ prod_{i=1..n} ((N - i + 1) / Z) / (min(i, c) / S) is computed in log space and normalised
  * at the end (p_0 is never obtained by subtraction), so it stays exact up to SL_QUEUE_MAX_STATES
- * users. X = sum min(n, c) p_n / S, R = N / X - Z; waits as seen by arriving requests (arrival
- * theorem). No table (table_len = 0).
+ * users. X = sum min(n, c) p_n / S, R = L / X (= N / X - Z); waits as seen by arriving requests
+ * (arrival theorem). No table (table_len = 0).
  */
 SL_API enum sl_status sl_queue_closed(long servers, long users, double service_s, double think_s,
                                       struct sl_queue_result *out, char *err, size_t errlen);
 
-/* "M/M/c", "M/M/c/K" or "closed"; never NULL, borrowed forever. */
+/*
+ * M/G/1 with service CV cv: the Pollaczek-Khinchine mean wait rho S (1 + cv^2) / (2 (1 - rho)),
+ * exact; P(wait) = rho; no percentiles (NaN: they depend on the whole distribution). For c > 1,
+ * M/G/c by the Allen-Cunneen approximation: the M/M/c wait times (1 + cv^2) / 2, labelled
+ * approximate (exact for cv = 1, where the M/M/c percentiles are given too).
+ */
+SL_API enum sl_status sl_queue_mgc(long servers, double service_s, double cv, double load_rps,
+                                   struct sl_queue_result *out, char *err, size_t errlen);
+
+/* "M/M/c", "M/M/c/K", "closed", "M/G/1" or "M/G/c"; never NULL, borrowed forever. */
 SL_API const char *sl_queue_model_name(enum sl_queue_model m);
 
 /*

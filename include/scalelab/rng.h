@@ -23,6 +23,14 @@ struct sl_rng {
  */
 SL_API void sl_rng_seed(struct sl_rng *r, uint64_t seed);
 
+/*
+ * Seeds the generator with stream `stream` of seed `seed`: its four state words are splitmix64
+ * of the seed (two) and of the stream number (two), so every (seed, stream) pair starts from its
+ * own state, and two pairs share no state at all. Replication r of a simulation uses streams
+ * 4r..4r+3, so runs of different seeds or replications never replay one another's draws.
+ */
+SL_API void sl_rng_seed_stream(struct sl_rng *r, uint64_t seed, uint64_t stream);
+
 /* The next 64 random bits. */
 SL_API uint64_t sl_rng_next(struct sl_rng *r);
 
@@ -58,10 +66,14 @@ enum sl_rng_dist_kind {
     SL_RNG_DIST_EXP = 0,       /* exponential: CV is 1 whatever is asked */
     SL_RNG_DIST_DET = 1,       /* deterministic: CV is 0 whatever is asked */
     SL_RNG_DIST_LOGNORMAL = 2, /* lognormal with the given mean and CV */
-    SL_RNG_DIST_GAMMA = 3      /* gamma, shape 1/CV^2 (Marsaglia-Tsang); CV 1 is exponential */
+    SL_RNG_DIST_GAMMA = 3,     /* gamma, shape 1/CV^2 (Marsaglia-Tsang); CV 1 is exponential */
+    SL_RNG_DIST_HYPEREXP = 4   /* two exponential phases with balanced means, CV >= 1 */
 };
 
-/* Smallest and largest coefficient of variation accepted for lognormal and gamma. */
+/*
+ * Smallest and largest coefficient of variation accepted for lognormal and gamma (and largest for
+ * hyperexponential, whose smallest is 1).
+ */
 #define SL_RNG_CV_MIN 0.01
 #define SL_RNG_CV_MAX 10.0
 
@@ -71,7 +83,7 @@ struct sl_rng_dist {
     double mean;   /* mean of the variate (seconds, for service times) */
     double cv;     /* coefficient of variation actually produced */
     double p1, p2; /* derived: lognormal mu/sigma; gamma d/c of Marsaglia-Tsang */
-    double p3;     /* derived: gamma scale; 1/shape when shape < 1, else 0 */
+    double p3;     /* derived: gamma scale; 1/shape when shape < 1, else 0; hyperexp p1 */
 };
 
 /*

@@ -76,7 +76,8 @@ struct sl_sim_add {
 typedef void sl_sim_progress_fn(void *ctx, double fraction);
 
 struct sl_sim_config {
-    uint64_t seed;                  /* base seed; replication i runs on sl_rng_mix(seed + i) */
+    uint64_t seed;                  /* base seed; replication i draws from its streams 4i..4i+2
+                                       (sl_rng_seed_stream), shared with no other seed or i */
     double load_rps;                /* Poisson arrival rate, requests/s (unused with a curve) */
     size_t n_curve;                 /* points in curve; 0 = constant load_rps */
     struct sl_sim_rate_point curve[SL_SIM_MAX_CURVE]; /* t_s strictly increasing */
@@ -117,6 +118,13 @@ struct sl_sim_config {
 };
 
 /* A confidence interval for a mean, from batch means or from replications. */
+/*
+ * A confidence interval for a steady-state mean. From one run: the run's observations in order,
+ * the warm-up (warmup_fraction) cut, the rest in batches doubled until the lag-1
+ * autocorrelation of the batch means is at most 0.1 with 20 or more batches left, widened and
+ * skewed as Skart does (docs/model.md, section 11). From replications: Student's t over the
+ * replications' steady-state means.
+ */
 struct sl_sim_ci {
     double mean;       /* point estimate; NaN without data */
     double lo, hi;     /* 95 % interval; NaN with fewer than 2 batches */
@@ -125,6 +133,9 @@ struct sl_sim_ci {
     long batches;      /* k: batches (or replications) used */
     uint64_t batch_size; /* observations per batch (1 for replications) */
     double lag1;       /* lag-1 autocorrelation of the batch means; NaN if k < 3 */
+    uint64_t deleted;  /* observations cut as warm-up */
+    double warmup_s;   /* time of the last observation cut, seconds (0: none) */
+    int independent;   /* the batches reached lag-1 <= 0.1; 0: the run is too short to say */
 };
 
 struct sl_sim_server_stats {
@@ -147,7 +158,7 @@ struct sl_sim_point {
 
 /* What one replication found (all replications are in result.reps). */
 struct sl_sim_rep {
-    uint64_t seed;
+    uint64_t seed;                  /* the run's base seed (the replication is its index) */
     uint64_t offered, completed, dropped, timed_out, failed;
     double throughput_rps;
     double mean_response_s;

@@ -108,6 +108,17 @@ static char *points_as_csv(const char *spec)
     return csv;
 }
 
+/* "0.0277285 +- 0.00912", or the value and why it has no error bar. */
+static void print_coefficient(const char *name, double v, double se, const char *unit)
+{
+    if (isfinite(se))
+        printf("  %-21s %.6g +- %.3g%s\n", name, v, se, unit);
+    else if (v == 0.0)
+        printf("  %-21s 0%s (on its bound: no standard error)\n", name, unit);
+    else
+        printf("  %-21s %.6g%s (too few points for a standard error)\n", name, v, unit);
+}
+
 static void print_report(const struct sl_usl_fit *f, const char *label, const struct fit_args *a)
 {
     char b1[32], b2[32];
@@ -115,9 +126,9 @@ static void print_report(const struct sl_usl_fit *f, const char *label, const st
     unsigned bit;
 
     printf("USL fit of %zu measurements (%s)\n\n", f->n_points, label);
-    printf("  sigma (contention)    %.6g +- %.3g\n", f->sigma, f->sigma_se);
-    printf("  kappa (coherency)     %.6g +- %.3g\n", f->kappa, f->kappa_se);
-    printf("  lambda (one unit)     %.6g +- %.3g per second\n", f->lambda, f->lambda_se);
+    print_coefficient("sigma (contention)", f->sigma, f->sigma_se, "");
+    print_coefficient("kappa (coherency)", f->kappa, f->kappa_se, "");
+    print_coefficient("lambda (one unit)", f->lambda, f->lambda_se, " per second");
     printf("  R^2                   %.5f   (%d iterations)\n", f->r2, f->iterations);
     if (isfinite(f->n_star))
         printf("  peak                  N* = %.1f, X(N*) = %s per second\n", f->n_star,

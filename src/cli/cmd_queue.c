@@ -9,7 +9,7 @@
 
 enum {
     OPT_SERVERS = CLI_OWN, OPT_SERVICE_MS, OPT_LOAD, OPT_UTILIZATION, OPT_QUEUE, OPT_USERS,
-    OPT_THINK
+    OPT_THINK, OPT_SERVICE_CV
 };
 
 static const struct cli_flag own_flags[] = {
@@ -24,6 +24,9 @@ static const struct cli_flag own_flags[] = {
     { "users", required_argument, OPT_USERS, "N", "closed system: N users (with --think)", 0 },
     { "think", required_argument, OPT_THINK, "S",
       "closed system: mean seconds a user waits between requests (0 = none)", 0 },
+    { "service-cv", required_argument, OPT_SERVICE_CV, "C",
+      "general service times of this coefficient of variation: M/G/1 (exact mean) or M/G/c "
+      "(Allen-Cunneen, approximate)", 0 },
     { NULL, 0, 0, NULL, NULL, 0 }
 };
 
@@ -40,6 +43,12 @@ static int parse_positive(const char *flag, const char *arg, const char *example
         return cli_usage_error("invalid --%s '%s' (expected a positive number such as %s)", flag,
                                arg, example);
     return SL_EXIT_OK;
+}
+
+/* States one solve may walk: the API's work is bounded (a solve costs a pass per state). */
+static long max_states(void)
+{
+    return cli_api_mode() ? CLI_API_MAX_QUEUE_STATES : SL_QUEUE_MAX_STATES;
 }
 
 static int own_option(int id, const char *arg, void *ctx)
@@ -65,14 +74,23 @@ static int own_option(int id, const char *arg, void *ctx)
             return cli_usage_error("invalid --utilization '%s' (expected at most 1e6)", arg);
         return SL_EXIT_OK;
     case OPT_QUEUE:
-        if (sl_parse_count(arg, SL_QUEUE_MAX_STATES, &a->p.queue_capacity) != SL_OK)
+        if (sl_parse_count(arg, max_states(), &a->p.queue_capacity) != SL_OK)
             return cli_usage_error("invalid --queue '%s' (expected a whole number from the "
-                                   "number of servers to %ld)", arg, SL_QUEUE_MAX_STATES);
+                                   "number of servers to %ld%s)", arg, max_states(),
+                                   cli_api_mode() ? " in the API" : "");
         return SL_EXIT_OK;
     case OPT_USERS:
-        if (sl_parse_count(arg, SL_QUEUE_MAX_STATES, &a->p.users) != SL_OK)
+        if (sl_parse_count(arg, max_states(), &a->p.users) != SL_OK)
             return cli_usage_error("invalid --users '%s' (expected a whole number from 1 to "
-                                   "%ld)", arg, SL_QUEUE_MAX_STATES);
+                                   "%ld%s)", arg, max_states(),
+                                   cli_api_mode() ? " in the API" : "");
+        return SL_EXIT_OK;
+    case OPT_SERVICE_CV:
+        a->p.general = 1;
+        if (sl_parse_number(arg, &a->p.service_cv) != SL_OK || !(a->p.service_cv >= 0.0) ||
+            a->p.service_cv > 1e6)
+            return cli_usage_error("invalid --service-cv '%s' (expected a number from 0 to 1e6: "
+                                   "0 constant, 1 exponential, 2 bursty)", arg);
         return SL_EXIT_OK;
     case OPT_THINK:
         a->has_think = 1;
@@ -98,9 +116,10 @@ static int check_args(struct queue_args *a, const struct cli_common *common)
     }
     a->p.service_s = a->service_ms / 1000.0;
     if (a->p.users > 0) {
-        if (a->has_load || a->has_util || a->p.queue_capacity > 0)
-            return cli_usage_error("--users cannot be combined with --load, --utilization or "
-                                   "--queue (a closed system's load follows from its users)");
+        if (a->has_load || a->has_util || a->p.queue_capacity > 0 || a->p.general)
+            return cli_usage_error("--users cannot be combined with --load, --utilization, "
+                                   "--queue or --service-cv (a closed system's load follows from "
+                                   "its users; its service is exponential)");
         if (!a->has_think)
             return cli_usage_error("missing --think (expected the seconds each user waits "
                                    "between requests, such as 1; 0 for none)");
@@ -108,6 +127,9 @@ static int check_args(struct queue_args *a, const struct cli_common *common)
     }
     if (a->has_think)
         return cli_usage_error("--think needs --users (a closed system)");
+    if (a->p.general && a->p.queue_capacity > 0)
+        return cli_usage_error("--service-cv cannot be combined with --queue (the general-service "
+                               "models here have an unbounded queue)");
     if (a->has_load && a->has_util)
         return cli_usage_error("--load and --utilization cannot be combined");
     if (!a->has_load && !a->has_util)
@@ -151,12 +173,31 @@ static void print_header(const struct sl_queue_result *r)
                cli_fmt_seconds(b, sizeof(b), r->service_s));
         return;
     }
-    printf("%s queue: %ld servers, %s service, %s req/s offered", sl_queue_model_name(r->model),
-           r->servers, cli_fmt_seconds(a, sizeof(a), r->service_s),
-           cli_fmt_load(b, sizeof(b), r->load_rps));
+    printf("%s queue: %ld servers, %s service", sl_queue_model_name(r->model), r->servers,
+           cli_fmt_seconds(a, sizeof(a), r->service_s));
+    if (r->model == SL_QUEUE_MG1 || r->model == SL_QUEUE_MGC)
+        printf(" (cv %g)", r->service_cv);
+    printf(", %s req/s offered", cli_fmt_load(b, sizeof(b), r->load_rps));
     if (r->model == SL_QUEUE_MMCK)
         printf(", at most %ld in the system", r->queue_capacity);
     printf("\n\n");
+}
+
+/* "p50 1.2 ms  p90 ...", or a note that they are not known exactly. */
+static void print_quantiles(const char *what, const double *q)
+{
+    static const char *const names[SL_QUEUE_QUANTILES] = { "p50", "p90", "p99", "p99.9" };
+    char t[32];
+    int i;
+
+    printf("  %-8s        ", what);
+    if (isnan(q[0])) {
+        printf("percentiles not exact for this model\n");
+        return;
+    }
+    for (i = 0; i < SL_QUEUE_QUANTILES; i++)
+        printf("%s%s %s", i ? "  " : "", names[i], cli_fmt_seconds(t, sizeof(t), q[i]));
+    printf("\n");
 }
 
 static void print_result(const struct sl_queue_result *r)
@@ -183,8 +224,14 @@ static void print_result(const struct sl_queue_result *r)
     printf("  mean response   %s (%sx the service time)\n",
            cli_fmt_seconds(b, sizeof(b), r->mean_response_s),
            fmt_num(c, sizeof(c), sl_queue_response_multiple(r)));
-    printf("  p99 wait        %s\n", cli_fmt_seconds(a, sizeof(a), r->p99_wait_s));
-    printf("  p99 response    %s\n", cli_fmt_seconds(a, sizeof(a), r->p99_response_s));
+    print_quantiles("wait", r->wait_q);
+    print_quantiles("response", r->response_q);
+    if (r->approximation)
+        printf("  method          %s approximation (the M/M/c wait x (1 + cv^2) / 2): every figure "
+               "is approximate\n", r->approximation);
+    else if (r->model == SL_QUEUE_MG1 && r->service_cv != 1.0)
+        printf("  method          Pollaczek-Khinchine: the means are exact; percentiles depend on "
+               "the whole\n                  service distribution, not only its CV\n");
     printf("  in the system   %s requests on average (%s waiting)\n",
            fmt_num(b, sizeof(b), r->mean_in_system), fmt_num(c, sizeof(c), r->mean_in_queue));
 }
@@ -238,9 +285,10 @@ int cmd_queue(int argc, char **argv)
     memset(&a, 0, sizeof(a));
     a.service_ms = NAN;
     rc = cli_parse(argc, argv, "scalelab queue --servers C [--service-ms MS] "
-                   "(--load RPS | --utilization U) [--queue K]\n"
+                   "(--load RPS | --utilization U) [--queue K | --service-cv C]\n"
                    "       scalelab queue --servers C [--service-ms MS] --users N --think S\n\n"
-                   "Exact M/M/c, M/M/c/K or closed-system numbers and the utilisation table",
+                   "Exact M/M/c, M/M/c/K, M/G/1 or closed-system numbers (M/G/c approximate) "
+                   "and the utilisation table",
                    CLI_WITH_CPU | CLI_WITH_JSON | CLI_WITH_CSV, own_flags, own_option, &a,
                    &common, &first);
     if (rc)

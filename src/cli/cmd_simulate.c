@@ -25,10 +25,12 @@ static const struct cli_flag own_flags[] = {
     { "service-ms", required_argument, OPT_SERVICE_MS, "MS",
       "mean service time, ms (required)", 0 },
     { "dist", required_argument, OPT_DIST, "D", "service time: exp (default), det, lognormal, "
-      "gamma", 0 },
-    { "cv", required_argument, OPT_CV, "X", "coefficient of variation for lognormal and gamma", 0 },
+      "gamma, hyperexp (two exponential phases, for high-variance work)", 0 },
+    { "cv", required_argument, OPT_CV, "X", "coefficient of variation for lognormal, gamma "
+      "(0.01 to 10) and hyperexp (1 to 10)", 0 },
     { "queue", required_argument, OPT_QUEUE, "K",
-      "waiting places per server (default unbounded)", 0 },
+      "at most K requests per server, queued and in service, as in scalelab queue (default "
+      "unbounded); arrivals beyond are dropped", 0 },
     { "lb", required_argument, OPT_LB, "POLICY", "rr (default), random, least, p2c, sticky", 0 },
     { "requests", required_argument, OPT_REQUESTS, "N", "arrivals to simulate (1000000)", 0 },
     { "duration", required_argument, OPT_DURATION, "S",
@@ -62,6 +64,7 @@ struct sim_args {
     struct sl_sim_config c;
     int progress;            /* -1 auto, 0 off, 1 on */
     int have_load, have_service, have_requests;
+    long capacity;           /* --queue K: requests per server, queued and in service; 0 none */
 };
 
 static int bad(const char *flag, const char *arg, const char *expected)
@@ -76,13 +79,31 @@ static int positive(const char *flag, const char *arg, double *out)
     return SL_EXIT_OK;
 }
 
+/* Digits only, no sign, no spaces, at most 2^64 - 1: a seed as typed. */
+static int parse_u64(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *p;
+
+    if (!*s || strlen(s) > 20)
+        return -1;
+    for (p = s; *p; p++) {
+        unsigned d = (unsigned)(*p - '0');
+
+        if (*p < '0' || *p > '9' || v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
 static int own_option(int id, const char *arg, void *ctx)
 {
     struct sim_args *a = ctx;
     struct sl_sim_config *c = &a->c;
     char err[SL_ERR_LEN];
     double v;
-    long n;
 
     switch (id) {
     case OPT_SERVERS:
@@ -104,7 +125,7 @@ static int own_option(int id, const char *arg, void *ctx)
         return SL_EXIT_OK;
     case OPT_DIST:
         if (sl_rng_dist_parse(arg, &c->dist) != SL_OK)
-            return bad("dist", arg, "exp, det, lognormal or gamma");
+            return bad("dist", arg, "exp, det, lognormal, gamma or hyperexp");
         return SL_EXIT_OK;
     case OPT_CV:
         if (sl_parse_number(arg, &c->cv) != SL_OK || c->cv < SL_RNG_CV_MIN ||
@@ -112,12 +133,9 @@ static int own_option(int id, const char *arg, void *ctx)
             return bad("cv", arg, "a number from 0.01 to 10");
         return SL_EXIT_OK;
     case OPT_QUEUE:
-        if (!strcmp(arg, "0")) {
-            c->queue = 0;
-            return SL_EXIT_OK;
-        }
-        if (sl_parse_count(arg, SL_SIM_MAX_QUEUE, &c->queue) != SL_OK)
-            return bad("queue", arg, "a whole number from 0 to 10000000");
+        if (sl_parse_count(arg, SL_SIM_MAX_QUEUE, &a->capacity) != SL_OK)
+            return bad("queue", arg, "a whole number from 1 to 10000000: requests per server, "
+                       "queued and in service");
         return SL_EXIT_OK;
     case OPT_LB:
         if (sl_sim_lb_parse(arg, &c->lb) != SL_OK)
@@ -135,13 +153,8 @@ static int own_option(int id, const char *arg, void *ctx)
             return bad("duration", arg, "a time such as 60, 60s, 5m or 1h");
         return SL_EXIT_OK;
     case OPT_SEED:
-        if (!strcmp(arg, "0")) {
-            c->seed = 0;
-            return SL_EXIT_OK;
-        }
-        if (sl_parse_count(arg, 2147483647L, &n) != SL_OK)
-            return bad("seed", arg, "a whole number from 0 to 2147483647");
-        c->seed = (uint64_t)n;
+        if (parse_u64(arg, &c->seed))
+            return bad("seed", arg, "a whole number from 0 to 18446744073709551615");
         return SL_EXIT_OK;
     case OPT_TIMEOUT:
         if (sl_sim_parse_time(arg, &c->timeout_s) != SL_OK || !(c->timeout_s > 0))
@@ -342,6 +355,14 @@ int cmd_simulate(int argc, char **argv)
     if (a.c.duration_s > 0 && !a.have_requests)
         a.c.requests = 0; /* --duration alone: run for that long, however many arrive */
     a.c.state = common.w.state;
+    if (a.capacity > 0) {
+        /* K counts the requests in service too, as M/M/c/K does: waiting places are K - cores */
+        if (a.capacity < a.c.cores)
+            return cli_usage_error("invalid --queue '%ld' (expected at least the %ld cores of a "
+                                   "server: K counts requests queued and in service)",
+                                   a.capacity, a.c.cores);
+        a.c.queue = a.capacity - a.c.cores;
+    }
     if (cli_api_mode()) {
         int st_cap = api_limits(&a);
 

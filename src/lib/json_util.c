@@ -16,6 +16,16 @@ json_t *sl_json_count(uint64_t n)
     return n <= (uint64_t)INT64_MAX ? json_integer((json_int_t)n) : json_real((double)n);
 }
 
+json_t *sl_json_u64(uint64_t n)
+{
+    char digits[24];
+
+    if (n <= (1ULL << 53))
+        return json_integer((json_int_t)n);
+    snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+    return json_string(digits);
+}
+
 int sl_json_put(json_t *o, const char *key, json_t *value)
 {
     if (!o || !value) {

@@ -17,6 +17,8 @@ static const double table_util[SL_QUEUE_TABLE_ROWS] = {
 
 #define PERCENTILE 0.99
 
+const double sl_queue_quantile_levels[SL_QUEUE_QUANTILES] = { 0.5, 0.9, 0.99, 0.999 };
+
 static int bad_servers(long c)
 {
     return c < 1 || c > SL_QUEUE_MAX_SERVERS;
@@ -431,14 +433,15 @@ static double phase_mix_tail(const void *ctx, double t)
 }
 
 /*
- * 99th percentiles of wait and response for phase weights w[0..kmax] (a normalised
- * distribution), with c servers of mean service service_s.
+ * Percentiles of wait and response (at sl_queue_quantile_levels, the 99th also in p99_*) for
+ * phase weights w[0..kmax] (a normalised distribution), with c servers of mean service_s.
  */
-static enum sl_status phase_mix_p99(const double *w, long kmax, long c, double service_s,
-                                    double *p99_wait, double *p99_resp)
+static enum sl_status phase_mix_quantiles(const double *w, long kmax, long c, double service_s,
+                                          struct sl_queue_result *out)
 {
     struct phase_mix m;
     double *buf = sl_malloc(((size_t)kmax * 2 + 3) * sizeof(double));
+    int i;
 
     if (!buf)
         return SL_E_NOMEM;
@@ -448,10 +451,16 @@ static enum sl_status phase_mix_p99(const double *w, long kmax, long c, double s
     m.wait_tail = buf;
     m.resp_tail = buf + kmax + 1;
     phase_mix_init(&m, w);
-    m.response = 0;
-    *p99_wait = invert_tail(phase_mix_tail, &m, 1.0 - PERCENTILE, 1.0 / m.rate);
-    m.response = 1;
-    *p99_resp = invert_tail(phase_mix_tail, &m, 1.0 - PERCENTILE, service_s);
+    for (i = 0; i < SL_QUEUE_QUANTILES; i++) {
+        m.response = 0;
+        out->wait_q[i] = invert_tail(phase_mix_tail, &m, 1.0 - sl_queue_quantile_levels[i],
+                                     1.0 / m.rate);
+        m.response = 1;
+        out->response_q[i] = invert_tail(phase_mix_tail, &m, 1.0 - sl_queue_quantile_levels[i],
+                                         service_s);
+    }
+    out->p99_wait_s = out->wait_q[2];
+    out->p99_response_s = out->response_q[2];
     sl_free(buf);
     return SL_OK;
 }
@@ -471,6 +480,10 @@ static void result_init(struct sl_queue_result *out, enum sl_queue_model model, 
     out->stable = 1;
     out->drop_probability = 0.0;
     out->table_len = 0;
+    out->service_cv = 1.0;
+    out->approximation = NULL;
+    for (i = 0; i < SL_QUEUE_QUANTILES; i++)
+        out->wait_q[i] = out->response_q[i] = NAN;
     for (i = 0; i < SL_QUEUE_TABLE_ROWS; i++) {
         out->table[i].utilization = NAN;
         out->table[i].response_multiple = NAN;
@@ -504,6 +517,8 @@ static void mmc_solve(long c, double service_s, double lambda, double a,
         out->p_wait = 1.0;
         out->mean_wait_s = out->mean_response_s = INFINITY;
         out->p99_wait_s = out->p99_response_s = INFINITY;
+        for (i = 0; i < SL_QUEUE_QUANTILES; i++)
+            out->wait_q[i] = out->response_q[i] = INFINITY;
         out->throughput_rps = (double)c / service_s;
         out->mean_in_system = out->mean_in_queue = INFINITY;
     } else {
@@ -511,6 +526,12 @@ static void mmc_solve(long c, double service_s, double lambda, double a,
         out->p_wait = sl_erlang_c(c, a);
         out->mean_wait_s = out->p_wait * service_s / ((double)c - a);
         out->mean_response_s = out->mean_wait_s + service_s;
+        for (i = 0; i < SL_QUEUE_QUANTILES; i++) {
+            out->wait_q[i] = sl_mmc_wait_quantile(c, lambda, 1.0 / service_s,
+                                                  sl_queue_quantile_levels[i]);
+            out->response_q[i] = sl_mmc_response_quantile(c, lambda, 1.0 / service_s,
+                                                          sl_queue_quantile_levels[i]);
+        }
         out->p99_wait_s = sl_mmc_wait_quantile(c, lambda, 1.0 / service_s, PERCENTILE);
         out->p99_response_s = sl_mmc_response_quantile(c, lambda, 1.0 / service_s, PERCENTILE);
         out->throughput_rps = lambda;
@@ -539,6 +560,45 @@ enum sl_status sl_queue_mmc(long servers, double service_s, double load_rps,
         return invalid(err, errlen, "invalid load '%g' (expected a positive number of requests "
                        "per second)", load_rps);
     mmc_solve(servers, service_s, load_rps, load_rps * service_s, out);
+    return SL_OK;
+}
+
+enum sl_status sl_queue_mgc(long servers, double service_s, double cv, double load_rps,
+                            struct sl_queue_result *out, char *err, size_t errlen)
+{
+    enum sl_status st = check_servers(servers, service_s, err, errlen);
+    double a = load_rps * service_s, factor = (1.0 + cv * cv) / 2.0;
+    size_t i;
+
+    if (st)
+        return st;
+    if (!positive(load_rps))
+        return invalid(err, errlen, "invalid load '%g' (expected a positive number of requests "
+                       "per second)", load_rps);
+    if (!non_negative(cv) || cv > 1e6)
+        return invalid(err, errlen, "invalid service cv '%g' (expected a number from 0 to 1e6)",
+                       cv);
+    mmc_solve(servers, service_s, load_rps, a, out);
+    out->model = servers == 1 ? SL_QUEUE_MG1 : SL_QUEUE_MGC;
+    out->service_cv = cv;
+    /* Pollaczek-Khinchine for one server (exact), Allen-Cunneen beyond: the M/M/c wait x factor */
+    if (servers > 1 && cv != 1.0)
+        out->approximation = "Allen-Cunneen";
+    if (cv != 1.0)
+        for (i = 0; i < SL_QUEUE_QUANTILES; i++)
+            out->wait_q[i] = out->response_q[i] = out->stable ? NAN : INFINITY;
+    if (cv != 1.0)
+        out->p99_wait_s = out->p99_response_s = out->stable ? NAN : INFINITY;
+    if (out->stable) {
+        out->mean_wait_s *= factor;
+        out->mean_response_s = out->mean_wait_s + service_s;
+        out->mean_in_system = load_rps * out->mean_response_s;
+        out->mean_in_queue = load_rps * out->mean_wait_s;
+    }
+    for (i = 0; i < SL_QUEUE_TABLE_ROWS; i++)
+        if (isfinite(out->table[i].response_multiple))
+            out->table[i].response_multiple = 1.0 + (out->table[i].response_multiple - 1.0) *
+                                                        factor;
     return SL_OK;
 }
 
@@ -609,7 +669,7 @@ static enum sl_status mmck_solve(long c, long k, double service_s, double lambda
     w[0] = no_wait;
     for (n = 0; n <= kmax; n++)
         w[n] /= s.accepted;
-    return phase_mix_p99(w, kmax, c, service_s, &out->p99_wait_s, &out->p99_response_s);
+    return phase_mix_quantiles(w, kmax, c, service_s, out);
 }
 
 static enum sl_status check_capacity(long c, long k, char *err, size_t errlen)
@@ -669,7 +729,8 @@ static enum sl_status closed_measures(long c, long users, double service_s, doub
     }
     out->throughput_rps = busy / service_s;
     out->utilization = out->carried_utilization = busy / (double)c;
-    out->mean_response_s = (double)users / out->throughput_rps - think_s;
+    /* Little's law at the station, R = L / X: equal to N / X - Z, without its cancellation */
+    out->mean_response_s = l / out->throughput_rps;
     out->mean_wait_s = lq / out->throughput_rps;
     out->mean_in_system = l;
     out->mean_in_queue = lq;
@@ -695,7 +756,7 @@ static enum sl_status closed_measures(long c, long users, double service_s, doub
         w = p + (c - 1);
         w[0] = no_wait;
     }
-    return phase_mix_p99(w, kmax, c, service_s, &out->p99_wait_s, &out->p99_response_s);
+    return phase_mix_quantiles(w, kmax, c, service_s, out);
 }
 
 enum sl_status sl_queue_closed(long servers, long users, double service_s, double think_s,
@@ -753,6 +814,9 @@ enum sl_status sl_queue_solve(const struct sl_queue_params *params, struct sl_qu
     if (q->think_s != 0.0)
         return invalid(err, errlen, "invalid think time '%g' s for an open system (expected "
                        "users as well)", q->think_s);
+    if (q->general && (q->queue_capacity != 0))
+        return invalid(err, errlen, "invalid system: a general service time (service cv) goes "
+                       "with an unbounded queue only (expected no queue bound)");
     if ((q->load_rps != 0.0) == (q->utilization != 0.0))
         return invalid(err, errlen, "invalid open system (expected exactly one of load and "
                        "utilization)");
@@ -773,6 +837,8 @@ enum sl_status sl_queue_solve(const struct sl_queue_params *params, struct sl_qu
     if (!positive(lambda) || !positive(a))
         return invalid(err, errlen, "invalid load (%g servers of %g s at %g req/s is out of "
                        "range)", (double)q->servers, q->service_s, lambda);
+    if (q->general)
+        return sl_queue_mgc(q->servers, q->service_s, q->service_cv, lambda, out, err, errlen);
     if (q->queue_capacity == 0) {
         mmc_solve(q->servers, q->service_s, lambda, a, out);
         return SL_OK;
@@ -790,6 +856,8 @@ const char *sl_queue_model_name(enum sl_queue_model m)
     case SL_QUEUE_MMC: return "M/M/c";
     case SL_QUEUE_MMCK: return "M/M/c/K";
     case SL_QUEUE_CLOSED: return "closed";
+    case SL_QUEUE_MG1: return "M/G/1";
+    case SL_QUEUE_MGC: return "M/G/c";
     }
     return "unknown";
 }

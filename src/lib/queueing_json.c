@@ -45,6 +45,18 @@ static json_t *encode_table(const struct sl_queue_result *r)
     return table;
 }
 
+/* {"p50": t, "p90": t, "p99": t, "p99.9": t}, null figures where they are not exact. */
+static json_t *encode_quantiles(const double *q)
+{
+    static const char *const names[SL_QUEUE_QUANTILES] = { "p50", "p90", "p99", "p99.9" };
+    json_t *o = json_object();
+    int bad = !o, i;
+
+    for (i = 0; i < SL_QUEUE_QUANTILES; i++)
+        bad |= sl_json_put(o, names[i], sl_json_num(q[i]));
+    return sl_json_done(o, bad);
+}
+
 static json_t *encode(const struct sl_queue_result *r)
 {
     json_t *doc = json_object();
@@ -72,6 +84,11 @@ static json_t *encode(const struct sl_queue_result *r)
     bad |= sl_json_put(doc, "carried_utilization", sl_json_num(r->carried_utilization));
     bad |= sl_json_put(doc, "mean_in_system", sl_json_num(r->mean_in_system));
     bad |= sl_json_put(doc, "mean_in_queue", sl_json_num(r->mean_in_queue));
+    bad |= sl_json_put(doc, "wait_quantiles_s", encode_quantiles(r->wait_q));
+    bad |= sl_json_put(doc, "response_quantiles_s", encode_quantiles(r->response_q));
+    bad |= sl_json_put(doc, "service_cv", sl_json_num(r->service_cv));
+    bad |= sl_json_put(doc, "approximation",
+                       r->approximation ? json_string(r->approximation) : json_null());
     bad |= sl_json_put(doc, "table", encode_table(r));
     return sl_json_done(doc, bad);
 }

@@ -179,6 +179,26 @@ void sl_rng_seed(struct sl_rng *r, uint64_t seed)
         r->s[0] = 1;
 }
 
+void sl_rng_seed_stream(struct sl_rng *r, uint64_t seed, uint64_t stream)
+{
+    pthread_once(&zig_once, zig_setup);
+    int i;
+
+    /*
+     * x -> sl_rng_mix(x + c) is a bijection, so s[0] alone determines the seed and s[1] the
+     * stream: no two pairs share a state. s[2] and s[3] hash both, so that states of
+     * neighbouring seeds or streams differ in every word; the first draws are thrown away too.
+     */
+    r->s[0] = sl_rng_mix(seed + 0x3c6ef372fe94f82aULL);
+    r->s[1] = sl_rng_mix(stream + 0xdaa66d2c7ddf743fULL);
+    r->s[2] = sl_rng_mix(r->s[0] ^ sl_rng_mix(r->s[1] + 0x78dde6e5fd29f054ULL));
+    r->s[3] = sl_rng_mix(r->s[1] ^ sl_rng_mix(r->s[0] + 0x1715609d63d6b0a9ULL));
+    if (!(r->s[0] | r->s[1] | r->s[2] | r->s[3]))
+        r->s[0] = 1;
+    for (i = 0; i < 16; i++)
+        sl_rng_next(r);
+}
+
 uint64_t sl_rng_next(struct sl_rng *r)
 {
     uint64_t *s = r->s;
@@ -345,11 +365,11 @@ double sl_rng_exponential(struct sl_rng *r)
     }
 }
 
-static const char *const dist_names[] = { "exp", "det", "lognormal", "gamma" };
+static const char *const dist_names[] = { "exp", "det", "lognormal", "gamma", "hyperexp" };
 
 const char *sl_rng_dist_name(enum sl_rng_dist_kind k)
 {
-    return (unsigned)k <= SL_RNG_DIST_GAMMA ? dist_names[k] : "unknown";
+    return (unsigned)k <= SL_RNG_DIST_HYPEREXP ? dist_names[k] : "unknown";
 }
 
 enum sl_status sl_rng_dist_parse(const char *s, enum sl_rng_dist_kind *out)
@@ -379,10 +399,10 @@ enum sl_status sl_rng_dist_init(struct sl_rng_dist *d, enum sl_rng_dist_kind kin
                                 double cv, char *err, size_t errlen)
 {
     memset(d, 0, sizeof(*d));
-    if ((unsigned)kind > SL_RNG_DIST_GAMMA) {
+    if ((unsigned)kind > SL_RNG_DIST_HYPEREXP) {
         if (err)
-            snprintf(err, errlen, "invalid distribution %d (expected exp, det, lognormal or gamma)",
-                     (int)kind);
+            snprintf(err, errlen, "invalid distribution %d (expected exp, det, lognormal, gamma "
+                     "or hyperexp)", (int)kind);
         return SL_E_INVALID;
     }
     if (!(mean > 0.0) || !isfinite(mean)) {
@@ -395,6 +415,12 @@ enum sl_status sl_rng_dist_init(struct sl_rng_dist *d, enum sl_rng_dist_kind kin
         if (err)
             snprintf(err, errlen, "invalid cv %g for %s (expected %g to %g)", cv,
                      dist_names[kind], SL_RNG_CV_MIN, SL_RNG_CV_MAX);
+        return SL_E_INVALID;
+    }
+    if (kind == SL_RNG_DIST_HYPEREXP && !(cv >= 1.0 && cv <= SL_RNG_CV_MAX)) {
+        if (err)
+            snprintf(err, errlen, "invalid cv %g for hyperexp (expected 1 to %g: two exponential "
+                     "phases vary at least as much as one)", cv, SL_RNG_CV_MAX);
         return SL_E_INVALID;
     }
     d->kind = kind;
@@ -422,6 +448,20 @@ enum sl_status sl_rng_dist_init(struct sl_rng_dist *d, enum sl_rng_dist_kind kin
         d->p1 = dd;
         d->p2 = 1.0 / sqrt(9.0 * dd);
         d->p3 = shape < 1.0 ? 1.0 / shape : 0.0;
+        break;
+    }
+    case SL_RNG_DIST_HYPEREXP: {
+        /*
+         * H2 with balanced means (each phase carries half the mean): phase 1 with probability
+         * p = (1 + sqrt((cv^2 - 1)/(cv^2 + 1))) / 2, phase i of mean m / (2 p_i); then
+         * E = m and CV = cv exactly (Whitt 1982, the balanced-means H2 fit).
+         */
+        double c2 = cv * cv, p1 = 0.5 * (1.0 + sqrt((c2 - 1.0) / (c2 + 1.0)));
+
+        d->cv = cv;
+        d->p3 = p1;
+        d->p1 = mean / (2.0 * p1);
+        d->p2 = mean / (2.0 * (1.0 - p1));
         break;
     }
     }
@@ -463,6 +503,8 @@ double sl_rng_dist_draw(const struct sl_rng_dist *d, struct sl_rng *r)
         return sl_rng_exp(d->p1 + d->p2 * sl_rng_normal(r));
     case SL_RNG_DIST_GAMMA:
         return gamma_draw(d, r);
+    case SL_RNG_DIST_HYPEREXP:
+        return (sl_rng_uniform(r) < d->p3 ? d->p1 : d->p2) * sl_rng_exponential(r);
     }
     return d->mean;
 }

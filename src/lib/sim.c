@@ -67,8 +67,8 @@ static enum sl_status take_rep0(struct sim_state *st, struct sl_sim_result *out)
     st->series.p = NULL;
     out->warmup_s = st->tw;
     out->stop_s = st->ts;
-    sim_batches_ci(&st->bm_resp, &out->batch_ci);
-    sim_batches_ci(&st->bm_wait, &out->wait_ci);
+    sim_steady_ci(&st->mser, st->c->warmup_fraction, &out->batch_ci);
+    sim_steady_ci(&st->mser_wait, st->c->warmup_fraction, &out->wait_ci);
     out->little_l = ratio(st->area_s - st->area_w, window);
     out->little_lambda = ratio((double)(st->w_offered - st->w_dropped), window);
     out->little_w = ratio(st->w_sojourn, (double)st->w_departed);
@@ -95,7 +95,7 @@ static void summarise(struct sim_state *st, struct sl_sim_rep *rep, struct rep_e
     rep->mean_response_s = sl_hist_mean(&st->resp);
     rep->mean_wait_s = sl_hist_mean(&st->wait);
     rep->drop_fraction = ratio((double)st->w_dropped, (double)st->w_offered);
-    sim_batches_ci(&st->bm_resp, &rep->batch_ci);
+    sim_steady_ci(&st->mser, st->c->warmup_fraction, &rep->batch_ci);
     rep->unstable = st->unstable;
     x->resp_sum = st->resp.sum;
     x->wait_sum = st->wait.sum;
@@ -133,7 +133,7 @@ static void unlock(struct job *j)
 
 static void run_rep(struct job *j, long i)
 {
-    uint64_t seed = sl_rng_mix(j->c->seed + (uint64_t)i);
+    uint64_t seed = j->c->seed;
     struct sim_state *st = sim_state_new(j->c, seed, i, &j->progress);
     enum sl_status status = st ? sim_state_run(st) : SL_E_NOMEM;
 
@@ -238,8 +238,9 @@ static void pool(struct job *j)
     if (n >= 2) {
         y = sl_calloc((size_t)n, sizeof(*y));
         if (y) {
+            /* each replication's steady-state mean (its warm-up cut as its interval's) */
             for (i = 0; i < n; i++)
-                y[i] = r->reps[i].mean_response_s;
+                y[i] = r->reps[i].batch_ci.mean;
             sim_ci_from_values(y, (size_t)n, &r->rep_ci);
             r->rep_ci.batch_size = 1;
             sl_free(y);

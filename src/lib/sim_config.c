@@ -204,12 +204,13 @@ enum sl_status sl_sim_check(const struct sl_sim_config *c, char *err, size_t err
         if (!(c->service_s > 0 && c->service_s <= 1e6 && isfinite(c->service_s)))
             snprintf(err, errlen, "invalid service time %g s (expected more than 0, at most 1e6)",
                      c->service_s);
-        else if ((unsigned)c->dist > SL_RNG_DIST_GAMMA)
-            snprintf(err, errlen, "invalid distribution %d (expected exp, det, lognormal or "
-                     "gamma)", (int)c->dist);
+        else if ((unsigned)c->dist > SL_RNG_DIST_HYPEREXP)
+            snprintf(err, errlen, "invalid distribution %d (expected exp, det, lognormal, gamma "
+                     "or hyperexp)", (int)c->dist);
         else
             snprintf(err, errlen, "invalid cv %g for %s (expected %g to %g)", c->cv,
-                     sl_rng_dist_name(c->dist), SL_RNG_CV_MIN, SL_RNG_CV_MAX);
+                     sl_rng_dist_name(c->dist),
+                     c->dist == SL_RNG_DIST_HYPEREXP ? 1.0 : SL_RNG_CV_MIN, SL_RNG_CV_MAX);
         return SL_E_INVALID;
     }
     if (bad_pos("service time", c->service_s, 0, 1e6, err, errlen))

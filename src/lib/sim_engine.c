@@ -421,12 +421,9 @@ static double start(struct sim_state *st, struct sim_server *s, uint32_t slot, d
     k->start = st->now;
     k->session = session;
     k->lock = -1;
-    if (in_window) {
-        double w = st->now - arrival;
-
-        sl_hist_add(&st->wait, w);
-        sim_batches_add(&st->bm_wait, w, st->now);
-    }
+    if (in_window)
+        sl_hist_add(&st->wait, st->now - arrival);
+    sim_batches_add(&st->mser_wait, st->now - arrival, st->now);
     svc = sl_rng_dist_draw(&st->dist, &st->rng_svc);
     if (c->lock_fraction > 0 && sl_rng_uniform(&st->rng_misc) < c->lock_fraction)
         take_lock(st, s, k);
@@ -574,7 +571,6 @@ static void on_done(struct sim_state *st, const struct sim_event *ev)
         st->w_completed++;
         s->completed_w++;
         sl_hist_add(&st->resp, resp);
-        sim_batches_add(&st->bm_resp, resp, t);
         st->w_sojourn += resp;
         st->w_departed++;
     }
@@ -878,9 +874,10 @@ struct sim_state *sim_state_new(const struct sl_sim_config *c, uint64_t seed, lo
     st->c = c;
     st->rep = rep;
     st->progress = progress;
-    sl_rng_seed(&st->rng_arr, seed);
-    sl_rng_seed(&st->rng_svc, sl_rng_mix(seed ^ 0x5356435f53455256ULL));
-    sl_rng_seed(&st->rng_misc, sl_rng_mix(seed ^ 0x4d4953435f524e47ULL));
+    /* replication rep draws from streams 4 rep + 0, 1, 2 of the seed: shared with nobody */
+    sl_rng_seed_stream(&st->rng_arr, seed, 4 * (uint64_t)rep);
+    sl_rng_seed_stream(&st->rng_svc, seed, 4 * (uint64_t)rep + 1);
+    sl_rng_seed_stream(&st->rng_misc, seed, 4 * (uint64_t)rep + 2);
     if (sl_rng_dist_init(&st->dist, c->dist, c->service_s, c->cv, NULL, 0) != SL_OK)
         goto fail;
     st->rate = c->load_rps;
@@ -894,9 +891,8 @@ struct sim_state *sim_state_new(const struct sl_sim_config *c, uint64_t seed, lo
     st->ts = INFINITY;
     sl_hist_init(&st->resp);
     sl_hist_init(&st->wait);
-    sim_batches_init(&st->bm_resp, SIM_BM_CAP, 1);
-    sim_batches_init(&st->bm_wait, SIM_BM_CAP, 1);
     sim_batches_init(&st->mser, SIM_MSER_CAP, 5);
+    sim_batches_init(&st->mser_wait, SIM_MSER_CAP, 5);
     if (alloc_state(st))
         goto fail;
     schedule(st);

@@ -9,8 +9,7 @@
 #include "scalelab/rng.h"
 #include "scalelab/sim.h"
 
-#define SIM_BM_CAP 64      /* batch means kept for the confidence interval (even) */
-#define SIM_MSER_CAP 1024  /* batch means kept for MSER-5 (even) */
+#define SIM_MSER_CAP 1024  /* batch means kept of a whole run, for MSER-5 and the CIs (even) */
 #define SIM_NONE UINT32_MAX
 
 /* Fixed-memory batch means: when cap batches are full, pairs merge and the batch size doubles. */
@@ -130,7 +129,7 @@ struct sim_state {
     uint64_t store_reqs;
     /* statistics */
     struct sl_hist resp, wait;
-    struct sim_batches bm_resp, bm_wait, mser;
+    struct sim_batches mser, mser_wait; /* responses and waits of the whole run, batches of 5+ */
     struct sim_series series;
     int unstable, nomem;
     uint64_t events;
@@ -147,7 +146,7 @@ double sim_estimate_bytes(const struct sl_sim_config *c);
 /* sim_stats.c */
 void sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size);
 void sim_batches_add(struct sim_batches *b, double x, double t);
-void sim_batches_ci(const struct sim_batches *b, struct sl_sim_ci *out);
+void sim_steady_ci(const struct sim_batches *b, double warmup_fraction, struct sl_sim_ci *out);
 double sim_batches_mser(const struct sim_batches *b);
 void sim_ci_from_values(const double *y, size_t k, struct sl_sim_ci *out);
 int sim_series_init(struct sim_series *s, size_t cap, size_t *bytes);

@@ -34,6 +34,15 @@ static json_t *ci_json(const struct sl_sim_ci *ci)
     bad |= sl_json_put(o, "batches", json_integer(ci->batches));
     bad |= sl_json_put(o, "batch_size", sl_json_count(ci->batch_size));
     bad |= sl_json_put(o, "lag1", sl_json_num(ci->lag1));
+    if (ci->batch_size > 1) {
+        bad |= sl_json_put(o, "method", json_string("batch means after the warm-up, Skart's "
+                                                     "correlation and skewness adjustments"));
+        bad |= sl_json_put(o, "warmup_deleted", sl_json_count(ci->deleted));
+        bad |= sl_json_put(o, "warmup_s", sl_json_num(ci->warmup_s));
+        bad |= sl_json_put(o, "independent", json_boolean(ci->independent));
+    } else {
+        bad |= sl_json_put(o, "method", json_string("Student t over replications"));
+    }
     return sl_json_done(o, bad);
 }
 
@@ -160,7 +169,8 @@ static json_t *reps_json(const struct sl_sim_result *r)
 
         bad = !e;
         if (!bad) {
-            bad |= sl_json_put(e, "seed", sl_json_count(p->seed));
+            bad |= sl_json_put(e, "replication", json_integer((json_int_t)i));
+            bad |= sl_json_put(e, "seed", sl_json_u64(p->seed));
             bad |= sl_json_put(e, "offered", sl_json_count(p->offered));
             bad |= sl_json_put(e, "completed", sl_json_count(p->completed));
             bad |= sl_json_put(e, "dropped", sl_json_count(p->dropped));
@@ -201,8 +211,11 @@ static json_t *inputs_json(const struct sl_sim_config *c)
     bad |= sl_json_put(o, "service_s", sl_json_num(c->service_s));
     bad |= sl_json_put(o, "dist", json_string(sl_rng_dist_name(c->dist)));
     bad |= sl_json_put(o, "cv", sl_json_num(c->cv));
+    /* "queue" is the capacity K of a server, queued and in service, as the --queue flag says */
     bad |= sl_json_put(o, "queue", c->queue == SL_SIM_QUEUE_UNBOUNDED ? json_null()
-                                                               : json_integer(c->queue));
+                                   : json_integer(c->queue + c->cores));
+    bad |= sl_json_put(o, "waiting_places", c->queue == SL_SIM_QUEUE_UNBOUNDED ? json_null()
+                                            : json_integer(c->queue));
     bad |= sl_json_put(o, "lb", json_string(sl_sim_lb_name(c->lb)));
     bad |= sl_json_put(o, "timeout_s", sl_json_num(c->timeout_s));
     bad |= sl_json_put(o, "requests", sl_json_count(c->requests));
@@ -257,7 +270,7 @@ char *sl_sim_json(const struct sl_sim_result *r)
 
     if (bad)
         return NULL;
-    bad |= sl_json_put(o, "seed", sl_json_count(r->seed));
+    bad |= sl_json_put(o, "seed", sl_json_u64(r->seed));
     bad |= sl_json_put(o, "offered", sl_json_count(r->offered));
     bad |= sl_json_put(o, "completed", sl_json_count(r->completed));
     bad |= sl_json_put(o, "dropped", sl_json_count(r->dropped));

@@ -1,4 +1,4 @@
-/* USL fit: bounded Levenberg-Marquardt on (lambda, sigma, kappa), measurements CSV, JSON. */
+/* USL fit: bounded least squares on (lambda, sigma, kappa) face by face; measurements CSV; JSON. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include <stdio.h>
@@ -64,66 +64,85 @@ static void normal_equations(const double *p, const struct sl_usl_point *pts, si
     }
 }
 
-/* Solves a x = b by Gaussian elimination with partial pivoting; nonzero when singular. */
-static int solve(double a[NPARAM][NPARAM], const double *b, double *x)
+/*
+ * Solves a x = b for the parameters marked in `free_mask` (the others' x is 0) by Gaussian
+ * elimination with partial pivoting; nonzero when singular.
+ */
+static int solve_free(double a[NPARAM][NPARAM], const double *b, const int *free_mask,
+                      double *x)
 {
     double m[NPARAM][NPARAM + 1];
-    int i, j, k;
+    int idx[NPARAM], n = 0, i, j, k;
 
     for (i = 0; i < NPARAM; i++) {
-        for (j = 0; j < NPARAM; j++)
-            m[i][j] = a[i][j];
-        m[i][NPARAM] = b[i];
+        x[i] = 0.0;
+        if (free_mask[i])
+            idx[n++] = i;
     }
-    for (i = 0; i < NPARAM; i++) {
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < n; j++)
+            m[i][j] = a[idx[i]][idx[j]];
+        m[i][n] = b[idx[i]];
+    }
+    for (i = 0; i < n; i++) {
         int piv = i;
 
-        for (k = i + 1; k < NPARAM; k++)
+        for (k = i + 1; k < n; k++)
             if (fabs(m[k][i]) > fabs(m[piv][i]))
                 piv = k;
         if (!(fabs(m[piv][i]) > 0.0))
             return -1;
         if (piv != i)
-            for (j = 0; j <= NPARAM; j++) {
+            for (j = 0; j <= n; j++) {
                 double t = m[i][j];
 
                 m[i][j] = m[piv][j];
                 m[piv][j] = t;
             }
-        for (k = i + 1; k < NPARAM; k++) {
+        for (k = i + 1; k < n; k++) {
             double f = m[k][i] / m[i][i];
 
-            for (j = i; j <= NPARAM; j++)
+            for (j = i; j <= n; j++)
                 m[k][j] -= f * m[i][j];
         }
     }
-    for (i = NPARAM - 1; i >= 0; i--) {
-        double s = m[i][NPARAM];
+    for (i = n - 1; i >= 0; i--) {
+        double t = m[i][n];
 
-        for (j = i + 1; j < NPARAM; j++)
-            s -= m[i][j] * x[j];
-        x[i] = s / m[i][i];
+        for (j = i + 1; j < n; j++)
+            t -= m[i][j] * x[idx[j]];
+        x[idx[i]] = t / m[i][i];
     }
     return 0;
 }
 
-/* Keeps sigma and kappa in [0, 1] and lambda positive (the bounds of R's usl). */
-static void clamp(double *p)
+/* The sum of squares, or +inf where the model leaves its domain (a denominator <= 0). */
+static double sse_at(const double *p, const struct sl_usl_point *pts, size_t m)
 {
-    p[P_LAMBDA] = fmax(p[P_LAMBDA], 1e-300);
-    p[P_SIGMA] = fmin(fmax(p[P_SIGMA], 0.0), 1.0);
-    p[P_KAPPA] = fmin(fmax(p[P_KAPPA], 0.0), 1.0);
+    size_t i;
+
+    if (!(p[P_LAMBDA] > 0.0))
+        return INFINITY;
+    for (i = 0; i < m; i++) {
+        double n = pts[i].n;
+
+        if (!(1.0 + p[P_SIGMA] * (n - 1.0) + p[P_KAPPA] * n * (n - 1.0) > 0.0))
+            return INFINITY;
+    }
+    return sum_sq(p, pts, m);
 }
 
 /*
  * Levenberg-Marquardt with Marquardt's diagonal scaling (the three parameters differ by six
- * orders of magnitude) and projection onto the bounds. Returns the final sum of squares; sets
- * *converged when the relative improvement fell below 1e-12 or no step could improve further.
+ * orders of magnitude) over the parameters in free_mask, the others held where they are; no
+ * bounds (the caller keeps a solution only if it lies within them). Returns the final sum of
+ * squares; sets *converged when a step no longer changes the sum or the parameters (relative
+ * 1e-15 and 1e-12) or no step can improve it.
  */
 static double levenberg_marquardt(const struct sl_usl_point *pts, size_t m, double *p,
-                                  int *iterations, int *converged)
+                                  const int *free_mask, int *iterations, int *converged)
 {
-    double mu = 1e-3, cur = sum_sq(p, pts, m);
+    double mu = 1e-3, cur = sse_at(p, pts, m);
     int it;
 
     *converged = 0;
@@ -135,6 +154,7 @@ static double levenberg_marquardt(const struct sl_usl_point *pts, size_t m, doub
         normal_equations(p, pts, m, a, b);
         while (!accepted) {
             double aa[NPARAM][NPARAM], step[NPARAM], trial[NPARAM], rhs[NPARAM], next;
+            double change = 0.0;
             int j, k;
 
             for (j = 0; j < NPARAM; j++) {
@@ -143,19 +163,20 @@ static double levenberg_marquardt(const struct sl_usl_point *pts, size_t m, doub
                 aa[j][j] += mu * fmax(a[j][j], 1e-300);
                 rhs[j] = -b[j];
             }
-            if (solve(aa, rhs, step) == 0) {
-                for (j = 0; j < NPARAM; j++)
+            if (solve_free(aa, rhs, free_mask, step) == 0) {
+                for (j = 0; j < NPARAM; j++) {
                     trial[j] = p[j] + step[j];
-                clamp(trial);
-                next = sum_sq(trial, pts, m);
-                if (next < cur) {
+                    change = fmax(change, fabs(step[j]) / fmax(fabs(p[j]), 1e-9));
+                }
+                next = sse_at(trial, pts, m);
+                if (next <= cur) {
                     double gain = (cur - next) / fmax(cur, 1e-300);
 
                     memcpy(p, trial, sizeof(trial));
                     cur = next;
                     mu = fmax(mu / 10.0, 1e-15);
                     accepted = 1;
-                    if (gain < 1e-12) {
+                    if (gain < 1e-15 && change < 1e-12) {
                         *converged = 1;
                         return cur;
                     }
@@ -163,13 +184,112 @@ static double levenberg_marquardt(const struct sl_usl_point *pts, size_t m, doub
                 }
             }
             mu *= 10.0;
-            if (mu > 1e16) {
-                *converged = 1; /* no step improves: a minimum within the bounds */
+            if (mu > 1e20) {
+                *converged = 1; /* no step improves: a (local) minimum */
                 return cur;
             }
         }
     }
     return cur;
+}
+
+/* lambda that minimises the sum of squares for given sigma and kappa: linear least squares. */
+static double best_lambda(const struct sl_usl_point *pts, size_t m, double sigma, double kappa)
+{
+    double xg = 0.0, gg = 0.0;
+    size_t i;
+
+    for (i = 0; i < m; i++) {
+        double g = sl_usl_throughput(pts[i].n, 1.0, sigma, kappa);
+
+        xg += pts[i].throughput * g;
+        gg += g * g;
+    }
+    return gg > 0.0 ? xg / gg : 0.0;
+}
+
+/* Whether sigma and kappa lie within their bounds [0, 1]. */
+static int within_bounds(const double *p)
+{
+    return p[P_SIGMA] >= 0.0 && p[P_SIGMA] <= 1.0 && p[P_KAPPA] >= 0.0 && p[P_KAPPA] <= 1.0;
+}
+
+/*
+ * The bounded least-squares problem (sigma, kappa in [0, 1], lambda > 0) solved face by face:
+ * the interior (all three free), the faces kappa = 0 and sigma = 0 (two free), and the corner
+ * sigma = kappa = 0 (lambda alone, in closed form); each from several starts, each solution kept
+ * only if it lies within the bounds; the least sum of squares wins. A bounded optimum lies in
+ * the interior of one of these faces, so this is exact where each face's own minimum is found.
+ * Returns the sum of squares and the winning solve's iterations; *converged when every accepted
+ * solve converged (the caller then checks the winner's optimality, kkt_holds).
+ */
+static double fit_faces(const struct sl_usl_point *pts, size_t m, double *best, int *iterations,
+                        int *converged)
+{
+    static const double starts[][2] = { { 0.01, 1e-4 }, { 0.1, 1e-6 }, { 1e-4, 1e-8 },
+                                        { 0.3, 1e-3 }, { 0.03, 0.0 }, { 0.0, 1e-5 } };
+    static const int faces[][NPARAM] = { { 1, 1, 1 }, { 1, 1, 0 }, { 1, 0, 1 } };
+    double best_sse = INFINITY, lambda0 = 0.0;
+    size_t i, f, s;
+    int all_converged = 1;
+
+    for (i = 0; i < m; i++)
+        lambda0 = fmax(lambda0, pts[i].throughput / pts[i].n);
+    *iterations = 0;
+    /* the corner: sigma = kappa = 0, lambda = sum x n / sum n^2 */
+    best[P_SIGMA] = best[P_KAPPA] = 0.0;
+    best[P_LAMBDA] = best_lambda(pts, m, 0.0, 0.0);
+    best_sse = sse_at(best, pts, m);
+    for (f = 0; f < sizeof(faces) / sizeof(faces[0]); f++)
+        for (s = 0; s < sizeof(starts) / sizeof(starts[0]); s++) {
+            double p[NPARAM] = { lambda0, faces[f][P_SIGMA] ? starts[s][0] : 0.0,
+                                 faces[f][P_KAPPA] ? starts[s][1] : 0.0 };
+            int it = 0, conv = 0;
+            double sse;
+
+            if ((faces[f][P_SIGMA] && p[P_SIGMA] == 0.0) ||
+                (faces[f][P_KAPPA] && p[P_KAPPA] == 0.0))
+                continue; /* a start on a face belongs to that face's solve */
+            p[P_LAMBDA] = best_lambda(pts, m, p[P_SIGMA], p[P_KAPPA]);
+            sse = levenberg_marquardt(pts, m, p, faces[f], &it, &conv);
+            if (!within_bounds(p) || !isfinite(sse))
+                continue;
+            if (!conv)
+                all_converged = 0;
+            if (sse < best_sse) {
+                best_sse = sse;
+                memcpy(best, p, sizeof(p));
+                *iterations = it; /* the winning solve's */
+            }
+        }
+    *converged = all_converged;
+    return best_sse;
+}
+
+/*
+ * First-order optimality (KKT) at p within the bounds: the gradient of the sum of squares is 0
+ * in every free direction and points out of the box where a parameter sits on a bound, up to a
+ * tolerance relative to the gradient's scale.
+ */
+static int kkt_holds(const double *p, const struct sl_usl_point *pts, size_t m)
+{
+    double a[NPARAM][NPARAM], b[NPARAM], tol;
+    int j;
+
+    normal_equations(p, pts, m, a, b); /* b = J'r = half the gradient */
+    for (j = 0; j < NPARAM; j++) {
+        tol = 1e-6 * sqrt(a[j][j] * fmax(sum_sq(p, pts, m), 1e-300)) + 1e-300;
+        if (j != P_LAMBDA && p[j] <= 0.0) {
+            if (b[j] < -tol)
+                return 0; /* lowering the sum by leaving the bound upward */
+        } else if (j != P_LAMBDA && p[j] >= 1.0) {
+            if (b[j] > tol)
+                return 0;
+        } else if (fabs(b[j]) > tol) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static int by_n(const void *a, const void *b)
@@ -205,30 +325,36 @@ static size_t merge_duplicates(struct sl_usl_point *p, size_t m, int *merged)
     return out;
 }
 
-/* Standard errors from s^2 (J'J)^-1 at the solution. */
+/*
+ * Standard errors from s^2 (J'J)^-1 at the solution, over the free parameters; one that sits on
+ * a bound has none (NaN): the data do not determine it there.
+ */
 static void standard_errors(const double *p, const struct sl_usl_point *pts, size_t m,
                             double sse, double *se)
 {
     double a[NPARAM][NPARAM], b[NPARAM], col[NPARAM], unit[NPARAM];
     double s2 = m > NPARAM ? sse / (double)(m - NPARAM) : NAN;
-    int j;
+    int free_mask[NPARAM], j;
 
+    for (j = 0; j < NPARAM; j++)
+        free_mask[j] = j == P_LAMBDA || (p[j] > 0.0 && p[j] < 1.0);
     normal_equations(p, pts, m, a, b);
     for (j = 0; j < NPARAM; j++) {
         memset(unit, 0, sizeof(unit));
         unit[j] = 1.0;
-        se[j] = solve(a, unit, col) == 0 ? sqrt(s2 * col[j]) : NAN;
+        se[j] = free_mask[j] && solve_free(a, unit, free_mask, col) == 0 ? sqrt(s2 * col[j])
+                                                                          : NAN;
     }
 }
 
 enum sl_status sl_usl_fit(const struct sl_usl_point *pts, size_t count, struct sl_usl_fit *out,
                           char *err, size_t errlen)
 {
-    static const double starts[][2] = { { 0.01, 1e-4 }, { 0.1, 1e-6 }, { 0.0, 0.0 },
-                                        { 0.3, 1e-3 } };
-    double best[NPARAM], best_sse = INFINITY, lambda0 = 0.0, mean = 0.0, sst = 0.0, se[NPARAM];
+    double best[NPARAM], best_sse = INFINITY, mean = 0.0, sst = 0.0, se[NPARAM];
+    double scale = 0.0;
+    struct sl_usl_point *work = NULL; /* the points with throughputs divided by scale */
     size_t i, m;
-    int merged, s, best_it = 0, best_conv = 0;
+    int merged, best_it = 0, best_conv = 0;
 
     memset(out, 0, sizeof(*out));
     if (count > SL_USL_MAX_POINTS) {
@@ -262,38 +388,43 @@ enum sl_status sl_usl_fit(const struct sl_usl_point *pts, size_t count, struct s
         out->warnings |= SL_USL_WARN_DUPLICATES;
     if (m < 6)
         out->warnings |= SL_USL_WARN_FEW_POINTS;
-    /* starts as R's usl does: lambda = max(X/n), small sigma and kappa; a few more for safety */
-    for (i = 0; i < m; i++)
-        lambda0 = fmax(lambda0, out->points[i].throughput / out->points[i].n);
-    for (s = 0; s < (int)(sizeof(starts) / sizeof(starts[0])); s++) {
-        double p[NPARAM] = { lambda0, starts[s][0], starts[s][1] };
-        int it = 0, conv = 0;
-        double sse = levenberg_marquardt(out->points, m, p, &it, &conv);
-
-        if (sse < best_sse) {
-            best_sse = sse;
-            memcpy(best, p, sizeof(best));
-            best_it = it;
-            best_conv = conv;
-        }
+    /*
+     * The fit runs on throughputs divided by the largest: sigma and kappa do not change, lambda
+     * and the sums of squares scale back, and data near 1e300 or 1e-300 neither overflow nor
+     * underflow when squared.
+     */
+    work = sl_malloc(m * sizeof(*work));
+    if (!work) {
+        snprintf(err, errlen, "out of memory");
+        sl_usl_fit_release(out);
+        return SL_E_NOMEM;
     }
-    out->lambda = best[P_LAMBDA];
+    for (i = 0; i < m; i++)
+        scale = fmax(scale, out->points[i].throughput);
+    for (i = 0; i < m; i++) {
+        work[i] = out->points[i];
+        work[i].throughput /= scale;
+    }
+    best_sse = fit_faces(work, m, best, &best_it, &best_conv);
+    best_conv = best_conv && kkt_holds(best, work, m);
+    out->lambda = best[P_LAMBDA] * scale;
     out->sigma = best[P_SIGMA];
     out->kappa = best[P_KAPPA];
-    out->sse = best_sse;
+    out->sse = best_sse * scale * scale;
     out->iterations = best_it;
     if (!best_conv)
         out->warnings |= SL_USL_WARN_NOT_CONVERGED;
     if (out->sigma == 0.0 || out->kappa == 0.0)
         out->warnings |= SL_USL_WARN_AT_BOUND;
-    standard_errors(best, out->points, m, best_sse, se);
-    out->lambda_se = se[P_LAMBDA];
+    standard_errors(best, work, m, best_sse, se);
+    out->lambda_se = se[P_LAMBDA] * scale;
     out->sigma_se = se[P_SIGMA];
     out->kappa_se = se[P_KAPPA];
     for (i = 0; i < m; i++)
-        mean += out->points[i].throughput / (double)m;
+        mean += work[i].throughput / (double)m;
     for (i = 0; i < m; i++)
-        sst += (out->points[i].throughput - mean) * (out->points[i].throughput - mean);
+        sst += (work[i].throughput - mean) * (work[i].throughput - mean);
+    sl_free(work);
     /* constant measurements leave nothing to explain: R^2 is 1 if the fit is exact, else 0 */
     out->r2 = sst > 0.0 ? 1.0 - best_sse / sst : best_sse <= 0.0 ? 1.0 : 0.0;
     out->n_star = out->kappa > 0.0 ? sqrt((1.0 - out->sigma) / out->kappa) : INFINITY;

@@ -752,6 +752,111 @@ static void queueing_out_of_memory(void **state)
     assert_true(failed > 10);
 }
 
+/*
+ * The general-service queue on the command line's path: M/D/1, M/E4/1 and M/H2/1 at rho 0.9
+ * (Pollaczek-Khinchine, reference section 3: Wq = 4.5 / 5.625 / 22.5), M/D/4 by Allen-Cunneen
+ * (Wq ~ 0.984692), and cv = 1 giving back M/M/c with its exact percentiles.
+ */
+static void queueing_general_service(void **state)
+{
+    static const struct { double cv, wq; } mg1[] = { { 0, 4.5 }, { 0.5, 5.625 }, { 2, 22.5 } };
+    struct sl_queue_params p;
+    struct sl_queue_result r, mm;
+    char err[SL_ERR_LEN];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        memset(&p, 0, sizeof(p));
+        p.servers = 1;
+        p.service_s = 1;
+        p.load_rps = 0.9;
+        p.general = 1;
+        p.service_cv = mg1[i].cv;
+        assert_int_equal(sl_queue_solve(&p, &r, err, sizeof(err)), SL_OK);
+        assert_int_equal(r.model, SL_QUEUE_MG1);
+        assert_close(r.mean_wait_s, mg1[i].wq, 1e-12);
+        assert_close(r.mean_response_s, mg1[i].wq + 1, 1e-12);
+        assert_close(r.mean_in_queue, 0.9 * mg1[i].wq, 1e-12);
+        assert_close(r.p_wait, 0.9, 1e-12);
+        assert_null(r.approximation);
+        assert_true(isnan(r.wait_q[2]) && isnan(r.p99_response_s));
+        /* the table at rho 0.9 holds the same multiple */
+        assert_close(r.table[3].response_multiple, mg1[i].wq + 1, 1e-12);
+    }
+    p.servers = 4;
+    p.load_rps = 3.6;
+    p.service_cv = 0;
+    assert_int_equal(sl_queue_solve(&p, &r, err, sizeof(err)), SL_OK);
+    assert_int_equal(r.model, SL_QUEUE_MGC);
+    assert_close(r.mean_wait_s, 0.984692, 1e-6);
+    assert_string_equal(r.approximation, "Allen-Cunneen");
+    p.service_cv = 1;
+    assert_int_equal(sl_queue_solve(&p, &r, err, sizeof(err)), SL_OK);
+    assert_null(r.approximation);
+    assert_int_equal(sl_queue_mmc(4, 1, 3.6, &mm, err, sizeof(err)), SL_OK);
+    assert_close(r.mean_wait_s, mm.mean_wait_s, 1e-12);
+    assert_close(r.response_q[2], mm.response_q[2], 1e-12);
+    p.queue_capacity = 8;
+    assert_int_equal(sl_queue_solve(&p, &r, err, sizeof(err)), SL_E_INVALID);
+}
+
+/* Erlang C by its defining sum, in long double and log space: independent of the recursion. */
+static double erlang_c_ref(long c, double a)
+{
+    long double sum = 0, last, lc = c;
+    long k;
+
+    for (k = 0; k < c; k++)
+        sum += expl(k * logl(a) - lgammal(k + 1.0L) - a);
+    last = expl(lc * logl(a) - lgammal(lc + 1.0L) - a) * lc / (lc - a);
+    return (double)(last / (sum + last));
+}
+
+/* Survival of the M/M/c response (reference, "Response-time quantiles"), evaluated directly. */
+static double mmc_response_tail(long c, double lambda, double mu, double t)
+{
+    double pw = erlang_c_ref(c, lambda / mu), a = (double)c * mu - lambda;
+
+    if (fabs(a - mu) < 1e-12 * mu)
+        return (1 - pw) * exp(-mu * t) + pw * (1 + mu * t) * exp(-mu * t);
+    return (1 - pw) * exp(-mu * t) + pw * (a * exp(-mu * t) - mu * exp(-a * t)) / (a - mu);
+}
+
+/*
+ * Every reported percentile of M/M/c: the wait's is max(0, ln(C / (1 - p)) / (c mu - lambda)),
+ * and the response's puts exactly 1 - p of the mass beyond it.
+ */
+static void queueing_all_percentiles(void **state)
+{
+    static const struct { long c; double mu, lambda; } cases[] = {
+        { 4, 10, 36 }, { 7, 5, 33.25 }, { 1, 1300, 600 }, { 64, 1, 50 }, { 2, 1, 1.9 } };
+    size_t i, k;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sl_queue_result r;
+        char err[SL_ERR_LEN];
+        double cw = erlang_c_ref(cases[i].c, cases[i].lambda / cases[i].mu);
+        double rate = (double)cases[i].c * cases[i].mu - cases[i].lambda;
+
+        assert_int_equal(sl_queue_mmc(cases[i].c, 1 / cases[i].mu, cases[i].lambda, &r, err,
+                                      sizeof(err)), SL_OK);
+        for (k = 0; k < SL_QUEUE_QUANTILES; k++) {
+            double p = sl_queue_quantile_levels[k];
+            double want = fmax(0, log(cw / (1 - p)) / rate);
+
+            if (want == 0)
+                assert_true(r.wait_q[k] == 0);
+            else
+                assert_close(r.wait_q[k], want, 1e-9);
+            assert_close(mmc_response_tail(cases[i].c, cases[i].lambda, cases[i].mu,
+                                           r.response_q[k]), 1 - p, 1e-7);
+        }
+        assert_close(r.p99_response_s, r.response_q[2], 0);
+    }
+}
+
 static void *test_alloc(size_t n)
 {
     return sl_malloc(n);
@@ -791,6 +896,8 @@ int main(void)
         cmocka_unit_test(queueing_json_open),
         cmocka_unit_test(queueing_json_bounded_and_closed),
         cmocka_unit_test(queueing_out_of_memory),
+        cmocka_unit_test(queueing_general_service),
+        cmocka_unit_test(queueing_all_percentiles),
     };
 
     /* route jansson through the failure-injection hook, as the CLI does */

@@ -199,6 +199,9 @@ static void rng_dist_moments(void **state)
     check_dist(SL_RNG_DIST_GAMMA, 1.0, 0.5, 0.005, 0.01);
     check_dist(SL_RNG_DIST_GAMMA, 0.2, 1.0, 0.005, 0.01);
     check_dist(SL_RNG_DIST_GAMMA, 1.0, 2.0, 0.015, 0.03);
+    check_dist(SL_RNG_DIST_HYPEREXP, 1.0, 1.0, 0.005, 0.01);
+    check_dist(SL_RNG_DIST_HYPEREXP, 0.5, 2.0, 0.015, 0.03);
+    check_dist(SL_RNG_DIST_HYPEREXP, 2.0, 4.0, 0.03, 0.08);
 }
 
 static void rng_dist_rejects_bad_parameters(void **state)
@@ -224,7 +227,47 @@ static void rng_dist_rejects_bad_parameters(void **state)
     assert_int_equal(sl_rng_dist_parse("exponential", &k), SL_OK);
     assert_int_equal(k, SL_RNG_DIST_EXP);
     assert_int_equal(sl_rng_dist_parse("weibull", &k), SL_E_INVALID);
+    assert_int_equal(sl_rng_dist_init(&d, SL_RNG_DIST_HYPEREXP, 1.0, 0.5, err, sizeof(err)),
+                     SL_E_INVALID);
+    assert_non_null(strstr(err, "1 to 10"));
+    assert_int_equal(sl_rng_dist_parse("hyperexp", &k), SL_OK);
+    assert_int_equal(k, SL_RNG_DIST_HYPEREXP);
     assert_string_equal(sl_rng_dist_name(SL_RNG_DIST_LOGNORMAL), "lognormal");
+}
+
+/* Streams of one seed, and the same stream of other seeds, share no 64-bit output. */
+static void rng_streams_are_distinct(void **state)
+{
+    enum { SEEDS = 8, STREAMS = 16, DRAWS = 512 };
+    static uint64_t seen[SEEDS * STREAMS * DRAWS];
+    size_t n = 0, i;
+    uint64_t s, k;
+
+    (void)state;
+    for (s = 0; s < SEEDS; s++)
+        for (k = 0; k < STREAMS; k++) {
+            struct sl_rng r;
+            int d;
+
+            sl_rng_seed_stream(&r, s, k);
+            for (d = 0; d < DRAWS; d++)
+                seen[n++] = sl_rng_next(&r);
+        }
+    for (i = 0; i < n; i++) {
+        size_t j;
+
+        for (j = i + 1; j < n && j < i + 4096; j++)
+            if (seen[i] == seen[j])
+                fail_msg("outputs %zu and %zu are equal", i, j);
+    }
+    {
+        /* a stream is its own: the same pair gives the same draws */
+        struct sl_rng a, b;
+
+        sl_rng_seed_stream(&a, 42, 7);
+        sl_rng_seed_stream(&b, 42, 7);
+        assert_true(sl_rng_next(&a) == sl_rng_next(&b));
+    }
 }
 
 int main(void)
@@ -239,6 +282,7 @@ int main(void)
         cmocka_unit_test(rng_normal_moments),
         cmocka_unit_test(rng_dist_moments),
         cmocka_unit_test(rng_dist_rejects_bad_parameters),
+        cmocka_unit_test(rng_streams_are_distinct),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
