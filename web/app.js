@@ -13,7 +13,7 @@
     { key: '500k', value: 5e5 }, { key: '1m', value: 1e6 }
   ];
   var STATES = ['memory', 'sticky', 'store', 'token'];
-  var SPARES = ['n+1', 'n+2', '2n'];
+  var SPARES = ['auto', 'n+1', 'n+2', '2n'];
   var TARGETS = ['0.5', '0.6', '0.7', '0.8', '0.9'];
   var SIM_SERVERS = ['2', '3', '4', '6', '8', '12', '16'];
   var SECTIONS = ['ceiling', 'futures', 'curves', 'state', 'capacity', 'quiz-section', 'next'];
@@ -22,7 +22,7 @@
   var SIM_REQUESTS = 100000;        /* well under the server-side cap */
 
   var DEFAULTS = {
-    load: '10k', catalog: 'teaching', spares: 'n+1', 'target-utilization': '0.7',
+    load: '10k', catalog: 'teaching', spares: 'auto', 'target-utilization': '0.7',
     'read-fraction': '0.9', util: '0.8', bounded: '0', state: 'memory', servers: '4', kill: '0'
   };
   var S = Object.assign({}, DEFAULTS);
@@ -46,7 +46,7 @@
     var v = q.get('load');
     if (v && isFinite(parseLoad(v))) S.load = v.toLowerCase();
     v = q.get('catalog');
-    if (v === 'teaching' || v === 'cloud') S.catalog = v;
+    if (['teaching', 'cloud', 'gcp', 'azure'].indexOf(v) >= 0) S.catalog = v;
     v = q.get('spares');
     if (v && SPARES.indexOf(v.toLowerCase()) >= 0) S.spares = v.toLowerCase();
     v = q.get('target-utilization');
@@ -545,11 +545,20 @@
       v.feasible ? 'of its ' + resName(v.binding) : 'the largest box would need this much ' + resName(v.binding));
     show('vertical-binding', resName(v.binding), undefined, v.feasible ? 'runs out first' : null);
     $('vertical-binding').setAttribute('data-value', v.binding);
+    var target = d.workload.availability_target;
     if (v.feasible) {
       show('vertical-availability', fmtAvail(v.availability), v.availability,
-        'down about ' + fmtDowntime(v.availability) + ' a month');
+        'down about ' + fmtDowntime(v.availability) + ' a month; ' +
+        (v.meets_target ? 'meets' : 'below') + ' the ' + fmtAvail(target) + ' target' +
+        (v.meets_target ? '' : (v.standby ? '' : ' (one box alone cannot)')));
+      show('vertical-p99', fmtSeconds(v.p99_response_s), v.p99_response_s,
+        'p50 ' + fmtSeconds(v.p50_response_s) + ' · ' + v.instance + ' at its load');
+      show('vertical-total', fmtUSD(v.total_monthly_usd), v.total_monthly_usd,
+        'box ' + fmtUSD(v.bill.servers_usd) + ' + database ' + fmtUSD(v.bill.database_usd));
     } else {
       show('vertical-availability', '—', null, 'nothing to run');
+      show('vertical-p99', '—', null, null);
+      show('vertical-total', '—', null, null);
     }
     var vv = $('vertical-verdict');
     vv.textContent = vt.v;
@@ -572,7 +581,19 @@
     $('horizontal-binding').setAttribute('data-value', h.binding);
     show('horizontal-availability', fmtAvail(h.availability), h.availability,
       'short of capacity about ' + fmtDowntime(h.availability) + ' a month with ' + fmtInt(h.spares) + ' ' +
-      plural(h.spares, 'spare', 'spares') + ' (section 5)');
+      plural(h.spares, 'spare', 'spares') + '; ' + (h.meets_target ? 'meets' : 'below') + ' the ' +
+      fmtAvail(target) + ' target');
+    if (h.feasible) {
+      show('horizontal-p99', fmtSeconds(h.p99_response_s), h.p99_response_s,
+        'p50 ' + fmtSeconds(h.p50_response_s) + ' · each ' + h.instance + ' at its share');
+      show('horizontal-total', fmtUSD(h.total_monthly_usd), h.total_monthly_usd,
+        'machines ' + fmtUSD(h.bill.servers_usd) + ' + balancer ' + fmtUSD(h.bill.lb_usd) +
+        (h.bill.store_usd ? ' + store ' + fmtUSD(h.bill.store_usd) : '') + ' + database ' +
+        fmtUSD(h.bill.database_usd));
+    } else {
+      show('horizontal-p99', '—', null, null);
+      show('horizontal-total', '—', null, null);
+    }
     var hv = $('horizontal-verdict');
     hv.textContent = vt.h;
     hv.setAttribute('data-verdict', vt.hKind);
@@ -669,10 +690,14 @@
     teaching: 'Teaching catalog: a price ladder built for this lesson in the style of on-premise big iron. ' +
       'Every step up costs more per core than the one below, so the single box gets expensive long before it runs out, ' +
       'and the top machines cost six figures a month. The prices are constructed, not quoted from any vendor.',
-    cloud: 'Cloud catalog: real on-demand list prices of one provider and region. Inside an instance family the price ' +
+    cloud: 'Cloud catalog: real on-demand list prices of AWS in us-east-1. Inside an instance family the price ' +
       'per vCPU is flat, so a box twice the size costs about twice as much and vertical is barely punished on price. ' +
       'The wall is still there: above the largest instance there is nothing to buy, and each added core buys a little ' +
-      'less throughput on a very big box.'
+      'less throughput on a very big box.',
+    gcp: 'Google Cloud catalog: on-demand list prices of us-central1. GCE prices its standard types by the vCPU and ' +
+      'the GiB, so each series is linear by construction; the largest boxes end the vertical path.',
+    azure: 'Azure catalog: pay-as-you-go list prices of East US. The general-purpose series are linear per vCPU; the ' +
+      'largest M-series box with a public price ends the vertical path.'
   };
 
   function loadCurve() {
@@ -942,8 +967,9 @@
       $('formula-result').setAttribute('data-value', String(h.servers));
       $('formula-note').textContent = fmtNum(h.usable_rps_per_server) + ' req/s is what one ' + h.instance +
         ' may carry with its ' + resName(h.binding) + ' planned at ' + fmtPct(w.target_utilization, 0) +
-        ' busy: the target keeps every box away from the knee of section 1. The spares (' + String(w.spares).toUpperCase() +
-        ') are on top, for the boxes that are down.';
+        ' busy: the target keeps every box away from the knee of section 1. The spares (' +
+        (w.spares === 'auto' ? 'the fewest that reach the ' + fmtAvail(w.availability_target) + ' target'
+          : String(w.spares).toUpperCase()) + ') are on top, for the boxes that are down.';
     } else {
       $('formula-numbers').textContent = '  no fleet of one instance type serves this load';
       $('formula-result').textContent = '';
@@ -954,7 +980,7 @@
       ' would make the fleet as available as a single box; with ' + fmtInt(h.spares) + ' it carries the full load ' +
       fmtAvail(h.availability) + ' of the month.';
 
-    var db = d.database;
+    var db = d.app.database;
     show('db-reads', fmtInt(db.reads_qps) + '/s', db.reads_qps);
     show('db-writes', fmtInt(db.writes_qps) + '/s', db.writes_qps);
     show('db-box', fmtInt(db.box_qps) + ' queries/s', db.box_qps, db.instance + ' at the target utilisation');

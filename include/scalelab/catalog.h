@@ -22,6 +22,8 @@ struct sl_instance {
     double single_thread_factor; /* per-core speed relative to the reference core */
     double usl_sigma;            /* USL contention of this box; NaN = use the workload's */
     double usl_kappa;            /* USL coherency of this box; NaN = use the workload's */
+    double net_burst_gbps;       /* the burst network figure, shown only; NaN = none */
+    int fleet_only;              /* sold only as a member of a fleet: no vertical plan picks it */
 };
 
 struct sl_catalog {
@@ -34,14 +36,19 @@ struct sl_catalog {
 /*
  * Parses catalog CSV text of len bytes. The header row names the columns
  * name,vcpu,mem_gib,net_gbps,usd_per_month,single_thread_factor (any order) and optionally
- * usl_sigma,usl_kappa; lines starting with '#' are comments and become the source. Validation is
- * strict: every problem is SL_E_INVALID (or SL_E_TOO_LARGE) with a message in err that names
- * `label`, the line and column. On success *out is owned by the caller (sl_catalog_free).
+ * usl_sigma,usl_kappa (the box's own USL coefficients), net_burst_gbps (a burst network figure
+ * beside the sustained net_gbps) and fleet_only (1: the box is sold only inside a fleet); lines
+ * starting with '#' are comments and become the source. Validation is strict: every problem is
+ * SL_E_INVALID (or SL_E_TOO_LARGE) with a message in err that names `label`, the line and
+ * column. On success *out is owned by the caller (sl_catalog_free).
  */
 SL_API enum sl_status sl_catalog_parse(const char *text, size_t len, const char *label,
                                        struct sl_catalog **out, char *err, size_t errlen);
 
-/* Loads an embedded catalog by name ("teaching" or "cloud"); SL_E_NOT_FOUND otherwise. */
+/*
+ * Loads an embedded catalog by name (one of sl_catalog_builtin_names(): "teaching", "cloud",
+ * "gcp", "azure"); SL_E_NOT_FOUND otherwise.
+ */
 SL_API enum sl_status sl_catalog_builtin(const char *name, struct sl_catalog **out,
                                          char *err, size_t errlen);
 

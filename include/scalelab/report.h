@@ -25,6 +25,12 @@ SL_API char *sl_report_curve_json(const struct sl_catalog *c, const struct sl_wo
 /* The embedded catalogs and every instance in them: {"catalogs": [{"name", "source", ...}]}. */
 SL_API char *sl_report_catalogs_json(char *err, size_t errlen);
 
+/*
+ * The same document with only the embedded catalog `name` in its list: {"catalogs": [{...}]}.
+ * An unknown name is an error (SL_E_NOT_FOUND's message in err).
+ */
+SL_API char *sl_report_catalog_json(const char *name, char *err, size_t errlen);
+
 /* `plan`: the comparison at w->load_rps plus the database and store tiers and the arithmetic. */
 SL_API char *sl_report_plan_json(const struct sl_catalog *c, const struct sl_workload *w,
                                  char *err, size_t errlen);

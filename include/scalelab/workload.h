@@ -16,9 +16,28 @@ enum sl_state {
 
 /* How many spare servers a horizontal tier keeps beyond the N it needs. */
 enum sl_spares {
-    SL_SPARES_N1 = 0, /* N+1 */
-    SL_SPARES_N2 = 1, /* N+2 */
-    SL_SPARES_2N = 2  /* 2N: a full second copy */
+    SL_SPARES_N1 = 0,  /* N+1 */
+    SL_SPARES_N2 = 1,  /* N+2 */
+    SL_SPARES_2N = 2,  /* 2N: a full second copy */
+    SL_SPARES_AUTO = 3,/* the fewest that reach availability_target (the default) */
+    SL_SPARES_NK = 4   /* N+K, K = spares_k */
+};
+
+/* Most spares N+K may ask for, and most zones a plan may spread over. */
+#define SL_SPARES_K_MAX 100000L
+#define SL_ZONES_MAX 16
+
+/* A latency goal for every box of a plan: the mean or a percentile of the response time. */
+enum sl_slo_kind {
+    SL_SLO_NONE = 0,
+    SL_SLO_MEAN = 1,
+    SL_SLO_QUANTILE = 2
+};
+
+struct sl_slo {
+    enum sl_slo_kind kind;
+    double quantile;   /* 0.5, 0.9, 0.99 or 0.999 for SL_SLO_QUANTILE */
+    double seconds;    /* the goal, > 0 */
 };
 
 struct sl_workload {
@@ -33,6 +52,13 @@ struct sl_workload {
     enum sl_state state;          /* where sessions live */
     double target_utilization;    /* planned busy fraction of CPU and network, (0, 1) */
     enum sl_spares spares;        /* redundancy policy of horizontal tiers */
+    long spares_k;                /* K of N+K (SL_SPARES_NK) */
+    double availability_target;   /* what spares are sized to reach (auto), (0, 1) */
+    int vertical_standby;         /* the vertical plan keeps a second box, active/passive */
+    long zones;                   /* zones the boxes spread over, 1 to SL_ZONES_MAX */
+    int survive_zone;             /* size so that losing any one zone leaves enough */
+    struct sl_slo slo;            /* latency goal of every box; kind NONE for none */
+    long db_replicas_min;         /* replicas every database shard keeps at least */
     double usl_sigma;             /* USL contention, for boxes whose catalog row has none */
     double usl_kappa;             /* USL coherency, for boxes whose catalog row has none */
     double box_availability;      /* fraction of a month one box is up */
@@ -64,8 +90,25 @@ SL_API double sl_workload_sessions(const struct sl_workload *w);
 /* "memory", "sticky", "store", "token"; and the reverse (SL_E_INVALID for anything else). */
 SL_API const char *sl_state_name(enum sl_state s);
 SL_API enum sl_status sl_state_parse(const char *s, enum sl_state *out);
-/* "n+1", "n+2", "2n"; and the reverse. */
-SL_API const char *sl_spares_name(enum sl_spares s);
-SL_API enum sl_status sl_spares_parse(const char *s, enum sl_spares *out);
+/*
+ * The workload's spares policy as text: "auto", "n+1", "n+2", "2n" or "n+K". The reverse reads
+ * those (case-insensitive; K a whole number from 0 to SL_SPARES_K_MAX) into w->spares and
+ * w->spares_k; SL_E_INVALID for anything else, w untouched.
+ */
+SL_API void sl_spares_format(const struct sl_workload *w, char *buf, size_t len);
+SL_API enum sl_status sl_spares_parse(const char *s, struct sl_workload *w);
+
+/*
+ * Reads a latency goal "p99=50ms", "p50=2s", "p90=800us", "p99.9=0.2s" or "mean=20ms" (units us,
+ * ms, s; a bare number is seconds) into out. SL_E_INVALID for anything else, a non-positive or
+ * non-finite time, or another percentile.
+ */
+SL_API enum sl_status sl_slo_parse(const char *s, struct sl_slo *out);
+
+/* The goal as text ("p99=50ms", "mean=1.5s"); "none" for none. */
+SL_API void sl_slo_format(const struct sl_slo *slo, char *buf, size_t len);
+
+/* The goal's name: "p50", "p90", "p99", "p99.9", "mean" or "none". */
+SL_API const char *sl_slo_name(const struct sl_slo *slo);
 
 #endif

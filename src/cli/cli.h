@@ -29,6 +29,7 @@ int cmd_fit(int argc, char **argv);
 int cmd_quiz(int argc, char **argv);
 int cmd_app(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+int cmd_catalogs(int argc, char **argv);
 
 /* Process-wide set-up (jansson's allocator and hash seed); call once at start. */
 void cli_init(void);
@@ -65,7 +66,8 @@ enum {
     CLI_SESSIONS, CLI_SESSION_INTERVAL, CLI_SESSION_BYTES, CLI_STATE, CLI_TARGET_UTIL,
     CLI_SPARES, CLI_USL_SIGMA, CLI_USL_KAPPA, CLI_BOX_AVAIL, CLI_LB_COST, CLI_DB_QUERIES,
     CLI_READ_FRACTION, CLI_DB_QUERY_MS, CLI_STORE_OPS, CLI_JSON, CLI_CSV, CLI_USL,
-    CLI_CALIBRATION,
+    CLI_CALIBRATION, CLI_AVAIL_TARGET, CLI_VERTICAL_STANDBY, CLI_ZONES, CLI_SURVIVE, CLI_SLO,
+    CLI_DB_REPLICAS_MIN,
     CLI_OWN = 2000
 };
 
@@ -97,6 +99,9 @@ int cli_parse(int argc, char **argv, const char *usage_line, unsigned with,
  */
 int cli_setup(const struct cli_common *common, struct sl_catalog **out);
 
+/* The embedded catalogs' names as a phrase: "teaching, cloud, gcp or azure". */
+void cli_catalog_names(char *buf, size_t len);
+
 /* Parses a load argument; prints the error naming `what` and returns SL_EXIT_USAGE if bad. */
 int cli_parse_load(const char *what, const char *s, double *out);
 
@@ -109,7 +114,15 @@ int cli_parse_load(const char *what, const char *s, double *out);
 int cli_read_file(const char *path, const char *what, const char *expected, size_t cap,
                   char **text, size_t *len);
 
-/* Writes text to path atomically (temporary file, then rename); prints errors. */
+/*
+ * Writes text to path atomically: "<path>.tmp.XXXXXX" in the same directory, written fully and
+ * fsynced, then renamed over path. "-" writes to standard output. Only a regular file or a new
+ * path is written: a FIFO, device, socket, directory or symbolic link at path (lstat, never
+ * followed) is refused and left untouched (SL_EXIT_USAGE). An existing file keeps its permission
+ * bits, a new one gets 0666 & ~umask. SIGINT, SIGTERM or SIGHUP while the temporary file exists
+ * removes it before the process dies of the signal. Prints errors; returns an exit status. Not
+ * thread-safe (the command line only).
+ */
 int cli_write_file(const char *path, const char *text, size_t len);
 
 /*
@@ -142,6 +155,8 @@ double cli_api_sim_budget(void);
 
 /* Most work of one API simulation by default, in event-equivalents (sl_sim_cost): about 0.3 s. */
 #define CLI_API_SIM_BUDGET 8e6
+/* Most users or queue places one API queue may ask for (the solve walks every state). */
+#define CLI_API_MAX_QUEUE_STATES 200000L
 /* Most points one API curve may ask for. */
 #define CLI_API_MAX_CURVE_POINTS 10000L
 /* Most simulation threads one API request may use. */

@@ -123,7 +123,8 @@ int cli_runtime_error(const char *fmt, ...)
 
 static const struct cli_flag common_flags[] = {
     { "catalog", required_argument, CLI_CATALOG, "NAME|PATH",
-      "machine catalog: teaching (default), cloud, or a CSV file", CLI_WITH_PLANNING },
+      "machine catalog: teaching (default), cloud (AWS), gcp, azure, or a CSV file",
+      CLI_WITH_PLANNING },
     { "instance", required_argument, CLI_INSTANCE, "NAME",
       "instance type of horizontal tiers (default: cheapest for the load)", CLI_WITH_PLANNING },
     { "cpu-ms", required_argument, CLI_CPU_MS, "MS", "CPU ms per request on a reference core (1)",
@@ -144,8 +145,21 @@ static const struct cli_flag common_flags[] = {
       "where sessions live: memory, sticky, store or token (token)", CLI_WITH_STATE },
     { "target-utilization", required_argument, CLI_TARGET_UTIL, "U",
       "planned busy fraction of CPU and network, 0-1 (0.7)", CLI_WITH_PLANNING },
-    { "spares", required_argument, CLI_SPARES, "POLICY", "n+1 (default), n+2 or 2n",
+    { "spares", required_argument, CLI_SPARES, "POLICY",
+      "auto (default: the fewest that reach the availability target), n+1, n+2, 2n or n+K",
       CLI_WITH_PLANNING },
+    { "availability-target", required_argument, CLI_AVAIL_TARGET, "A",
+      "availability the spares are sized to reach, between 0 and 1 (0.9995)", CLI_WITH_PLANNING },
+    { "vertical-standby", no_argument, CLI_VERTICAL_STANDBY, NULL,
+      "give the vertical plan a second box of the same size, active/passive", CLI_WITH_PLANNING },
+    { "zones", required_argument, CLI_ZONES, "Z", "zones the boxes spread over, 1 to 16 (1)",
+      CLI_WITH_PLANNING },
+    { "survive", required_argument, CLI_SURVIVE, "zone",
+      "size the fleet to carry the load after losing any one zone", CLI_WITH_PLANNING },
+    { "slo", required_argument, CLI_SLO, "GOAL",
+      "latency goal of every box: p50, p90, p99, p99.9 or mean, e.g. p99=50ms", CLI_WITH_PLANNING },
+    { "db-replicas-min", required_argument, CLI_DB_REPLICAS_MIN, "N",
+      "replicas every database shard keeps at least (1)", CLI_WITH_PLANNING },
     { "usl-sigma", required_argument, CLI_USL_SIGMA, "S", "USL contention (0.0002)",
       CLI_WITH_PLANNING },
     { "usl-kappa", required_argument, CLI_USL_KAPPA, "K", "USL coherency (0.00000005)",
@@ -185,6 +199,7 @@ static double *number_target(int id, struct sl_workload *w)
     case CLI_SESSION_INTERVAL: return &w->session_interval_s;
     case CLI_SESSION_BYTES: return &w->session_bytes;
     case CLI_TARGET_UTIL: return &w->target_utilization;
+    case CLI_AVAIL_TARGET: return &w->availability_target;
     case CLI_USL_SIGMA: return &w->usl_sigma;
     case CLI_USL_KAPPA: return &w->usl_kappa;
     case CLI_BOX_AVAIL: return &w->box_availability;
@@ -285,9 +300,46 @@ static int common_option(int id, const char *arg, struct cli_common *c)
                                    arg);
         return SL_EXIT_OK;
     case CLI_SPARES:
-        if (sl_spares_parse(arg, &c->w.spares) != SL_OK)
-            return cli_usage_error("invalid --spares '%s' (expected n+1, n+2 or 2n)", arg);
+        if (sl_spares_parse(arg, &c->w) != SL_OK)
+            return cli_usage_error("invalid --spares '%s' (expected auto, n+1, n+2, 2n or n+K "
+                                   "with K from 0 to %ld)", arg, SL_SPARES_K_MAX);
         return SL_EXIT_OK;
+    case CLI_VERTICAL_STANDBY:
+        c->w.vertical_standby = 1;
+        return SL_EXIT_OK;
+    case CLI_ZONES: {
+        long z;
+
+        if (sl_parse_count(arg, SL_ZONES_MAX, &z) != SL_OK)
+            return cli_usage_error("invalid --zones '%s' (expected a whole number from 1 to %d)",
+                                   arg, SL_ZONES_MAX);
+        c->w.zones = z;
+        return SL_EXIT_OK;
+    }
+    case CLI_SURVIVE:
+        if (strcmp(arg, "zone"))
+            return cli_usage_error("invalid --survive '%s' (expected zone)", arg);
+        c->w.survive_zone = 1;
+        return SL_EXIT_OK;
+    case CLI_SLO:
+        if (sl_slo_parse(arg, &c->w.slo) != SL_OK)
+            return cli_usage_error("invalid --slo '%s' (expected p50, p90, p99, p99.9 or mean, "
+                                   "'=', and a positive time in us, ms or s, such as p99=50ms)",
+                                   arg);
+        return SL_EXIT_OK;
+    case CLI_DB_REPLICAS_MIN: {
+        long r;
+
+        if (!strcmp(arg, "0")) {
+            c->w.db_replicas_min = 0;
+            return SL_EXIT_OK;
+        }
+        if (sl_parse_count(arg, 100, &r) != SL_OK)
+            return cli_usage_error("invalid --db-replicas-min '%s' (expected a whole number from "
+                                   "0 to 100)", arg);
+        c->w.db_replicas_min = r;
+        return SL_EXIT_OK;
+    }
     case CLI_USL:
         return usl_option(arg, &c->w);
     case CLI_CALIBRATION:
@@ -465,8 +517,7 @@ int cli_parse(int argc, char **argv, const char *usage_line, unsigned with,
     return st;
 }
 
-/* "teaching, cloud" */
-static void builtin_list(char *buf, size_t len)
+void cli_catalog_names(char *buf, size_t len)
 {
     const char *const *names = sl_catalog_builtin_names();
     size_t o = 0;
@@ -490,7 +541,7 @@ int cli_setup(const struct cli_common *common, struct sl_catalog **out)
 
     if (sl_workload_check(&common->w, err, sizeof(err)) != SL_OK)
         return cli_usage_error("%s", err);
-    builtin_list(list, sizeof(list));
+    cli_catalog_names(list, sizeof(list));
     if (api_mode && api_body && common->catalog_given)
         return cli_usage_error("catalog '%s' and a catalog in the request body: give one of "
                                "them", common->catalog);
@@ -510,7 +561,7 @@ int cli_setup(const struct cli_common *common, struct sl_catalog **out)
     } else {
         char expected[192];
 
-        snprintf(expected, sizeof(expected), "%s or a CSV file path", list);
+        snprintf(expected, sizeof(expected), "%s, or a CSV file path", list);
         rc = cli_read_file(label, "catalog", expected, SL_CATALOG_TEXT_MAX, &text, &len);
         if (rc)
             return rc;
@@ -524,96 +575,12 @@ int cli_setup(const struct cli_common *common, struct sl_catalog **out)
     return SL_EXIT_OK;
 }
 
-int cli_read_file(const char *path, const char *what, const char *expected, size_t cap,
-                  char **text, size_t *len)
-{
-    struct stat sb;
-    size_t got = 0;
-    ssize_t n;
-    char *buf;
-    int fd, st = SL_EXIT_OK;
-
-    *text = NULL;
-    *len = 0;
-    /* O_NONBLOCK: opening a FIFO with no writer must not hang; only regular files are read */
-    fd = !strcmp(path, "-") ? dup(0) : open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0)
-        return cli_usage_error("cannot read %s '%s': %s (expected %s)", what, path,
-                               strerror(errno), expected);
-    if (strcmp(path, "-") && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
-        close(fd);
-        return cli_usage_error("cannot read %s '%s': not a regular file (expected %s)", what,
-                               path, expected);
-    }
-    if (strcmp(path, "-"))
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    buf = sl_malloc(cap + 1);
-    if (!buf) {
-        close(fd);
-        return cli_runtime_error("out of memory");
-    }
-    for (;;) {
-        n = read(fd, buf + got, cap + 1 - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-        if (got > cap)
-            break;
-    }
-    if (n < 0)
-        st = cli_usage_error("cannot read %s '%s': %s", what, path, strerror(errno));
-    else if (got > cap)
-        st = cli_usage_error("%s '%s' is larger than %zu bytes", what, path, cap);
-    close(fd);
-    if (st) {
-        sl_free(buf);
-        return st;
-    }
-    buf[got] = '\0';
-    *text = buf;
-    *len = got;
-    return SL_EXIT_OK;
-}
-
 int cli_parse_load(const char *what, const char *s, double *out)
 {
     if (sl_parse_load(s, out) != SL_OK || *out > 1e12)
         return cli_usage_error("invalid %s '%s' (expected a positive number such as 1000, 1k, "
                                "2.5M or 1e6, at most 1e12)", what, s);
     return SL_EXIT_OK;
-}
-
-int cli_write_file(const char *path, const char *text, size_t len)
-{
-    size_t plen = strlen(path);
-    char *tmp = sl_malloc(plen + 16);
-    int fd, st = SL_EXIT_OK;
-
-    if (!tmp)
-        return cli_runtime_error("out of memory");
-    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        st = cli_runtime_error("cannot write '%s': %s", path, strerror(errno));
-        goto out;
-    }
-    if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
-        st = cli_runtime_error("cannot write '%s': %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
-    fchmod(fd, 0644);
-    close(fd);
-    if (rename(tmp, path) != 0) {
-        st = cli_runtime_error("cannot write '%s': %s", path, strerror(errno));
-        unlink(tmp);
-    }
-out:
-    sl_free(tmp);
-    return st;
 }
 
 int cli_print_json(char *doc, const char *err)

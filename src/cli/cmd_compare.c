@@ -31,26 +31,40 @@ static void print_csv(const struct sl_comparison *rows, size_t n)
 {
     size_t i;
 
-    printf("load_rps,vertical_feasible,vertical_instance,vertical_monthly_usd,vertical_utilization,"
-           "vertical_availability,vertical_max_rps,horizontal_feasible,horizontal_instance,"
-           "horizontal_servers,horizontal_needed,horizontal_spares,horizontal_monthly_usd,"
-           "horizontal_utilization,horizontal_availability,verdict\n");
+    printf("load_rps,vertical_feasible,vertical_instance,vertical_servers,vertical_monthly_usd,"
+           "vertical_utilization,vertical_p99_s,vertical_availability,vertical_meets_target,"
+           "vertical_max_rps,horizontal_feasible,horizontal_instance,horizontal_servers,"
+           "horizontal_needed,horizontal_spares,horizontal_monthly_usd,horizontal_utilization,"
+           "horizontal_p99_s,horizontal_availability,horizontal_meets_target,database_monthly_usd,"
+           "vertical_total_usd,horizontal_total_usd,verdict\n");
     for (i = 0; i < n; i++) {
         const struct sl_vertical *v = &rows[i].vertical;
         const struct sl_horizontal *h = &rows[i].horizontal;
+        const struct sl_db_tier *d = &rows[i].database;
 
         printf("%.10g,%d,%s,", rows[i].load_rps, v->feasible, v->feasible ? v->instance->name : "");
         if (v->feasible)
-            printf("%.2f,%.6f,", v->monthly_usd, v->utilization);
+            printf("%ld,%.2f,%.6f,%.6g,%.6f,%d,", v->servers, v->monthly_usd, v->utilization,
+                   v->latency.p99_s, v->availability, v->meets_target);
         else
-            printf(",,");
-        printf("%.6f,%.10g,%d,%s,%ld,%ld,%ld,", v->availability, v->max_rps, h->feasible,
+            printf(",,,,,,");
+        printf("%.10g,%d,%s,%ld,%ld,%ld,", v->max_rps, h->feasible,
                h->feasible ? h->instance->name : "", h->servers, h->needed, h->spares);
         if (h->feasible)
-            printf("%.2f,%.6f,%.8f,", h->monthly_usd, h->utilization, h->availability);
+            printf("%.2f,%.6f,%.6g,%.8f,%d,", h->monthly_usd, h->utilization, h->latency.p99_s,
+                   h->availability, h->meets_target);
         else
-            printf(",,,");
-        printf("%s\n", sl_verdict_name(rows[i].verdict));
+            printf(",,,,,");
+        if (d->used && d->feasible)
+            printf("%.2f,", d->monthly_usd);
+        else
+            printf(",");
+        if (v->feasible)
+            printf("%.2f", v->total_monthly_usd);
+        printf(",");
+        if (h->feasible)
+            printf("%.2f", h->total_monthly_usd);
+        printf(",%s\n", sl_verdict_name(rows[i].verdict));
     }
 }
 

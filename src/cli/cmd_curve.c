@@ -58,14 +58,15 @@ static void print_text(const struct sl_curve_point *p, long n)
     for (i = 0; i < n; i++) {
         char boxes[96];
 
-        printf("%-8s ", cli_fmt_load(a, sizeof(a), p[i].load_rps));
+        printf("%-8s ", cli_fmt_load(b, sizeof(b), p[i].load_rps));
         if (p[i].vertical_instance)
             printf("%-14s %14s   ", p[i].vertical_instance->name,
                    cli_fmt_usd(b, sizeof(b), p[i].vertical_usd));
         else
             printf("%-14s %14s   ", "no single box", "-");
         if (p[i].horizontal_instance) {
-            snprintf(boxes, sizeof(boxes), "%ld x %s", p[i].horizontal_servers,
+            snprintf(boxes, sizeof(boxes), "%s x %s",
+                     cli_fmt_count(a, sizeof(a), (double)p[i].horizontal_servers),
                      p[i].horizontal_instance->name);
             printf("%-18s %14s\n", boxes, cli_fmt_usd(c, sizeof(c), p[i].horizontal_usd));
         } else {

@@ -41,33 +41,66 @@ static const char *pct(char *buf, size_t len, double fraction)
 
 void draw_header(FILE *to, const struct sl_catalog *cat, const struct sl_workload *w)
 {
+    char spares[32], target[32], goal[64];
+
     fprintf(to, "catalog: %s", cat->name);
     if (!strcmp(cat->name, "teaching"))
         fprintf(to, " (prices constructed for teaching)");
     else if (!strcmp(cat->name, "cloud"))
         fprintf(to, " (AWS us-east-1 on-demand list prices)");
-    fprintf(to, "\nworkload: %g ms CPU per request, target utilisation %.0f%%, spares %s, "
-            "state: %s\n", w->cpu_ms, w->target_utilization * 100.0, sl_spares_name(w->spares),
+    else if (!strcmp(cat->name, "gcp"))
+        fprintf(to, " (Google Cloud us-central1 on-demand list prices)");
+    else if (!strcmp(cat->name, "azure"))
+        fprintf(to, " (Azure East US pay-as-you-go list prices)");
+    sl_spares_format(w, spares, sizeof(spares));
+    fprintf(to, "\nworkload: %g ms CPU per request, target utilisation %.0f%%, spares %s "
+            "(availability target %s), state: %s\n", w->cpu_ms, w->target_utilization * 100.0,
+            spares, pct(target, sizeof(target), w->availability_target),
             sl_state_name(w->state));
+    if (w->slo.kind != SL_SLO_NONE || w->zones > 1 || w->vertical_standby) {
+        sl_slo_format(&w->slo, goal, sizeof(goal));
+        fprintf(to, "goals: latency %s, %ld zone%s%s%s\n", goal, w->zones,
+                w->zones > 1 ? "s" : "", w->survive_zone ? " (survive the loss of one)" : "",
+                w->vertical_standby ? ", vertical standby" : "");
+    }
     if (w->usl_override)
         fprintf(to, "calibrated: USL sigma %g, kappa %g from %s, replacing the catalog's\n",
                 w->usl_sigma, w->usl_kappa, w->usl_source);
     fputc('\n', to);
 }
 
-static void table(FILE *to, const struct sl_comparison *rows, size_t n, const struct glyphs *g)
+/* "1+1 x h-1": needed + spares x type. */
+static const char *fleet_label(char *buf, size_t len, const struct sl_horizontal *h)
 {
-    char a[32], b[32], c[32], d[32];
+    char n[32], k[32];
+
+    snprintf(buf, len, "%s+%s x %s", cli_fmt_count(n, sizeof(n), (double)h->needed),
+             cli_fmt_count(k, sizeof(k), (double)h->spares), h->instance->name);
+    return buf;
+}
+
+/* An availability right-aligned in 7 columns, marked with '!' when it falls short of the target. */
+static const char *avail_mark(char *buf, size_t len, double a, int meets)
+{
+    char p[32];
+
+    snprintf(buf, len, "%7s%s", pct(p, sizeof(p), a), meets ? "" : "!");
+    return buf;
+}
+
+static void table(FILE *to, const struct sl_comparison *rows, size_t n, const struct glyphs *g,
+                  const struct sl_workload *w)
+{
+    char a[32], b[32], c[32], d[32], t[32];
     size_t i;
 
-    fprintf(to, "%-7s %s %-12s %12s %5s %7s %s %-14s %12s %5s %8s\n", "load", g->bar,
-            "vertical", "per month", "util", "avail", g->bar, "horizontal", "per month", "util",
-            "avail");
+    fprintf(to, "%-7s %s %-13s %9s %9s %8s %s %-18s %9s %9s %8s\n", "load", g->bar, "vertical",
+            "app/month", "p99", "avail", g->bar, "horizontal", "app/month", "p99", "avail");
     repeat(to, g->rule, 8);
     fputs(g->cross, to);
-    repeat(to, g->rule, 40);
+    repeat(to, g->rule, 44);
     fputs(g->cross, to);
-    repeat(to, g->rule, 43);
+    repeat(to, g->rule, 49);
     fputc('\n', to);
     for (i = 0; i < n; i++) {
         const struct sl_vertical *v = &rows[i].vertical;
@@ -75,24 +108,28 @@ static void table(FILE *to, const struct sl_comparison *rows, size_t n, const st
         char boxes[96];
 
         fprintf(to, "%-7s %s ", cli_fmt_load(a, sizeof(a), rows[i].load_rps), g->bar);
-        if (v->feasible)
-            fprintf(to, "%-12s %12s %5s %7s ", v->instance->name,
-                    cli_fmt_usd(b, sizeof(b), v->monthly_usd), pct(c, sizeof(c), v->utilization),
-                    pct(d, sizeof(d), v->availability));
-        else
-            fprintf(to, "%-39s ", "no single box can serve it");
-        fprintf(to, "%s ", g->bar);
-        if (h->feasible) {
-            snprintf(boxes, sizeof(boxes), "%s x %s",
-                     cli_fmt_count(a, sizeof(a), (double)h->servers), h->instance->name);
-            fprintf(to, "%-14s %12s %5s %8s\n", boxes, cli_fmt_usd(b, sizeof(b), h->monthly_usd),
-                    pct(c, sizeof(c), h->utilization), pct(d, sizeof(d), h->availability));
+        if (v->feasible) {
+            snprintf(boxes, sizeof(boxes), "%s%s", v->standby ? "2 x " : "", v->instance->name);
+            fprintf(to, "%-13s %9s %9s %-8s ", boxes, cli_fmt_usd(b, sizeof(b), v->monthly_usd),
+                    cli_fmt_seconds(c, sizeof(c), v->latency.p99_s),
+                    avail_mark(d, sizeof(d), v->availability, v->meets_target));
         } else {
-            fprintf(to, "no tier of this catalog serves it\n");
+            fprintf(to, "%-42s ", v->max_rps >= rows[i].load_rps ? "no single box meets the SLO"
+                                                                 : "no single box can serve it");
         }
+        fprintf(to, "%s ", g->bar);
+        if (h->feasible)
+            fprintf(to, "%-18s %9s %9s %s\n", fleet_label(boxes, sizeof(boxes), h),
+                    cli_fmt_usd(b, sizeof(b), h->monthly_usd),
+                    cli_fmt_seconds(c, sizeof(c), h->latency.p99_s),
+                    avail_mark(d, sizeof(d), h->availability, h->meets_target));
+        else
+            fprintf(to, "no tier of this catalog serves it\n");
     }
-    fprintf(to, "util: busiest resource at the load; avail: P(at least N of N+spares boxes up) "
-            "a month.\nA big tier needs more than one spare: 'scalelab plan' says how many.\n\n");
+    fprintf(to, "app/month: the servers (and balancer and session store) a month; horizontal is "
+            "N+spares x type.\np99: predicted response time of one box at its share of the load "
+            "(M/M/c).\navail: of the app tier a month; '!' marks one below the %s target.\n\n",
+            pct(t, sizeof(t), w->availability_target));
 }
 
 /* Side of the vertical box in cells: grows with log2 of its vCPUs. */
@@ -125,13 +162,14 @@ static void draw_box(FILE *to, const struct sl_vertical *v, const struct glyphs 
     }
     fprintf(to, "              %s", g->bl);
     repeat(to, g->h, width);
-    fprintf(to, "%s  1 x %s, %g vCPU, %s/month\n", g->br, v->instance->name, v->instance->vcpu,
-            cli_fmt_usd(b, sizeof(b), v->monthly_usd));
+    fprintf(to, "%s  %ld x %s, %g vCPU, %s/month%s\n", g->br, v->servers, v->instance->name,
+            v->instance->vcpu, cli_fmt_usd(b, sizeof(b), v->monthly_usd),
+            v->standby ? " (active and standby)" : "");
 }
 
 static void draw_grid(FILE *to, const struct sl_horizontal *h, const struct glyphs *g)
 {
-    char a[32], b[32];
+    char a[32], b[32], n[32], k[32];
     long per_cell, cells, i;
 
     if (!h->feasible) {
@@ -146,10 +184,35 @@ static void draw_grid(FILE *to, const struct sl_horizontal *h, const struct glyp
             fprintf(to, "\n              ");
         fputs(g->cell, to);
     }
-    fprintf(to, "  %s x %s, %s/month", cli_fmt_count(a, sizeof(a), (double)h->servers),
-            h->instance->name, cli_fmt_usd(b, sizeof(b), h->monthly_usd));
+    fprintf(to, "  %s x %s (%s needed + %s spare%s), %s/month",
+            cli_fmt_count(a, sizeof(a), (double)h->servers), h->instance->name,
+            cli_fmt_count(n, sizeof(n), (double)h->needed),
+            cli_fmt_count(k, sizeof(k), (double)h->spares), h->spares == 1 ? "" : "s",
+            cli_fmt_usd(b, sizeof(b), h->monthly_usd));
     if (per_cell > 1)
         fprintf(to, " (each %s = %ld boxes)", g->cell, per_cell);
+    fputc('\n', to);
+}
+
+/* The whole bill of each plan: the app tier plus the database tier both share. */
+static void draw_totals(FILE *to, const struct sl_comparison *row)
+{
+    const struct sl_vertical *v = &row->vertical;
+    const struct sl_horizontal *h = &row->horizontal;
+    char a[32], b[32], c[32], n[32];
+
+    if (!row->database.used || !row->database.feasible)
+        return;
+    fprintf(to, "  database    %s/month for both (%s x %s)", cli_fmt_usd(a, sizeof(a),
+            row->database.monthly_usd), cli_fmt_count(n, sizeof(n), (double)row->database.boxes),
+            row->database.instance->name);
+    if (v->feasible || h->feasible)
+        fprintf(to, "; whole bill");
+    if (v->feasible)
+        fprintf(to, " %s vertical", cli_fmt_usd(b, sizeof(b), v->total_monthly_usd));
+    if (h->feasible)
+        fprintf(to, "%s %s horizontal", v->feasible ? "," : "",
+                cli_fmt_usd(c, sizeof(c), h->total_monthly_usd));
     fputc('\n', to);
 }
 
@@ -160,8 +223,11 @@ void draw_verdict(FILE *to, const struct sl_comparison *row)
 
     switch (row->verdict) {
     case SL_VERDICT_VERTICAL_CHEAPER:
-        fprintf(to, "scale up: one box costs %.2fx the grid (the grid would survive a failed box)",
-                row->cost_ratio);
+        if (row->horizontal.feasible)
+            fprintf(to, "scale up: the box costs %.2fx the grid (the grid would survive a failed "
+                    "box)", row->cost_ratio);
+        else
+            fprintf(to, "scale up: no grid of this catalog serves it");
         break;
     case SL_VERDICT_ABOUT_EVEN:
         fprintf(to, "about even (%.2fx): the grid buys redundancy, the box buys simplicity",
@@ -171,8 +237,12 @@ void draw_verdict(FILE *to, const struct sl_comparison *row)
         fprintf(to, "scale out: one box would cost %.1fx the grid", row->cost_ratio);
         break;
     case SL_VERDICT_VERTICAL_IMPOSSIBLE:
-        fprintf(to, "scale out: no single machine serves %s req/s",
-                cli_fmt_load(a, sizeof(a), row->load_rps));
+        if (row->vertical.max_rps >= row->load_rps)
+            fprintf(to, "scale out: no single machine meets the latency goal at %s req/s",
+                    cli_fmt_load(a, sizeof(a), row->load_rps));
+        else
+            fprintf(to, "scale out: no single machine serves %s req/s",
+                    cli_fmt_load(a, sizeof(a), row->load_rps));
         break;
     case SL_VERDICT_NEITHER:
         fprintf(to, "nothing in this catalog serves %s req/s",
@@ -192,11 +262,12 @@ void draw_comparison(FILE *to, const struct sl_catalog *cat, const struct sl_wor
     size_t i;
 
     draw_header(to, cat, w);
-    table(to, rows, n, g);
+    table(to, rows, n, g, w);
     for (i = 0; i < n; i++) {
         fprintf(to, "%s req/s\n", cli_fmt_load(a, sizeof(a), rows[i].load_rps));
         draw_box(to, &rows[i].vertical, g);
         draw_grid(to, &rows[i].horizontal, g);
+        draw_totals(to, &rows[i]);
         fprintf(to, "  verdict     ");
         draw_verdict(to, &rows[i]);
         fprintf(to, "\n\n");

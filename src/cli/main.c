@@ -12,10 +12,13 @@ struct sl_cmd {
     const char *summary;
 };
 
+/* The catalogs command; its prototype belongs in cli.h beside the others. */
+
 static const struct sl_cmd commands[] = {
     { "compare", cmd_compare, "both strategies side by side at one or more loads" },
     { "curve", cmd_curve, "monthly cost of both strategies over a range of loads" },
     { "plan", cmd_plan, "the whole plan for one load: app, database and store tiers" },
+    { "catalogs", cmd_catalogs, "the embedded machine catalogs: sizes, $/vCPU-month, sources" },
     { "queue", cmd_queue, "waits, response times and drops of one queueing station" },
     { "simulate", cmd_simulate, "a discrete-event run: load balancer, queues, failures, state" },
     { "fit", cmd_fit, "the Universal Scalability Law fitted to your load-test measurements" },

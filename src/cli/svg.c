@@ -265,7 +265,7 @@ char *svg_curve(const struct sl_catalog *cat, const struct sl_workload *w,
 {
     struct strbuf sb;
     struct axes a;
-    char l1[32], l2[32];
+    char l1[32], l2[32], spares[32];
     long end;
 
     strbuf_init(&sb);
@@ -273,8 +273,9 @@ char *svg_curve(const struct sl_catalog *cat, const struct sl_workload *w,
     begin(&sb, "Monthly cost: one bigger box vs many boxes");
     strbuf_printf(&sb, "<text x=\"%d\" y=\"46\" fill=\"#555\">catalog ", LEFT);
     text_escaped(&sb, cat->name);
+    sl_spares_format(w, spares, sizeof(spares));
     strbuf_printf(&sb, ", %g ms CPU per request, target utilisation %.0f%%, spares %s</text>\n",
-                  w->cpu_ms, w->target_utilization * 100, sl_spares_name(w->spares));
+                  w->cpu_ms, w->target_utilization * 100, spares);
     grid(&sb, &a);
     curve(&sb, &a, pts, n, 0);
     end = curve(&sb, &a, pts, n, 1);

@@ -4,6 +4,8 @@
     .section .rodata
     ASSET(sl_asset_catalog_teaching, "data/teaching.csv")
     ASSET(sl_asset_catalog_cloud, "data/cloud.csv")
+    ASSET(sl_asset_catalog_gcp, "data/gcp.csv")
+    ASSET(sl_asset_catalog_azure, "data/azure.csv")
     ASSET(sl_asset_quiz, "data/quiz.json")
 
     .section .note.GNU-stack,"",@progbits

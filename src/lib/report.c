@@ -28,6 +28,7 @@ static json_t *catalog_json(const struct sl_catalog *c)
 static json_t *workload_json(const struct sl_workload *w)
 {
     json_t *o = json_object();
+    char text[64];
     int bad = !o;
 
     bad |= sl_json_put(o, "cpu_ms", sl_json_num(w->cpu_ms));
@@ -40,7 +41,17 @@ static json_t *workload_json(const struct sl_workload *w)
     bad |= sl_json_put(o, "session_bytes", sl_json_num(w->session_bytes));
     bad |= sl_json_put(o, "state", json_string(sl_state_name(w->state)));
     bad |= sl_json_put(o, "target_utilization", sl_json_num(w->target_utilization));
-    bad |= sl_json_put(o, "spares", json_string(sl_spares_name(w->spares)));
+    sl_spares_format(w, text, sizeof(text));
+    bad |= sl_json_put(o, "spares", json_string(text));
+    bad |= sl_json_put(o, "availability_target", sl_json_num(w->availability_target));
+    bad |= sl_json_put(o, "vertical_standby", json_boolean(w->vertical_standby));
+    bad |= sl_json_put(o, "zones", json_integer(w->zones));
+    bad |= sl_json_put(o, "survive_zone", json_boolean(w->survive_zone));
+    sl_slo_format(&w->slo, text, sizeof(text));
+    bad |= sl_json_put(o, "slo", w->slo.kind == SL_SLO_NONE ? json_null() : json_string(text));
+    bad |= sl_json_put(o, "slo_s", w->slo.kind == SL_SLO_NONE ? json_null()
+                                                               : sl_json_num(w->slo.seconds));
+    bad |= sl_json_put(o, "db_replicas_min", json_integer(w->db_replicas_min));
     bad |= sl_json_put(o, "usl_sigma", sl_json_num(w->usl_sigma));
     bad |= sl_json_put(o, "usl_kappa", sl_json_num(w->usl_kappa));
     bad |= sl_json_put(o, "usl_override", json_boolean(w->usl_override));
@@ -67,25 +78,67 @@ static json_t *resources_json(const double *u)
     return sl_json_done(o, bad);
 }
 
-static json_t *vertical_json(const struct sl_vertical *v)
+/* The predicted response times of one box of a plan. */
+static int put_latency(json_t *o, const struct sl_latency *l)
+{
+    int bad = 0;
+
+    bad |= sl_json_put(o, "mean_response_s", sl_json_num(l->mean_s));
+    bad |= sl_json_put(o, "p50_response_s", sl_json_num(l->p50_s));
+    bad |= sl_json_put(o, "p99_response_s", sl_json_num(l->p99_s));
+    bad |= sl_json_put(o, "slo_response_s", sl_json_num(l->slo_s));
+    return bad;
+}
+
+/* The whole monthly bill of one plan, tier by tier. */
+static json_t *bill_json(double servers, double lb, double store, const struct sl_db_tier *db,
+                         double total)
+{
+    json_t *o = json_object();
+    int bad = !o;
+
+    bad |= sl_json_put(o, "servers_usd", sl_json_num(servers));
+    bad |= sl_json_put(o, "lb_usd", sl_json_num(lb));
+    bad |= sl_json_put(o, "store_usd", sl_json_num(store));
+    bad |= sl_json_put(o, "database_usd", sl_json_num(db->monthly_usd));
+    bad |= sl_json_put(o, "total_usd", sl_json_num(total));
+    return sl_json_done(o, bad);
+}
+
+static json_t *vertical_json(const struct sl_vertical *v, const struct sl_db_tier *db)
 {
     json_t *o = json_object();
     int bad = !o;
 
     bad |= sl_json_put(o, "feasible", json_boolean(v->feasible));
     bad |= sl_json_put(o, "instance", name_or_null(v->feasible ? v->instance : NULL));
-    bad |= sl_json_put(o, "servers", json_integer(v->feasible ? 1 : 0));
+    bad |= sl_json_put(o, "servers", json_integer(v->feasible ? v->servers : 0));
+    bad |= sl_json_put(o, "standby", json_boolean(v->standby));
     bad |= sl_json_put(o, "monthly_usd", v->feasible ? sl_json_num(v->monthly_usd) : json_null());
     bad |= sl_json_put(o, "usd_per_1k_rps",
                        v->feasible ? sl_json_num(v->usd_per_1k_rps) : json_null());
     bad |= sl_json_put(o, "usable_rps", sl_json_num(v->usable_rps));
     bad |= sl_json_put(o, "utilization", sl_json_num(v->utilization));
-    bad |= sl_json_put(o, "binding", json_string(sl_resource_name(v->binding)));
+    bad |= sl_json_put(o, "binding", json_string(v->sized_by == SL_SIZED_LATENCY ? "latency" :
+                                                 sl_resource_name(v->binding)));
+    bad |= sl_json_put(o, "sized_by", json_string(sl_sizing_name(v->sized_by)));
     bad |= sl_json_put(o, "resources", resources_json(v->resources));
     bad |= sl_json_put(o, "full_rps", sl_json_num(v->full_rps));
     bad |= sl_json_put(o, "availability", sl_json_num(v->availability));
+    bad |= sl_json_put(o, "meets_target", json_boolean(v->feasible && v->meets_target));
+    bad |= sl_json_put(o, "survives_zone", json_boolean(v->feasible && v->survives_zone));
+    if (v->feasible)
+        bad |= put_latency(o, &v->latency);
+    else
+        bad |= put_latency(o, &(struct sl_latency){ NAN, NAN, NAN, NAN });
     bad |= sl_json_put(o, "max_rps", sl_json_num(v->max_rps));
     bad |= sl_json_put(o, "largest_instance", name_or_null(v->feasible ? NULL : v->instance));
+    bad |= sl_json_put(o, "bill", v->feasible ? bill_json(v->monthly_usd, 0, 0, db,
+                                                          v->total_monthly_usd) : json_null());
+    bad |= sl_json_put(o, "total_monthly_usd",
+                       v->feasible ? sl_json_num(v->total_monthly_usd) : json_null());
+    bad |= sl_json_put(o, "system_availability",
+                       v->feasible ? sl_json_num(v->system_availability) : json_null());
     return sl_json_done(o, bad);
 }
 
@@ -100,6 +153,7 @@ static json_t *store_json(const struct sl_store_tier *s)
     bad = !o;
     bad |= sl_json_put(o, "instance", name_or_null(s->instance));
     bad |= sl_json_put(o, "shards", json_integer(s->shards));
+    bad |= sl_json_put(o, "nodes_per_shard", json_integer(s->nodes_per_shard));
     bad |= sl_json_put(o, "nodes", json_integer(s->nodes));
     bad |= sl_json_put(o, "ops_rps", sl_json_num(s->ops_rps));
     bad |= sl_json_put(o, "data_gib", sl_json_num(s->data_gib));
@@ -108,7 +162,21 @@ static json_t *store_json(const struct sl_store_tier *s)
     return sl_json_done(o, bad);
 }
 
-static json_t *horizontal_json(const struct sl_horizontal *h, const struct sl_workload *w)
+static json_t *zones_json(const struct sl_horizontal *h)
+{
+    json_t *a = json_array();
+    long z;
+
+    for (z = 0; a && z < h->zones; z++)
+        if (json_array_append_new(a, json_integer(h->feasible ? h->per_zone[z] : 0))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static json_t *horizontal_json(const struct sl_horizontal *h, const struct sl_workload *w,
+                               const struct sl_db_tier *db)
 {
     json_t *o = json_object();
     int bad = !o;
@@ -118,6 +186,9 @@ static json_t *horizontal_json(const struct sl_horizontal *h, const struct sl_wo
     bad |= sl_json_put(o, "servers", json_integer(h->servers));
     bad |= sl_json_put(o, "needed", json_integer(h->needed));
     bad |= sl_json_put(o, "spares", json_integer(h->spares));
+    bad |= sl_json_put(o, "zones", json_integer(h->zones));
+    bad |= sl_json_put(o, "servers_per_zone", zones_json(h));
+    bad |= sl_json_put(o, "survives_zone", json_boolean(h->feasible && h->survives_zone));
     bad |= sl_json_put(o, "monthly_usd", h->feasible ? sl_json_num(h->monthly_usd) : json_null());
     bad |= sl_json_put(o, "usd_per_1k_rps",
                        h->feasible ? sl_json_num(h->usd_per_1k_rps) : json_null());
@@ -128,13 +199,52 @@ static json_t *horizontal_json(const struct sl_horizontal *h, const struct sl_wo
     bad |= sl_json_put(o, "resources", resources_json(h->resources));
     bad |= sl_json_put(o, "utilization", sl_json_num(h->utilization));
     bad |= sl_json_put(o, "availability", sl_json_num(h->availability));
-    bad |= sl_json_put(o, "binding", json_string(sl_resource_name(h->binding)));
+    bad |= sl_json_put(o, "meets_target", json_boolean(h->feasible && h->meets_target));
+    bad |= sl_json_put(o, "binding", json_string(h->sized_by == SL_SIZED_LATENCY ? "latency" :
+                                                 sl_resource_name(h->binding)));
+    bad |= sl_json_put(o, "sized_by", json_string(sl_sizing_name(h->sized_by)));
+    if (h->feasible)
+        bad |= put_latency(o, &h->latency);
+    else
+        bad |= put_latency(o, &(struct sl_latency){ NAN, NAN, NAN, NAN });
     bad |= sl_json_put(o, "state", json_string(sl_state_name(w->state)));
     bad |= sl_json_put(o, "breaks_sessions", json_boolean(h->breaks_sessions));
     bad |= sl_json_put(o, "lost_request_fraction", sl_json_num(h->lost_request_fraction));
     bad |= sl_json_put(o, "lost_on_failure", sl_json_num(h->lost_on_failure));
     bad |= sl_json_put(o, "imbalance", sl_json_num(h->imbalance));
     bad |= sl_json_put(o, "store", store_json(&h->store));
+    bad |= sl_json_put(o, "bill", h->feasible ? bill_json(h->servers_usd, h->lb_usd,
+                                                          h->store.monthly_usd, db,
+                                                          h->total_monthly_usd) : json_null());
+    bad |= sl_json_put(o, "total_monthly_usd",
+                       h->feasible ? sl_json_num(h->total_monthly_usd) : json_null());
+    bad |= sl_json_put(o, "system_availability",
+                       h->feasible ? sl_json_num(h->system_availability) : json_null());
+    return sl_json_done(o, bad);
+}
+
+static json_t *database_json(const struct sl_db_tier *d)
+{
+    json_t *o;
+    int bad;
+
+    if (!d->used)
+        return json_null();
+    o = json_object();
+    bad = !o;
+    bad |= sl_json_put(o, "feasible", json_boolean(d->feasible));
+    bad |= sl_json_put(o, "instance", name_or_null(d->instance));
+    bad |= sl_json_put(o, "reads_qps", sl_json_num(d->reads_qps));
+    bad |= sl_json_put(o, "writes_qps", sl_json_num(d->writes_qps));
+    bad |= sl_json_put(o, "box_qps", sl_json_num(d->box_qps));
+    bad |= sl_json_put(o, "max_primary_writes_qps", sl_json_num(d->max_primary_writes_qps));
+    bad |= sl_json_put(o, "sharded", json_boolean(d->sharded));
+    bad |= sl_json_put(o, "shards", json_integer(d->shards));
+    bad |= sl_json_put(o, "replicas_per_shard", json_integer(d->replicas_per_shard));
+    bad |= sl_json_put(o, "boxes", json_integer(d->boxes));
+    bad |= sl_json_put(o, "utilization", sl_json_num(d->utilization));
+    bad |= sl_json_put(o, "monthly_usd", sl_json_num(d->monthly_usd));
+    bad |= sl_json_put(o, "availability", sl_json_num(d->availability));
     return sl_json_done(o, bad);
 }
 
@@ -144,8 +254,9 @@ static json_t *comparison_json(const struct sl_comparison *cmp, const struct sl_
     int bad = !o;
 
     bad |= sl_json_put(o, "load_rps", sl_json_num(cmp->load_rps));
-    bad |= sl_json_put(o, "vertical", vertical_json(&cmp->vertical));
-    bad |= sl_json_put(o, "horizontal", horizontal_json(&cmp->horizontal, w));
+    bad |= sl_json_put(o, "vertical", vertical_json(&cmp->vertical, &cmp->database));
+    bad |= sl_json_put(o, "horizontal", horizontal_json(&cmp->horizontal, w, &cmp->database));
+    bad |= sl_json_put(o, "database", database_json(&cmp->database));
     bad |= sl_json_put(o, "verdict", json_string(sl_verdict_name(cmp->verdict)));
     bad |= sl_json_put(o, "cost_ratio",
                        cmp->cost_ratio > 0 ? sl_json_num(cmp->cost_ratio) : json_null());
@@ -264,30 +375,10 @@ out:
     return text;
 }
 
-static json_t *database_json(const struct sl_db_tier *d)
-{
-    json_t *o = json_object();
-    int bad = !o;
-
-    bad |= sl_json_put(o, "instance", name_or_null(d->instance));
-    bad |= sl_json_put(o, "reads_qps", sl_json_num(d->reads_qps));
-    bad |= sl_json_put(o, "writes_qps", sl_json_num(d->writes_qps));
-    bad |= sl_json_put(o, "box_qps", sl_json_num(d->box_qps));
-    bad |= sl_json_put(o, "max_primary_writes_qps", sl_json_num(d->max_primary_writes_qps));
-    bad |= sl_json_put(o, "sharded", json_boolean(d->sharded));
-    bad |= sl_json_put(o, "shards", json_integer(d->shards));
-    bad |= sl_json_put(o, "replicas_per_shard", json_integer(d->replicas_per_shard));
-    bad |= sl_json_put(o, "boxes", json_integer(d->boxes));
-    bad |= sl_json_put(o, "utilization", sl_json_num(d->utilization));
-    bad |= sl_json_put(o, "monthly_usd", sl_json_num(d->monthly_usd));
-    return sl_json_done(o, bad);
-}
-
 char *sl_report_plan_json(const struct sl_catalog *c, const struct sl_workload *w,
                           char *err, size_t errlen)
 {
     struct sl_comparison cmp;
-    struct sl_db_tier db;
     json_t *doc;
     int bad;
 
@@ -295,7 +386,6 @@ char *sl_report_plan_json(const struct sl_catalog *c, const struct sl_workload *
         return NULL;
     if (sl_plan_compare(c, w, w->load_rps, &cmp, err, errlen) != SL_OK)
         return NULL;
-    sl_plan_database(c, w, &db);
     doc = document(c, w);
     bad = !doc;
     bad |= sl_json_put(doc, "load_rps", sl_json_num(w->load_rps));
@@ -310,7 +400,6 @@ char *sl_report_plan_json(const struct sl_catalog *c, const struct sl_workload *
                          json_integer(sl_plan_spares_for(h->needed, w->box_availability,
                                                          w->box_availability)));
     }
-    bad |= sl_json_put(doc, "database", database_json(&db));
     if (bad) {
         json_decref(doc);
         snprintf(err, errlen, "out of memory");
@@ -332,16 +421,23 @@ static json_t *instance_json(const struct sl_instance *in)
     bad |= sl_json_put(o, "single_thread_factor", sl_json_num(in->single_thread_factor));
     bad |= sl_json_put(o, "usl_sigma", sl_json_num(in->usl_sigma));
     bad |= sl_json_put(o, "usl_kappa", sl_json_num(in->usl_kappa));
+    bad |= sl_json_put(o, "net_burst_gbps", sl_json_num(in->net_burst_gbps));
+    bad |= sl_json_put(o, "fleet_only", json_boolean(in->fleet_only));
+    bad |= sl_json_put(o, "usd_per_vcpu_month", sl_json_num(in->usd_per_month / in->vcpu));
     return sl_json_done(o, bad);
 }
 
-char *sl_report_catalogs_json(char *err, size_t errlen)
+/* {"catalogs": [...]} with every embedded catalog, or only the one named `only` (NULL: all). */
+static char *catalogs_doc(const char *only, char *err, size_t errlen)
 {
     const char *const *names = sl_catalog_builtin_names();
+    const char *one[2] = { only, NULL };
     json_t *doc = json_object(), *list = json_array();
     int bad = sl_json_put(doc, "catalogs", list);
     size_t i, k;
 
+    if (only)
+        names = one;
     for (i = 0; !bad && names[i]; i++) {
         struct sl_catalog *c = NULL;
         json_t *o, *items;
@@ -364,4 +460,14 @@ char *sl_report_catalogs_json(char *err, size_t errlen)
         return NULL;
     }
     return finish(doc, err, errlen);
+}
+
+char *sl_report_catalogs_json(char *err, size_t errlen)
+{
+    return catalogs_doc(NULL, err, errlen);
+}
+
+char *sl_report_catalog_json(const char *name, char *err, size_t errlen)
+{
+    return catalogs_doc(name, err, errlen);
 }

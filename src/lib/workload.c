@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "scalelab/parse.h"
 #include "scalelab/workload.h"
 #include "banned.h"
 
@@ -21,7 +22,10 @@ void sl_workload_init(struct sl_workload *w)
     w->session_bytes = 4096.0;
     w->state = SL_STATE_TOKEN;
     w->target_utilization = 0.7;
-    w->spares = SL_SPARES_N1;
+    w->spares = SL_SPARES_AUTO;
+    w->availability_target = 0.9995; /* about 22 minutes down a month */
+    w->zones = 1;
+    w->db_replicas_min = 1;          /* a shard survives its primary */
     w->usl_sigma = 2e-4;             /* near shared-nothing request handling */
     w->usl_kappa = 5e-8;
     w->box_availability = 0.995;
@@ -67,7 +71,8 @@ enum sl_status sl_workload_check(const struct sl_workload *w, char *err, size_t 
         { "sessions", w->sessions, 0, 1e13, 0, 0 },
         { "session-interval", w->session_interval_s, 0, 1e7, 1, 0 },
         { "session-bytes", w->session_bytes, 0, 1e12, 0, 0 },
-        { "utilization", w->target_utilization, 0, 1, 1, 1 },
+        { "target-utilization", w->target_utilization, 0, 1, 1, 1 },
+        { "availability-target", w->availability_target, 0, 1, 1, 1 },
         { "usl-sigma", w->usl_sigma, 0, 1, 0, 1 },
         { "usl-kappa", w->usl_kappa, 0, 1, 0, 1 },
         { "box-availability", w->box_availability, 0, 1, 1, 0 },
@@ -88,8 +93,35 @@ enum sl_status sl_workload_check(const struct sl_workload *w, char *err, size_t 
         if (st)
             return st;
     }
-    if ((unsigned)w->state > SL_STATE_TOKEN || (unsigned)w->spares > SL_SPARES_2N) {
+    if ((unsigned)w->state > SL_STATE_TOKEN || (unsigned)w->spares > SL_SPARES_NK) {
         snprintf(err, errlen, "invalid state or spares policy");
+        return SL_E_INVALID;
+    }
+    if (w->spares == SL_SPARES_NK && (w->spares_k < 0 || w->spares_k > SL_SPARES_K_MAX)) {
+        snprintf(err, errlen, "invalid spares 'n+%ld' (expected n+K with K from 0 to %ld)",
+                 w->spares_k, SL_SPARES_K_MAX);
+        return SL_E_INVALID;
+    }
+    if (w->zones < 1 || w->zones > SL_ZONES_MAX) {
+        snprintf(err, errlen, "invalid zones '%ld' (expected a whole number from 1 to %d)",
+                 w->zones, SL_ZONES_MAX);
+        return SL_E_INVALID;
+    }
+    if (w->survive_zone && w->zones < 2) {
+        snprintf(err, errlen, "invalid survive zone with %ld zone (expected --zones 2 or more: "
+                 "surviving the loss of a zone needs another one)", w->zones);
+        return SL_E_INVALID;
+    }
+    if (w->db_replicas_min < 0 || w->db_replicas_min > 100) {
+        snprintf(err, errlen, "invalid db-replicas-min '%ld' (expected a whole number from 0 to "
+                 "100)", w->db_replicas_min);
+        return SL_E_INVALID;
+    }
+    if (w->slo.kind != SL_SLO_NONE &&
+        (!(w->slo.seconds > 0) || !isfinite(w->slo.seconds) || w->slo.seconds > 1e6 ||
+         (w->slo.kind == SL_SLO_QUANTILE && !(w->slo.quantile > 0 && w->slo.quantile < 1)))) {
+        snprintf(err, errlen, "invalid slo (expected a positive time up to 1e6 s and a "
+                 "percentile between 0 and 100)");
         return SL_E_INVALID;
     }
     return SL_OK;
@@ -101,7 +133,7 @@ double sl_workload_sessions(const struct sl_workload *w)
 }
 
 static const char *const state_names[] = { "memory", "sticky", "store", "token" };
-static const char *const spares_names[] = { "n+1", "n+2", "2n" };
+static const char *const spares_names[] = { "n+1", "n+2", "2n", "auto", "n+k" };
 
 const char *sl_state_name(enum sl_state s)
 {
@@ -120,19 +152,122 @@ enum sl_status sl_state_parse(const char *s, enum sl_state *out)
     return SL_E_INVALID;
 }
 
-const char *sl_spares_name(enum sl_spares s)
+static const char *spares_name(enum sl_spares s)
 {
-    return (unsigned)s <= SL_SPARES_2N ? spares_names[s] : "unknown";
+    return (unsigned)s <= SL_SPARES_NK ? spares_names[s] : "unknown";
 }
 
-enum sl_status sl_spares_parse(const char *s, enum sl_spares *out)
+void sl_spares_format(const struct sl_workload *w, char *buf, size_t len)
+{
+    if (w->spares == SL_SPARES_NK)
+        snprintf(buf, len, "n+%ld", w->spares_k);
+    else
+        snprintf(buf, len, "%s", spares_name(w->spares));
+}
+
+enum sl_status sl_spares_parse(const char *s, struct sl_workload *w)
 {
     unsigned i;
 
-    for (i = 0; i <= SL_SPARES_2N; i++)
+    for (i = 0; i <= SL_SPARES_AUTO; i++)
         if (!strcasecmp(s, spares_names[i])) {
-            *out = (enum sl_spares)i;
+            w->spares = (enum sl_spares)i;
             return SL_OK;
         }
+    if ((s[0] == 'n' || s[0] == 'N') && s[1] == '+' && s[2]) {
+        long k = 0;
+        const char *p;
+
+        for (p = s + 2; *p; p++) {
+            if (*p < '0' || *p > '9' || p - s > 8)
+                return SL_E_INVALID;
+            k = k * 10 + (*p - '0');
+        }
+        if (k > SL_SPARES_K_MAX)
+            return SL_E_INVALID;
+        w->spares = SL_SPARES_NK;
+        w->spares_k = k;
+        return SL_OK;
+    }
     return SL_E_INVALID;
+}
+
+/* The accepted percentiles, as written and as fractions. */
+static const struct { const char *name; double q; } slo_points[] = {
+    { "p50", 0.5 }, { "p90", 0.9 }, { "p99", 0.99 }, { "p99.9", 0.999 }
+};
+
+enum sl_status sl_slo_parse(const char *s, struct sl_slo *out)
+{
+    const char *eq = strchr(s, '='), *unit;
+    struct sl_slo slo = { SL_SLO_NONE, 0.0, 0.0 };
+    char number[64];
+    double v, scale = 1.0;
+    size_t i, n;
+
+    if (!eq)
+        return SL_E_INVALID;
+    n = (size_t)(eq - s);
+    if (n == 4 && !strncasecmp(s, "mean", 4)) {
+        slo.kind = SL_SLO_MEAN;
+    } else {
+        for (i = 0; i < sizeof(slo_points) / sizeof(slo_points[0]); i++)
+            if (strlen(slo_points[i].name) == n && !strncasecmp(s, slo_points[i].name, n)) {
+                slo.kind = SL_SLO_QUANTILE;
+                slo.quantile = slo_points[i].q;
+            }
+        if (slo.kind == SL_SLO_NONE)
+            return SL_E_INVALID;
+    }
+    /* the time: a number, then us, ms or s */
+    for (unit = eq + 1; *unit && (strchr("0123456789.eE+-", *unit)); unit++)
+        ;
+    /* "1e" followed by a unit letter: the e belongs to the number only before a digit */
+    while (unit > eq + 1 && (unit[-1] == 'e' || unit[-1] == 'E' || unit[-1] == '+' ||
+                             unit[-1] == '-'))
+        unit--;
+    n = (size_t)(unit - (eq + 1));
+    if (n == 0 || n >= sizeof(number))
+        return SL_E_INVALID;
+    memcpy(number, eq + 1, n);
+    number[n] = '\0';
+    if (!strcmp(unit, "us"))
+        scale = 1e-6;
+    else if (!strcmp(unit, "ms"))
+        scale = 1e-3;
+    else if (strcmp(unit, "s") && *unit)
+        return SL_E_INVALID;
+    if (sl_parse_number(number, &v) != SL_OK || !(v > 0) || !isfinite(v * scale) ||
+        v * scale > 1e6)
+        return SL_E_INVALID;
+    slo.seconds = v * scale;
+    *out = slo;
+    return SL_OK;
+}
+
+const char *sl_slo_name(const struct sl_slo *slo)
+{
+    size_t i;
+
+    if (slo->kind == SL_SLO_MEAN)
+        return "mean";
+    if (slo->kind == SL_SLO_QUANTILE)
+        for (i = 0; i < sizeof(slo_points) / sizeof(slo_points[0]); i++)
+            if (slo_points[i].q == slo->quantile)
+                return slo_points[i].name;
+    return slo->kind == SL_SLO_NONE ? "none" : "p?";
+}
+
+void sl_slo_format(const struct sl_slo *slo, char *buf, size_t len)
+{
+    double t = slo->seconds;
+
+    if (slo->kind == SL_SLO_NONE)
+        snprintf(buf, len, "none");
+    else if (t < 1e-3)
+        snprintf(buf, len, "%s=%.6gus", sl_slo_name(slo), t * 1e6);
+    else if (t < 1.0)
+        snprintf(buf, len, "%s=%.6gms", sl_slo_name(slo), t * 1e3);
+    else
+        snprintf(buf, len, "%s=%.6gs", sl_slo_name(slo), t);
 }

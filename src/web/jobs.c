@@ -1,4 +1,4 @@
-/* Worker threads for heavy API answers, a bounded queue, and a watcher for deadlines and hang-ups. */
+/* Worker threads for heavy API answers, a bounded queue, a watcher for deadlines and hang-ups. */
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE /* POLLRDHUP: the peer closed its end */
 #include <poll.h>

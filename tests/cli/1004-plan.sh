@@ -10,6 +10,9 @@ import json, sys
 d = json.load(sys.stdin)
 h = d["app"]["horizontal"]
 assert h["servers"] == h["needed"] + h["spares"], h
-assert d["database"]["boxes"] >= 1
+assert d["app"]["database"]["boxes"] >= 1
+assert d["app"]["horizontal"]["meets_target"] is True, h
+b = h["bill"]
+assert abs(b["total_usd"] - (b["servers_usd"] + b["lb_usd"] + b["store_usd"] + b["database_usd"])) < 1e-6, b
 ' || fail "plan --json"
 finish

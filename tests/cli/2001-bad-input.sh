@@ -11,8 +11,23 @@ bad_input "unknown option '--frob'" $SCALELAB compare --frob
 bad_input "unknown option '-x'" $SCALELAB compare -x
 bad_input "needs a value" $SCALELAB compare --catalog
 bad_input "invalid --state 'disk'" $SCALELAB compare --state disk
-bad_input "invalid --spares 'n+3'" $SCALELAB compare --spares n+3
-bad_input "invalid utilization '1.5'" $SCALELAB compare --target-utilization 1.5
+bad_input "invalid --spares 'n+x'" $SCALELAB compare --spares n+x
+bad_input "invalid --spares '3n'" $SCALELAB compare --spares 3n
+bad_input "invalid --spares 'n+1000001'" $SCALELAB compare --spares n+1000001
+bad_input "invalid target-utilization '1.5'" $SCALELAB compare --target-utilization 1.5
+# the planner's goals: availability, zones, latency, replicas
+for a in 0 1 1.5 -0.1 x; do
+    bad_input "availability-target '$a'" $SCALELAB compare --availability-target $a
+done
+bad_input "invalid --zones '0'" $SCALELAB plan --load 1k --zones 0
+bad_input "invalid --zones '17'" $SCALELAB plan --load 1k --zones 17
+bad_input "invalid survive zone with 1 zone" $SCALELAB plan --load 1k --survive zone
+bad_input "invalid --survive 'region'" $SCALELAB plan --load 1k --survive region --zones 3
+for s in p99 p99= p99=0ms p99=-5ms p98=5ms p99=5min mean=abc =5ms p99=5ms5; do
+    bad_input "invalid --slo '$s'" $SCALELAB compare 1k --slo "$s"
+done
+bad_input "invalid slo 'p99=1ms': no box can meet it" $SCALELAB compare 1k --slo p99=1ms
+bad_input "invalid --db-replicas-min '101'" $SCALELAB plan --load 1k --db-replicas-min 101
 bad_input "invalid --cpu-ms 'fast'" $SCALELAB compare --cpu-ms fast
 bad_input "invalid cpu-ms '-1'" $SCALELAB compare --cpu-ms -1
 bad_input "invalid --points '0'" $SCALELAB curve --points 0

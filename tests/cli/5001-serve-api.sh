@@ -49,7 +49,7 @@ python3 - "$tmp/body" <<'PY' || fail "/api/catalogs shape"
 import json, sys
 d = json.load(open(sys.argv[1]))
 names = [c["name"] for c in d["catalogs"]]
-assert names == ["teaching", "cloud"], names
+assert names == ["teaching", "cloud", "gcp", "azure"], names
 assert all(len(c["items"]) == c["instances"] > 5 for c in d["catalogs"])
 PY
 status 200 /healthz

@@ -80,7 +80,8 @@ static void report_plan_and_curve(void **state)
     w.load_rps = 2e5;
     assert_int_equal(sl_catalog_builtin("cloud", &c, err, sizeof(err)), SL_OK);
     doc = parse_doc(sl_report_plan_json(c, &w, err, sizeof(err)));
-    assert_non_null(json_object_get(json_object_get(doc, "database"), "replicas_per_shard"));
+    assert_non_null(json_object_get(json_object_get(json_object_get(doc, "app"), "database"),
+                                    "replicas_per_shard"));
     assert_non_null(json_object_get(json_object_get(doc, "app"), "horizontal"));
     json_decref(doc);
     doc = parse_doc(sl_report_curve_json(c, &w, 1e3, 1e6, 10, err, sizeof(err)));
