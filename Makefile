@@ -34,7 +34,7 @@ SLIB_OBJ := $(LIB_SRC:%.c=$(SAN)/%.o) $(SAN)/src/lib/assets.o
 SCLI_OBJ := $(CLI_SRC:%.c=$(SAN)/%.o) $(SAN)/version.o $(SAN)/src/web/web_files.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
 
-.PHONY: all run check deps unit cli-tests web-tests bench lint clean san
+.PHONY: all run check deps unit cli-tests web-tests bench soak lint clean san
 .PHONY: fuzz fuzz-build fuzz-tests
 all: $(BUILD)/scalelab
 
@@ -78,6 +78,13 @@ $(SAN)/tests/%: tests/unit/%.c tests/unit/sl_test.h $(SAN)/libscalelab.a | dirs
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Werror -Itests/unit -o $@ $< $(SAN)/libscalelab.a \
 		-lcmocka $(LDLIBS)
+# tests of the front ends (test_front_*.c) link them too, without main()
+SFRONT_OBJ := $(filter-out $(SAN)/src/cli/main.o,$(SCLI_OBJ))
+$(SAN)/tests/test_front_%: tests/unit/test_front_%.c tests/unit/sl_test.h $(SFRONT_OBJ) \
+		$(SAN)/libscalelab.a | dirs
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Werror -Itests/unit -o $@ $< $(SFRONT_OBJ) \
+		$(SAN)/libscalelab.a -lcmocka $(LDLIBS)
 
 # libFuzzer targets (tests/fuzz/fuzz_<name>.c): the library and the front ends built again with
 # clang, coverage instrumentation and ASan + UBSan in $(FUZZ); main.c stays out (libFuzzer has
@@ -153,9 +160,15 @@ cli-tests: san
 web-tests: san
 	$(Q)tests/run-all $(SAN) web
 
-bench: all $(BUILD)/bench_fit
+# Mixed heavy, light and hostile API traffic for SOAK_SECONDS: RSS over time, /healthz latency.
+soak: all
+	$(Q)bench/soak $(BUILD)/scalelab
+
+bench: all $(BUILD)/bench_fit $(BUILD)/bench_coverage
 	$(Q)scripts/install-deps bench
 	$(Q)bench/run $(BUILD)
+$(BUILD)/bench_coverage: bench/coverage.c $(BUILD)/libscalelab.a
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/bench_fit: bench/bench_fit.c $(BUILD)/libscalelab.a
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 

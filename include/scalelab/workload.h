@@ -84,6 +84,14 @@ SL_API void sl_workload_init(struct sl_workload *w);
  */
 SL_API enum sl_status sl_workload_check(const struct sl_workload *w, char *err, size_t errlen);
 
+/*
+ * Whether v is a valid value of the numeric field the command line calls `name` ("cpu-ms",
+ * "target-utilization", ...): 1 if it is, 0 if not (what is accepted, such as "a number above 0
+ * and up to 1e+06", then in expected), -1 if there is no such field. Lets a front end refuse a
+ * value as the user typed it.
+ */
+SL_API int sl_workload_field_ok(const char *name, double v, char *expected, size_t len);
+
 /* Sessions alive at the workload's load (resolves the 0 = auto default). */
 SL_API double sl_workload_sessions(const struct sl_workload *w);
 

@@ -267,6 +267,10 @@ static int calibration_option(const char *path, struct sl_workload *w)
         return cli_usage_error("%s", err);
     }
     sl_free(text);
+    if (sl_workload_field_ok("cpu-ms", 1000.0 / lambda, NULL, 0) == 0)
+        return cli_usage_error("calibration '%s': lambda %g per second is too small to plan with "
+                               "(expected at least 0.001, the throughput of one unit)", path,
+                               lambda);
     w->cpu_ms = 1000.0 / lambda;
     w->usl_override = 1;
     snprintf(w->usl_source, sizeof(w->usl_source), "calibration %.200s", path);
@@ -278,9 +282,15 @@ static int common_option(int id, const char *arg, struct cli_common *c)
     double *target = number_target(id, &c->w);
 
     if (target) {
+        char expected[96];
+
         if (sl_parse_number(arg, target) != SL_OK)
             return cli_usage_error("invalid --%s '%s' (expected a number such as 0.5 or 2e3)",
                                    flag_name(NULL, id), arg);
+        /* the range is the library's; the value in the message is the one typed */
+        if (sl_workload_field_ok(flag_name(NULL, id), *target, expected, sizeof(expected)) == 0)
+            return cli_usage_error("invalid --%s '%s' (expected %s)", flag_name(NULL, id), arg,
+                                   expected);
         return SL_EXIT_OK;
     }
     switch (id) {

@@ -121,6 +121,8 @@ static int own_option(int id, const char *arg, void *ctx)
         a->have_service = 1;
         if (positive("service-ms", arg, &v) != SL_EXIT_OK)
             return SL_EXIT_USAGE;
+        if (v > 1e9) /* the simulator's bound, 1e6 s, in the flag's unit */
+            return bad("service-ms", arg, "a positive number of milliseconds up to 1e9");
         c->service_s = v / 1000.0;
         return SL_EXIT_OK;
     case OPT_DIST:

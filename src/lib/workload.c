@@ -1,6 +1,7 @@
 /* Workload defaults, validation and the names of its enumerations. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -39,59 +40,80 @@ void sl_workload_init(struct sl_workload *w)
     w->store_ops_per_node = 100000.0;/* one single-threaded Redis-like node */
 }
 
-/* One range rule: the field's name, its value and its bounds. */
+/* One range rule: the field's name (as the command line spells it), where it is, its bounds. */
 struct rule {
     const char *name;
-    double value;
+    size_t offset;     /* of the double in struct sl_workload */
     double lo, hi;
     int lo_open, hi_open;
 };
 
-static enum sl_status check_rule(const struct rule *r, char *err, size_t errlen)
-{
-    int ok = isfinite(r->value) &&
-             (r->lo_open ? r->value > r->lo : r->value >= r->lo) &&
-             (r->hi_open ? r->value < r->hi : r->value <= r->hi);
+#define FIELD(f) offsetof(struct sl_workload, f)
 
-    if (ok)
-        return SL_OK;
-    snprintf(err, errlen, "invalid %s '%g' (expected a number %s %g and %s %g)", r->name, r->value,
-             r->lo_open ? "above" : "from", r->lo, r->hi_open ? "below" : "up to", r->hi);
-    return SL_E_INVALID;
+static const struct rule rules[] = {
+    { "load", FIELD(load_rps), 0, 1e12, 1, 0 },
+    { "cpu-ms", FIELD(cpu_ms), 0, 1e6, 1, 0 },
+    { "mem-per-request", FIELD(mem_per_request_mib), 0, 1e6, 0, 0 },
+    { "base-mem", FIELD(base_mem_gib), 0, 1e6, 0, 0 },
+    { "response-bytes", FIELD(response_bytes), 0, 1e12, 0, 0 },
+    { "sessions", FIELD(sessions), 0, 1e13, 0, 0 },
+    { "session-interval", FIELD(session_interval_s), 0, 1e7, 1, 0 },
+    { "session-bytes", FIELD(session_bytes), 0, 1e12, 0, 0 },
+    { "target-utilization", FIELD(target_utilization), 0, 1, 1, 1 },
+    { "availability-target", FIELD(availability_target), 0, 1, 1, 1 },
+    { "usl-sigma", FIELD(usl_sigma), 0, 1, 0, 1 },
+    { "usl-kappa", FIELD(usl_kappa), 0, 1, 0, 1 },
+    { "box-availability", FIELD(box_availability), 0, 1, 1, 0 },
+    { "lb-availability", FIELD(lb_availability), 0, 1, 1, 0 },
+    { "lb-cost", FIELD(lb_usd_per_month), 0, 1e9, 0, 0 },
+    { "db-queries", FIELD(db_queries_per_request), 0, 1e6, 0, 0 },
+    { "read-fraction", FIELD(db_read_fraction), 0, 1, 0, 0 },
+    { "db-query-ms", FIELD(db_query_ms), 0, 1e6, 1, 0 },
+    { "db-write-share", FIELD(db_write_share), 0, 1, 1, 0 },
+    { "store-ops", FIELD(store_ops_per_request), 0, 1e6, 0, 0 },
+    { "store-node-ops", FIELD(store_ops_per_node), 0, 1e12, 1, 0 },
+};
+
+static int in_range(const struct rule *r, double v)
+{
+    return isfinite(v) && (r->lo_open ? v > r->lo : v >= r->lo) &&
+           (r->hi_open ? v < r->hi : v <= r->hi);
+}
+
+/* "a number above 0 and up to 1e+06" */
+static void describe(const struct rule *r, char *buf, size_t len)
+{
+    snprintf(buf, len, "a number %s %g and %s %g", r->lo_open ? "above" : "from", r->lo,
+             r->hi_open ? "below" : "up to", r->hi);
+}
+
+int sl_workload_field_ok(const char *name, double v, char *expected, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+        if (!strcmp(name, rules[i].name)) {
+            if (in_range(&rules[i], v))
+                return 1;
+            describe(&rules[i], expected, len);
+            return 0;
+        }
+    return -1;
 }
 
 enum sl_status sl_workload_check(const struct sl_workload *w, char *err, size_t errlen)
 {
-    const struct rule rules[] = {
-        { "load", w->load_rps, 0, 1e12, 1, 0 },
-        { "cpu-ms", w->cpu_ms, 0, 1e6, 1, 0 },
-        { "mem-per-request", w->mem_per_request_mib, 0, 1e6, 0, 0 },
-        { "base-mem", w->base_mem_gib, 0, 1e6, 0, 0 },
-        { "response-bytes", w->response_bytes, 0, 1e12, 0, 0 },
-        { "sessions", w->sessions, 0, 1e13, 0, 0 },
-        { "session-interval", w->session_interval_s, 0, 1e7, 1, 0 },
-        { "session-bytes", w->session_bytes, 0, 1e12, 0, 0 },
-        { "target-utilization", w->target_utilization, 0, 1, 1, 1 },
-        { "availability-target", w->availability_target, 0, 1, 1, 1 },
-        { "usl-sigma", w->usl_sigma, 0, 1, 0, 1 },
-        { "usl-kappa", w->usl_kappa, 0, 1, 0, 1 },
-        { "box-availability", w->box_availability, 0, 1, 1, 0 },
-        { "lb-availability", w->lb_availability, 0, 1, 1, 0 },
-        { "lb-cost", w->lb_usd_per_month, 0, 1e9, 0, 0 },
-        { "db-queries", w->db_queries_per_request, 0, 1e6, 0, 0 },
-        { "read-fraction", w->db_read_fraction, 0, 1, 0, 0 },
-        { "db-query-ms", w->db_query_ms, 0, 1e6, 1, 0 },
-        { "db-write-share", w->db_write_share, 0, 1, 1, 0 },
-        { "store-ops", w->store_ops_per_request, 0, 1e6, 0, 0 },
-        { "store-node-ops", w->store_ops_per_node, 0, 1e12, 1, 0 },
-    };
     size_t i;
 
     for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-        enum sl_status st = check_rule(&rules[i], err, errlen);
+        double v = *(const double *)((const char *)w + rules[i].offset);
+        char expected[96];
 
-        if (st)
-            return st;
+        if (in_range(&rules[i], v))
+            continue;
+        describe(&rules[i], expected, sizeof(expected));
+        snprintf(err, errlen, "invalid %s '%g' (expected %s)", rules[i].name, v, expected);
+        return SL_E_INVALID;
     }
     if ((unsigned)w->state > SL_STATE_TOKEN || (unsigned)w->spares > SL_SPARES_NK) {
         snprintf(err, errlen, "invalid state or spares policy");

@@ -244,7 +244,8 @@ int web_daemon_run(const struct web_daemon *w, int *sig)
     pthread_t reaper_tid;
     sigset_t stop;
     unsigned per_ip;
-    int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    /* no MHD_USE_ERROR_LOG: a client can make it print a line per dropped connection */
+    int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
 
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;

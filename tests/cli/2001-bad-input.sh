@@ -14,7 +14,7 @@ bad_input "invalid --state 'disk'" $SCALELAB compare --state disk
 bad_input "invalid --spares 'n+x'" $SCALELAB compare --spares n+x
 bad_input "invalid --spares '3n'" $SCALELAB compare --spares 3n
 bad_input "invalid --spares 'n+1000001'" $SCALELAB compare --spares n+1000001
-bad_input "invalid target-utilization '1.5'" $SCALELAB compare --target-utilization 1.5
+bad_input "invalid --target-utilization '1.50'" $SCALELAB compare --target-utilization 1.50
 # the planner's goals: availability, zones, latency, replicas
 for a in 0 1 1.5 -0.1 x; do
     bad_input "availability-target '$a'" $SCALELAB compare --availability-target $a
@@ -29,7 +29,13 @@ done
 bad_input "invalid slo 'p99=1ms': no box can meet it" $SCALELAB compare 1k --slo p99=1ms
 bad_input "invalid --db-replicas-min '101'" $SCALELAB plan --load 1k --db-replicas-min 101
 bad_input "invalid --cpu-ms 'fast'" $SCALELAB compare --cpu-ms fast
-bad_input "invalid cpu-ms '-1'" $SCALELAB compare --cpu-ms -1
+bad_input "invalid --cpu-ms '-1'" $SCALELAB compare --cpu-ms -1
+# the value as typed, not as parsed
+bad_input "invalid --cpu-ms '99999999999999999999'" $SCALELAB compare --cpu-ms 99999999999999999999
+bad_input "invalid --service-ms '4294967296' (expected a positive number of milliseconds" \
+    $SCALELAB simulate --load 1 --service-ms 4294967296
+printf '{"sigma": 0.01, "kappa": 0.0001, "lambda": 1e-9}' >"$tmp/tiny.json"
+bad_input "lambda 1e-09 per second is too small" $SCALELAB plan --load 1k --calibration "$tmp/tiny.json"
 bad_input "invalid --points '0'" $SCALELAB curve --points 0
 bad_input "invalid --points '2.5'" $SCALELAB curve --points 2.5
 bad_input "--from 1e+06 is above --to 1000" $SCALELAB curve --from 1m --to 1k

@@ -61,7 +61,7 @@ bad_input "invalid --servers '-2'" $SCALELAB queue --servers -2 --load 100
 bad_input "invalid --servers '2.5'" $SCALELAB queue --servers 2.5 --load 100
 bad_input "invalid --service-ms '-1'" $SCALELAB queue --servers 2 --service-ms -1 --load 100
 bad_input "invalid --service-ms '0'" $SCALELAB queue --servers 2 --service-ms 0 --load 100
-bad_input "invalid cpu-ms '-3'" $SCALELAB queue --servers 2 --cpu-ms -3 --load 100
+bad_input "invalid --cpu-ms '-3'" $SCALELAB queue --servers 2 --cpu-ms -3 --load 100
 bad_input "invalid --load '0'" $SCALELAB queue --servers 2 --load 0
 bad_input "invalid --load 'abc'" $SCALELAB queue --servers 2 --load abc
 bad_input "invalid --utilization '-0.5'" $SCALELAB queue --servers 2 --utilization -0.5
