@@ -198,6 +198,7 @@ SL_API long sl_plan_spares_for(long needed, double p, double target);
 /* "vertical_cheaper", "about_even", "horizontal_cheaper", "vertical_impossible", "neither". */
 SL_API const char *sl_verdict_name(enum sl_verdict v);
 
+/* One load of a curve: each future's app-tier cost (what the verdict compares) and its figures. */
 struct sl_curve_point {
     double load_rps;
     double vertical_usd;                 /* NaN where no single box serves the load */
@@ -205,6 +206,10 @@ struct sl_curve_point {
     const struct sl_instance *vertical_instance;   /* NULL where infeasible */
     const struct sl_instance *horizontal_instance; /* NULL where infeasible */
     long horizontal_servers;
+    long horizontal_spares;
+    double vertical_total_usd, horizontal_total_usd; /* with the database tier; NaN: infeasible */
+    double vertical_availability, horizontal_availability; /* of the app tier; NaN: infeasible */
+    double vertical_p99_s, horizontal_p99_s;         /* of one box at its share; NaN: infeasible */
 };
 
 /* Most points a curve may have. */

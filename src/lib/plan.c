@@ -741,6 +741,15 @@ enum sl_status sl_plan_curve(const struct sl_catalog *c, const struct sl_workloa
         out[i].horizontal_usd = cmp.horizontal.feasible ? cmp.horizontal.monthly_usd : NAN;
         out[i].horizontal_instance = cmp.horizontal.feasible ? cmp.horizontal.instance : NULL;
         out[i].horizontal_servers = cmp.horizontal.feasible ? cmp.horizontal.servers : 0;
+        out[i].horizontal_spares = cmp.horizontal.feasible ? cmp.horizontal.spares : 0;
+        out[i].vertical_total_usd = cmp.vertical.feasible ? cmp.vertical.total_monthly_usd : NAN;
+        out[i].horizontal_total_usd = cmp.horizontal.feasible ? cmp.horizontal.total_monthly_usd
+                                                              : NAN;
+        out[i].vertical_availability = cmp.vertical.feasible ? cmp.vertical.availability : NAN;
+        out[i].horizontal_availability = cmp.horizontal.feasible ? cmp.horizontal.availability
+                                                                 : NAN;
+        out[i].vertical_p99_s = cmp.vertical.feasible ? cmp.vertical.latency.p99_s : NAN;
+        out[i].horizontal_p99_s = cmp.horizontal.feasible ? cmp.horizontal.latency.p99_s : NAN;
     }
     return SL_OK;
 }

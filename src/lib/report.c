@@ -331,6 +331,13 @@ static json_t *curve_point_json(const struct sl_curve_point *p)
     bad |= sl_json_put(o, "horizontal_usd", sl_json_num(p->horizontal_usd));
     bad |= sl_json_put(o, "horizontal_instance", name_or_null(p->horizontal_instance));
     bad |= sl_json_put(o, "horizontal_servers", json_integer(p->horizontal_servers));
+    bad |= sl_json_put(o, "horizontal_spares", json_integer(p->horizontal_spares));
+    bad |= sl_json_put(o, "vertical_total_usd", sl_json_num(p->vertical_total_usd));
+    bad |= sl_json_put(o, "horizontal_total_usd", sl_json_num(p->horizontal_total_usd));
+    bad |= sl_json_put(o, "vertical_availability", sl_json_num(p->vertical_availability));
+    bad |= sl_json_put(o, "horizontal_availability", sl_json_num(p->horizontal_availability));
+    bad |= sl_json_put(o, "vertical_p99_s", sl_json_num(p->vertical_p99_s));
+    bad |= sl_json_put(o, "horizontal_p99_s", sl_json_num(p->horizontal_p99_s));
     return sl_json_done(o, bad);
 }
 
