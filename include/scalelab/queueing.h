@@ -1,4 +1,4 @@
-/* Analytic queueing models: Erlang B/C, M/M/c, M/M/c/K, M/G/1, approximations, MVA, closed. */
+/* Analytic queueing models: Erlang B/C, M/M/c, M/M/c/K, M/G/1, approximations, closed. */
 /* SPDX-License-Identifier: MIT */
 #ifndef SL_QUEUEING_H
 #define SL_QUEUEING_H
@@ -28,8 +28,6 @@
  * station. Memory is about 24 bytes per state while a solver runs.
  */
 #define SL_QUEUE_MAX_STATES 2000000L
-/* Most users x centres of one exact MVA solve (its cost). */
-#define SL_MVA_MAX_WORK 100000000L
 /* Rows of the utilisation table. */
 #define SL_QUEUE_TABLE_ROWS 10
 
@@ -92,35 +90,6 @@ SL_API double sl_daley_wait_bound(double lambda, double mean_s, double ca, doubl
  * with mu = 1 / mean_s. INFINITY when lambda * mean_s >= c; NaN on bad input.
  */
 SL_API double sl_allen_cunneen_wait(long c, double lambda, double mean_s, double ca, double cs);
-
-/* One service centre of a closed network for exact MVA. */
-enum sl_centre_kind {
-    SL_CENTRE_QUEUE = 0,    /* one FCFS exponential server (or PS): requests queue */
-    SL_CENTRE_DELAY = 1     /* infinite servers: no queueing, residence = demand */
-};
-
-struct sl_centre {
-    double demand_s;        /* service demand per request (visits x service time), seconds */
-    enum sl_centre_kind kind;
-};
-
-struct sl_mva_result {
-    long users;             /* N */
-    double throughput_rps;  /* X(N), requests per second */
-    double response_s;      /* R(N) = sum of residence times, think time excluded, seconds */
-};
-
-/*
- * Exact single-class Mean Value Analysis: R_k(n) = D_k (1 + Q_k(n-1)) for queueing centres and
- * D_k for delay centres, X(n) = n / (Z + sum R_k(n)), Q_k(n) = X(n) R_k(n), for n = 1..users.
- * queue_len is a caller-owned array of ncentres doubles that receives Q_k(users) (requests at
- * each centre). SL_E_INVALID with a message for no centres, a negative or non-finite demand or
- * think time, all demands and think time zero, users < 1, or users x ncentres above
- * SL_MVA_MAX_WORK. Allocates nothing.
- */
-SL_API enum sl_status sl_mva_solve(const struct sl_centre *centres, size_t ncentres,
-                                   double think_s, long users, double *queue_len,
-                                   struct sl_mva_result *out, char *err, size_t errlen);
 
 /* Which model a struct sl_queue_result describes. */
 enum sl_queue_model {

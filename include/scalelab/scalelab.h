@@ -12,6 +12,7 @@
 #include "scalelab/plan.h"
 #include "scalelab/report.h"
 #include "scalelab/queueing.h"
+#include "scalelab/network.h"
 #include "scalelab/rng.h"
 #include "scalelab/hist.h"
 #include "scalelab/sim.h"

@@ -157,6 +157,8 @@ double cli_api_sim_budget(void);
 #define CLI_API_SIM_BUDGET 8e6
 /* Most users or queue places one API queue may ask for (the solve walks every state). */
 #define CLI_API_MAX_QUEUE_STATES 200000L
+/* Most solver steps of one closed network in the API (sl_network_closed_cost): well under 1 s. */
+#define CLI_API_MAX_NETWORK_WORK 2e7
 /* Most points one API curve may ask for. */
 #define CLI_API_MAX_CURVE_POINTS 10000L
 /* Most simulation threads one API request may use. */
@@ -169,6 +171,8 @@ int cli_api_mode(void);
 const char *cli_fmt_usd(char *buf, size_t len, double usd);
 const char *cli_fmt_load(char *buf, size_t len, double rps);
 const char *cli_fmt_count(char *buf, size_t len, double n);
+/* A rate or count: four significant digits below 10,000, whole and grouped above ("unbounded"). */
+const char *cli_fmt_figure(char *buf, size_t len, double v);
 /* A time in seconds in a readable unit ("1.969 ms"); "unbounded" if infinite, "-" if NaN. */
 const char *cli_fmt_seconds(char *buf, size_t len, double s);
 

@@ -642,6 +642,17 @@ const char *cli_fmt_count(char *buf, size_t len, double n)
     return group_thousands(buf, len, digits);
 }
 
+const char *cli_fmt_figure(char *buf, size_t len, double v)
+{
+    if (!isfinite(v))
+        snprintf(buf, len, isnan(v) ? "-" : "unbounded");
+    else if (v < 1e4)
+        snprintf(buf, len, "%.4g", v);
+    else
+        cli_fmt_count(buf, len, v);
+    return buf;
+}
+
 const char *cli_fmt_load(char *buf, size_t len, double rps)
 {
     static const struct { double scale; const char *suffix; } units[] = {

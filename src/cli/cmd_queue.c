@@ -4,12 +4,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "queue_network.h"
+#include "scalelab/network.h"
 #include "scalelab/queueing.h"
 #include "banned.h"
 
 enum {
     OPT_SERVERS = CLI_OWN, OPT_SERVICE_MS, OPT_LOAD, OPT_UTILIZATION, OPT_QUEUE, OPT_USERS,
-    OPT_THINK, OPT_SERVICE_CV
+    OPT_THINK, OPT_SERVICE_CV, OPT_STATION
 };
 
 static const struct cli_flag own_flags[] = {
@@ -27,6 +29,9 @@ static const struct cli_flag own_flags[] = {
     { "service-cv", required_argument, OPT_SERVICE_CV, "C",
       "general service times of this coefficient of variation: M/G/1 (exact mean) or M/G/c "
       "(Allen-Cunneen, approximate)", 0 },
+    { "station", required_argument, OPT_STATION, "NAME:SERVERS:SERVICE_MS[:VISITS]",
+      "one station of a network (repeat, in order: lb:1:0.05 app:8:4 db:2:1.5:2); solved open "
+      "for --load, closed for --users and --think", 0 },
     { NULL, 0, 0, NULL, NULL, 0 }
 };
 
@@ -34,7 +39,9 @@ static const struct cli_flag own_flags[] = {
 struct queue_args {
     struct sl_queue_params p;
     double service_ms;
-    int has_load, has_util, has_think;
+    int has_load, has_util, has_think, has_service_ms;
+    struct sl_station stations[SL_NETWORK_MAX_STATIONS];
+    size_t nstations;
 };
 
 static int parse_positive(const char *flag, const char *arg, const char *example, double *out)
@@ -62,6 +69,7 @@ static int own_option(int id, const char *arg, void *ctx)
                                    "%ld)", arg, SL_QUEUE_MAX_SERVERS);
         return SL_EXIT_OK;
     case OPT_SERVICE_MS:
+        a->has_service_ms = 1;
         return parse_positive("service-ms", arg, "10 or 0.5", &a->service_ms);
     case OPT_LOAD:
         a->has_load = 1;
@@ -92,6 +100,17 @@ static int own_option(int id, const char *arg, void *ctx)
             return cli_usage_error("invalid --service-cv '%s' (expected a number from 0 to 1e6: "
                                    "0 constant, 1 exponential, 2 bursty)", arg);
         return SL_EXIT_OK;
+    case OPT_STATION: {
+        char err[SL_ERR_LEN];
+
+        if (a->nstations == SL_NETWORK_MAX_STATIONS)
+            return cli_usage_error("too many --station (expected at most %d stations)",
+                                   SL_NETWORK_MAX_STATIONS);
+        if (sl_station_parse(arg, &a->stations[a->nstations], err, sizeof(err)) != SL_OK)
+            return cli_usage_error("--station: %s", err);
+        a->nstations++;
+        return SL_EXIT_OK;
+    }
     case OPT_THINK:
         a->has_think = 1;
         if (sl_parse_number(arg, &a->p.think_s) != SL_OK || !(a->p.think_s >= 0.0))
@@ -103,11 +122,36 @@ static int own_option(int id, const char *arg, void *ctx)
     }
 }
 
+/* Checks that the flags describe one network: stations and either --load or --users/--think. */
+static int check_network_args(const struct queue_args *a)
+{
+    if (a->p.servers || a->has_service_ms || a->has_util || a->p.queue_capacity || a->p.general)
+        return cli_usage_error("--station cannot be combined with --servers, --service-ms, "
+                               "--utilization, --queue or --service-cv (each station names its "
+                               "servers and service time; stations are M/M/c)");
+    if (a->p.users > 0) {
+        if (a->has_load)
+            return cli_usage_error("--users cannot be combined with --load (a closed "
+                                   "network's load follows from its users)");
+        if (!a->has_think)
+            return cli_usage_error("missing --think (expected the seconds each user waits "
+                                   "between requests, such as 1; 0 for none)");
+        return SL_EXIT_OK;
+    }
+    if (a->has_think)
+        return cli_usage_error("--think needs --users (a closed network)");
+    if (!a->has_load)
+        return cli_usage_error("missing --load (an open network) or --users and --think (a "
+                               "closed one)");
+    return SL_EXIT_OK;
+}
+
 /* Checks that the flags describe exactly one model; fills in the service time. */
 static int check_args(struct queue_args *a, const struct cli_common *common)
 {
     if (a->p.servers == 0)
-        return cli_usage_error("missing --servers (expected a whole number such as 4)");
+        return cli_usage_error("missing --servers (expected a whole number such as 4) or "
+                               "--station (a network)");
     if (isnan(a->service_ms)) {
         a->service_ms = common->w.cpu_ms;
         if (!isfinite(a->service_ms) || !(a->service_ms > 0.0))
@@ -153,28 +197,19 @@ static const char *fmt_pct(char *buf, size_t len, double f)
     return buf;
 }
 
-/* A rate or count: four significant digits below 10,000, whole and grouped above. */
-static const char *fmt_num(char *buf, size_t len, double v)
-{
-    if (v < 1e4)
-        snprintf(buf, len, "%.4g", v);
-    else
-        cli_fmt_count(buf, len, v);
-    return buf;
-}
-
 static void print_header(const struct sl_queue_result *r)
 {
     char a[32], b[32];
 
     if (r->model == SL_QUEUE_CLOSED) {
-        printf("Closed system: %ld users thinking %s between requests, %ld servers, %s service\n\n",
-               r->users, cli_fmt_seconds(a, sizeof(a), r->think_s), r->servers,
+        printf("Closed system: %ld user%s thinking %s between requests, %ld server%s, %s "
+               "service\n\n", r->users, r->users == 1 ? "" : "s",
+               cli_fmt_seconds(a, sizeof(a), r->think_s), r->servers, r->servers == 1 ? "" : "s",
                cli_fmt_seconds(b, sizeof(b), r->service_s));
         return;
     }
-    printf("%s queue: %ld servers, %s service", sl_queue_model_name(r->model), r->servers,
-           cli_fmt_seconds(a, sizeof(a), r->service_s));
+    printf("%s queue: %ld server%s, %s service", sl_queue_model_name(r->model), r->servers,
+           r->servers == 1 ? "" : "s", cli_fmt_seconds(a, sizeof(a), r->service_s));
     if (r->model == SL_QUEUE_MG1 || r->model == SL_QUEUE_MGC)
         printf(" (cv %g)", r->service_cv);
     printf(", %s req/s offered", cli_fmt_load(b, sizeof(b), r->load_rps));
@@ -210,12 +245,13 @@ static void print_result(const struct sl_queue_result *r)
         printf(" offered, %.1f%% busy", r->carried_utilization * 100.0);
     printf("\n");
     if (!r->stable) {
-        printf("  stable          NO: arrivals exceed the %s req/s that %ld servers complete;\n"
+        printf("  stable          NO: arrivals exceed the %s req/s that %ld server%s complete%s;\n"
                "                  the queue grows without bound\n",
-               fmt_num(a, sizeof(a), r->throughput_rps), r->servers);
+               cli_fmt_figure(a, sizeof(a), r->throughput_rps), r->servers,
+               r->servers == 1 ? "" : "s", r->servers == 1 ? "s" : "");
         return;
     }
-    printf("  throughput      %s req/s\n", fmt_num(a, sizeof(a), r->throughput_rps));
+    printf("  throughput      %s req/s\n", cli_fmt_figure(a, sizeof(a), r->throughput_rps));
     if (r->model == SL_QUEUE_MMCK)
         printf("  dropped         %s of arrivals (queue full)\n",
                fmt_pct(a, sizeof(a), r->drop_probability));
@@ -223,7 +259,7 @@ static void print_result(const struct sl_queue_result *r)
     printf("  mean wait       %s\n", cli_fmt_seconds(a, sizeof(a), r->mean_wait_s));
     printf("  mean response   %s (%sx the service time)\n",
            cli_fmt_seconds(b, sizeof(b), r->mean_response_s),
-           fmt_num(c, sizeof(c), sl_queue_response_multiple(r)));
+           cli_fmt_figure(c, sizeof(c), sl_queue_response_multiple(r)));
     print_quantiles("wait", r->wait_q);
     print_quantiles("response", r->response_q);
     if (r->approximation)
@@ -233,7 +269,8 @@ static void print_result(const struct sl_queue_result *r)
         printf("  method          Pollaczek-Khinchine: the means are exact; percentiles depend on "
                "the whole\n                  service distribution, not only its CV\n");
     printf("  in the system   %s requests on average (%s waiting)\n",
-           fmt_num(b, sizeof(b), r->mean_in_system), fmt_num(c, sizeof(c), r->mean_in_queue));
+           cli_fmt_figure(b, sizeof(b), r->mean_in_system),
+           cli_fmt_figure(c, sizeof(c), r->mean_in_queue));
 }
 
 static void print_table(const struct sl_queue_result *r)
@@ -286,16 +323,25 @@ int cmd_queue(int argc, char **argv)
     a.service_ms = NAN;
     rc = cli_parse(argc, argv, "scalelab queue --servers C [--service-ms MS] "
                    "(--load RPS | --utilization U) [--queue K | --service-cv C]\n"
-                   "       scalelab queue --servers C [--service-ms MS] --users N --think S\n\n"
+                   "       scalelab queue --servers C [--service-ms MS] --users N --think S\n"
+                   "       scalelab queue --station NAME:SERVERS:MS[:VISITS]... "
+                   "(--load RPS | --users N --think S)\n\n"
                    "Exact M/M/c, M/M/c/K, M/G/1 or closed-system numbers (M/G/c approximate) "
-                   "and the utilisation table",
+                   "and the utilisation table; exact open or closed networks of stations",
                    CLI_WITH_CPU | CLI_WITH_JSON | CLI_WITH_CSV, own_flags, own_option, &a,
                    &common, &first);
     if (rc)
         return rc < 0 ? SL_EXIT_OK : rc;
     if (first < argc)
-        return cli_usage_error("unexpected argument '%s' (queue takes only options)",
-                               argv[first]);
+        return cli_usage_error("unexpected argument '%s' (queue takes only options%s)",
+                               argv[first], strchr(argv[first], ':') ?
+                               "; give each station its own --station" : "");
+    if (a.nstations) {
+        struct queue_network_args n = { a.p.users > 0, a.p.load_rps, a.p.users, a.p.think_s };
+
+        rc = check_network_args(&a);
+        return rc ? rc : queue_network_run(a.stations, a.nstations, &n, &common);
+    }
     rc = check_args(&a, &common);
     if (rc)
         return rc;

@@ -1,4 +1,4 @@
-/* Analytic queueing: Erlang B/C, M/M/c, M/M/c/K, closed station, M/G/1, approximations, MVA. */
+/* Analytic queueing: Erlang B/C, M/M/c, M/M/c/K, closed station, M/G/1, approximations. */
 /* SPDX-License-Identifier: MIT */
 #include <limits.h>
 #include <math.h>
@@ -235,57 +235,6 @@ double sl_allen_cunneen_wait(long c, double lambda, double mean_s, double ca, do
         return INFINITY;
     /* C / (c mu - lambda) = C S / (c - a) */
     return sl_erlang_c(c, a) * mean_s / ((double)c - a) * (ca * ca + cs * cs) / 2.0;
-}
-
-enum sl_status sl_mva_solve(const struct sl_centre *centres, size_t ncentres, double think_s,
-                            long users, double *queue_len, struct sl_mva_result *out,
-                            char *err, size_t errlen)
-{
-    double x = 0.0, rsum = 0.0, total = think_s;
-    size_t k;
-    long n;
-
-    if (ncentres == 0 || !centres || !queue_len)
-        return invalid(err, errlen, "invalid network (expected at least one centre)");
-    if (!non_negative(think_s))
-        return invalid(err, errlen, "invalid think time '%g' (expected 0 or more seconds)",
-                       think_s);
-    if (users < 1)
-        return invalid(err, errlen, "invalid users '%ld' (expected 1 or more)", users);
-    if ((double)users * (double)ncentres > (double)SL_MVA_MAX_WORK)
-        return invalid(err, errlen, "network too large: %ld users x %zu centres (expected at "
-                       "most %ld)", users, ncentres, SL_MVA_MAX_WORK);
-    for (k = 0; k < ncentres; k++) {
-        if (!non_negative(centres[k].demand_s))
-            return invalid(err, errlen, "invalid demand '%g' at centre %zu (expected 0 or more "
-                           "seconds)", centres[k].demand_s, k);
-        if (centres[k].kind != SL_CENTRE_QUEUE && centres[k].kind != SL_CENTRE_DELAY)
-            return invalid(err, errlen, "invalid kind of centre %zu (expected queue or delay)",
-                           k);
-        total += centres[k].demand_s;
-        queue_len[k] = 0.0;
-    }
-    if (!(total > 0.0))
-        return invalid(err, errlen, "invalid network (all demands and the think time are 0)");
-
-    for (n = 1; n <= users; n++) {
-        rsum = 0.0;
-        for (k = 0; k < ncentres; k++) {
-            double r = centres[k].demand_s;
-
-            if (centres[k].kind == SL_CENTRE_QUEUE)
-                r *= 1.0 + queue_len[k];
-            queue_len[k] = r;   /* residence time until X(n) is known */
-            rsum += r;
-        }
-        x = (double)n / (think_s + rsum);
-        for (k = 0; k < ncentres; k++)
-            queue_len[k] *= x;
-    }
-    out->users = users;
-    out->throughput_rps = x;
-    out->response_s = rsum;
-    return SL_OK;
 }
 
 /*

@@ -19,6 +19,7 @@ struct api_route {
     int (*cmd)(int argc, char **argv);
     const char *name;       /* argv[0] */
     const char *positional; /* a parameter passed as positional arguments (compare's loads) */
+    const char *repeatable; /* an option that may be given more than once (queue's station) */
 };
 
 struct route {
@@ -259,7 +260,8 @@ nomem:
 
 /*
  * Checks what every route shares: clean text everywhere, and each parameter given once except
- * the positional one (compare's load), whose repeats add values. 400 into out when not.
+ * the positional one (compare's load), whose repeats add values, and a repeatable option
+ * (queue's station). 400 into out when not.
  */
 static int check_params(const struct route *r, const struct web_request *req,
                         struct web_reply *out)
@@ -281,7 +283,8 @@ static int check_params(const struct route *r, const struct web_request *req,
         }
         for (j = 0; j < i; j++)
             if (!strcmp(req->keys[i], req->keys[j]) &&
-                !(r->api && r->api->positional && !strcmp(req->keys[i], r->api->positional))) {
+                !(r->api && r->api->positional && !strcmp(req->keys[i], r->api->positional)) &&
+                !(r->api && r->api->repeatable && !strcmp(req->keys[i], r->api->repeatable))) {
                 snprintf(msg, sizeof(msg), "parameter '%.64s' is given twice (each parameter "
                          "is given once)", req->keys[i]);
                 web_reply_error(out, 400, msg);
@@ -394,13 +397,13 @@ static void asset_handler(const struct route *r, const struct web_request *req,
     out->len = (size_t)(r->asset->end - r->asset->data);
 }
 
-static const struct api_route api_compare = { cmd_compare, "compare", "load" };
-static const struct api_route api_curve = { cmd_curve, "curve", NULL };
-static const struct api_route api_plan = { cmd_plan, "plan", NULL };
-static const struct api_route api_queue = { cmd_queue, "queue", NULL };
-static const struct api_route api_simulate = { cmd_simulate, "simulate", NULL };
-static const struct api_route api_quiz = { cmd_quiz, "quiz", NULL };
-static const struct api_route api_fit = { cmd_fit, "fit", NULL };
+static const struct api_route api_compare = { cmd_compare, "compare", "load", NULL };
+static const struct api_route api_curve = { cmd_curve, "curve", NULL, NULL };
+static const struct api_route api_plan = { cmd_plan, "plan", NULL, NULL };
+static const struct api_route api_queue = { cmd_queue, "queue", NULL, "station" };
+static const struct api_route api_simulate = { cmd_simulate, "simulate", NULL, NULL };
+static const struct api_route api_quiz = { cmd_quiz, "quiz", NULL, NULL };
+static const struct api_route api_fit = { cmd_fit, "fit", NULL, NULL };
 
 #define LIGHT WEB_ROUTE_LIGHT
 #define HEAVY WEB_ROUTE_HEAVY

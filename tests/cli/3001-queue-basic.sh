@@ -76,6 +76,56 @@ bad_input "invalid --think '-1'" $SCALELAB queue --servers 4 --users 10 --think 
 bad_input "invalid --users '0'" $SCALELAB queue --servers 4 --users 0 --think 1
 bad_input "--users cannot be combined" $SCALELAB queue --servers 4 --users 10 --think 1 --load 5
 bad_input "unexpected argument 'extra'" $SCALELAB queue --servers 4 --load 10 extra
+# a network of stations. Open (Jackson): db gets 2 x 500 req/s on 2 servers of 1.5 ms, an M/M/2
+# at rho 0.75, W = S / (1 - rho^2) = 1.5 ms / 0.4375 = 3.428571 ms; app is an M/M/8 at rho 0.25.
+S3="--station lb:1:0.05 --station app:8:4 --station db:2:1.5:2"
+$SCALELAB queue $S3 --load 500 >"$tmp/out" 2>"$tmp/err" || fail "open network: $(cat "$tmp/err")"
+grep -q "^Open network: 500 req/s offered, 3 stations" "$tmp/out" || fail "open network header"
+grep -Eq "^  db +2 +1.5 ms +2 +3 ms +75.0% +3.429 +3.429 ms +6.857 ms" "$tmp/out" ||
+    fail "open network db row: $(cat "$tmp/out")"
+grep -q "bottleneck      db: 3 ms of service per request on 2 servers saturates at 666.7" \
+    "$tmp/out" || fail "open network bottleneck"
+grep -q "bound: at least 7.05 ms" "$tmp/out" || fail "open network response bound (sum of D)"
+$SCALELAB queue $S3 --load 500 --json | python3 -c '
+import json, sys
+close = lambda a, b: abs(a - b) <= 1e-9 * abs(b)  # JSON carries 10 significant digits
+d = json.load(sys.stdin)
+assert d["model"] == "open network" and d["bottleneck"] == "db" and d["stable"] is True
+db = d["stations"][2]
+assert close(db["response_s"], 0.0015 / (1 - 0.75 ** 2)), db
+assert close(db["residence_s"], 2 * db["response_s"])
+assert close(d["response_s"], sum(s["residence_s"] for s in d["stations"]))
+assert close(d["bounds"]["max_throughput_rps"], 2 / 0.003)
+' || fail "open network JSON"
+$SCALELAB queue $S3 --load 500 --csv >"$tmp/out" || fail "open network CSV"
+head -1 "$tmp/out" | grep -q "^station,servers,service_s,visits,demand_s," || fail "network CSV head"
+[ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "network CSV rows"
+$SCALELAB queue $S3 --load 700 | grep -q "stable          NO: db cannot keep up" ||
+    fail "overloaded open network"
+# closed (exact MVA, reference section 2): Z = 1, D = (0.001, 0.005, 0.008), N = 100: X = 96.007680
+$SCALELAB queue --station a:1:1 --station b:1:5 --station c:1:8 --users 100 --think 1 --json |
+    python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["model"] == "closed network" and d["users"] == 100 and d["load_rps"] is None
+assert abs(d["throughput_rps"] - 96.007680) < 5e-7, d["throughput_rps"]
+assert d["bottleneck"] == "c" and abs(d["bounds"]["max_throughput_rps"] - 96.007680) > 1
+' || fail "closed network JSON"
+$SCALELAB queue --station a:1:1 --station b:1:5 --station c:1:8 --users 1000 --think 1 |
+    grep -q "throughput      125 req/s (bound: at most 125)" || fail "closed network at its bound"
+bad_input "invalid servers '0' of station 'db'" $SCALELAB queue --station db:0:1 --load 1
+bad_input "invalid service time '-2' ms" $SCALELAB queue --station db:1:-2 --load 1
+bad_input "invalid visits '0'" $SCALELAB queue --station db:1:1:0 --load 1
+bad_input "invalid station 'db'" $SCALELAB queue --station db --load 1
+bad_input "give each station its own --station" $SCALELAB queue --station a:1:1 b:1:1 --load 1
+bad_input "--station cannot be combined" $SCALELAB queue --station a:1:1 --servers 2 --load 1
+bad_input "missing --load" $SCALELAB queue --station a:1:1
+bad_input "missing --think" $SCALELAB queue --station a:1:1 --users 3
+bad_input "network too large" $SCALELAB queue --station a:1000000:1 --users 200000 --think 1
+many=""
+for i in $(seq 65); do many="$many --station s$i:1:1"; done
+bad_input "at most 64 stations" $SCALELAB queue $many --load 1
+
 # the response-time multiple at the requested load: M/M/1 at rho 0.9 has W = 10 S (reference)
 $SCALELAB queue --servers 1 --service-ms 1000 --load 0.9 --json | python3 -c '
 import json, sys

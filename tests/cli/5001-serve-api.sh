@@ -38,6 +38,10 @@ same_as_cli "queue?servers=4&service-ms=100&utilization=0.99&queue=20" \
     queue --servers 4 --service-ms 100 --utilization 0.99 --queue 20
 same_as_cli "queue?users=400&think=0.2&servers=300&service-ms=444" \
     queue --users 400 --think 0.2 --servers 300 --service-ms 444
+same_as_cli "queue?station=lb:1:0.05&station=app:8:4&station=db:2:1.5:2&load=500" \
+    queue --station lb:1:0.05 --station app:8:4 --station db:2:1.5:2 --load 500
+same_as_cli "queue?station=app:8:4&station=db:2:1.5:2&users=1000&think=1" \
+    queue --station app:8:4 --station db:2:1.5:2 --users 1000 --think 1
 same_as_cli "simulate?servers=4&load=3000&service-ms=1&requests=50k&state=memory&seed=3" \
     simulate --servers 4 --load 3000 --service-ms 1 --requests 50k --state memory --seed 3 \
     --no-progress
@@ -70,7 +74,8 @@ for q in "compare?load=12q" "compare?load=-5" "compare?load=" "compare?catalog=n
          "queue?servers=0&service-ms=1&load=1" "simulate?load=1k" \
          "simulate?load=1k&service-ms=1&requests=5M" "simulate?load=1k&service-ms=1&threads=8" \
          "compare?Load=1k" "compare?load" "compare?frob=1" "healthz?x=1" "fit?points=1:5,2:9" \
-         "fit"; do
+         "fit" "queue?station=db:0:1&load=1" "queue?station=db:2:1:-1&load=1" \
+         "queue?station=a:1000:1&users=100000&think=1" "queue?station=a:1:1&users=5"; do
     path="/api/$q"
     case $q in healthz*) path="/$q" ;; esac
     status 400 "$path"
@@ -79,6 +84,10 @@ for q in "compare?load=12q" "compare?load=-5" "compare?load=" "compare?catalog=n
 done
 status 400 "/api/compare?load=12q"
 grep -q "invalid load '12q'" "$tmp/body" || fail "error does not name the bad value"
+status 400 "/api/queue?station=db:2:1:-1&load=1"
+grep -q "invalid visits '-1' of station 'db'" "$tmp/body" || fail "station error: $(cat "$tmp/body")"
+status 400 "/api/queue?station=a:1000:1&users=100000&think=1"
+grep -q "too large for the API" "$tmp/body" || fail "network cost error: $(cat "$tmp/body")"
 
 status 404 /nope
 status 404 /api/nope

@@ -1,8 +1,9 @@
-/* libFuzzer target: the number, load and count parsers (src/lib/parse.c) on any string. */
+/* libFuzzer target: the number, load, count and station parsers on any string. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 
 #include "fuzz.h"
+#include "scalelab/network.h"
 #include "scalelab/parse.h"
 #include "banned.h"
 
@@ -35,6 +36,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         if (sl_parse_count(s, count_max[i], &n) == SL_OK)
             FUZZ_CHECK(n >= 1 && n <= count_max[i]);
+    }
+    {
+        /* a station that parses is one every solver accepts */
+        struct sl_station st;
+        struct sl_network_result r;
+        char err[128];
+
+        if (sl_station_parse(s, &st, err, sizeof(err)) == SL_OK) {
+            FUZZ_CHECK(st.name[0] && st.servers >= 1 && st.service_s > 0 && st.visits > 0);
+            FUZZ_CHECK(sl_network_open(&st, 1, 1.0, &r, err, sizeof(err)) == SL_OK);
+            FUZZ_CHECK(sl_network_closed(&st, 1, 3, 1.0, &r, err, sizeof(err)) == SL_OK &&
+                       r.throughput_rps > 0 && r.throughput_rps <= r.max_throughput_rps * 1.000001);
+        }
     }
     sl_free(s);
     return 0;

@@ -310,53 +310,6 @@ static void queueing_allen_cunneen(void **state)
     assert_true(isinf(sl_allen_cunneen_wait(4, 4.0, 1.0, 1.0, 1.0)));
 }
 
-static void queueing_mva_exact(void **state)
-{
-    static const struct sl_centre net[] = {
-        { 0.001, SL_CENTRE_QUEUE }, { 0.005, SL_CENTRE_QUEUE }, { 0.008, SL_CENTRE_QUEUE },
-    };
-    static const struct { long n; double x, unit; } cases[] = {
-        { 1, 0.986193, 1e-6 }, { 10, 9.853719, 1e-6 }, { 100, 96.007680, 1e-6 },
-        { 1000, 125.0, 1e-1 },
-    };
-    char err[SL_ERR_LEN];
-    double q[3];
-    size_t i;
-
-    (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct sl_mva_result r;
-
-        assert_int_equal(sl_mva_solve(net, 3, 1.0, cases[i].n, q, &r, err, sizeof(err)), SL_OK);
-        assert_ref(r.throughput_rps, cases[i].x, cases[i].unit);
-        /* Little: N = X (R + Z); queue lengths add up to X R */
-        assert_close((double)cases[i].n, r.throughput_rps * (r.response_s + 1.0), EXACT);
-        assert_close(q[0] + q[1] + q[2], r.throughput_rps * r.response_s, EXACT);
-        /* asymptotic bounds of section 2 */
-        assert_true(r.throughput_rps <= 1.0 / 0.008 * (1 + 1e-12));
-        assert_true(r.response_s >= 0.014 * (1 - 1e-12));
-    }
-}
-
-static void queueing_mva_delay_centre(void **state)
-{
-    static const struct sl_centre net[] = {
-        { 0.5, SL_CENTRE_DELAY }, { 0.1, SL_CENTRE_QUEUE },
-    };
-    struct sl_mva_result r;
-    char err[SL_ERR_LEN];
-    double q[2];
-
-    (void)state;
-    /* a delay centre adds its demand and never queues; one user sees no contention */
-    assert_int_equal(sl_mva_solve(net, 2, 0.4, 1, q, &r, err, sizeof(err)), SL_OK);
-    assert_close(r.throughput_rps, 1.0, EXACT);
-    assert_close(r.response_s, 0.6, EXACT);
-    assert_int_equal(sl_mva_solve(net, 2, 0.4, 50, q, &r, err, sizeof(err)), SL_OK);
-    assert_true(r.throughput_rps <= 10.0 * (1 + 1e-12));
-    assert_close(q[0], r.throughput_rps * 0.5, EXACT);
-}
-
 static void queueing_closed_reference(void **state)
 {
     static const struct { long n, m; double s, z, x, unit; } cases[] = {
@@ -543,10 +496,7 @@ static void queueing_bad_input(void **state)
 {
     struct sl_queue_result r;
     struct sl_queue_params p = { 0 };
-    struct sl_mva_result m;
-    struct sl_centre net[1] = { { -1.0, SL_CENTRE_QUEUE } };
     char err[SL_ERR_LEN] = "";
-    double q[1];
 
     (void)state;
     assert_true(isnan(sl_erlang_b(0, 1.0)) && isnan(sl_erlang_b(-3, 1.0)));
@@ -589,14 +539,6 @@ static void queueing_bad_input(void **state)
     p.users = 0;
     p.queue_capacity = -1;
     expect_invalid(sl_queue_solve(&p, &r, err, sizeof(err)), err, "'-1'");
-
-    expect_invalid(sl_mva_solve(net, 1, 1.0, 10, q, &m, err, sizeof(err)), err, "'-1'");
-    net[0].demand_s = 0.1;
-    expect_invalid(sl_mva_solve(net, 1, 1.0, 0, q, &m, err, sizeof(err)), err, "'0'");
-    expect_invalid(sl_mva_solve(net, 0, 1.0, 10, q, &m, err, sizeof(err)), err, "centre");
-    expect_invalid(sl_mva_solve(net, 1, -1.0, 10, q, &m, err, sizeof(err)), err, "think");
-    net[0].demand_s = 0.0;
-    expect_invalid(sl_mva_solve(net, 1, 0.0, 10, q, &m, err, sizeof(err)), err, "all");
 }
 
 /* Parses a document from sl_queue_json; fails the test if it is not an object. */
@@ -883,8 +825,6 @@ int main(void)
         cmocka_unit_test(queueing_mg1_pollaczek_khinchine),
         cmocka_unit_test(queueing_kingman_daley),
         cmocka_unit_test(queueing_allen_cunneen),
-        cmocka_unit_test(queueing_mva_exact),
-        cmocka_unit_test(queueing_mva_delay_centre),
         cmocka_unit_test(queueing_closed_reference),
         cmocka_unit_test(queueing_closed_batch),
         cmocka_unit_test(queueing_closed_pdq_failures),
