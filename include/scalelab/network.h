@@ -68,8 +68,9 @@ SL_API enum sl_status sl_network_open(const struct sl_station *st, size_t n, dou
                                       struct sl_network_result *out, char *err, size_t errlen);
 
 /*
- * The steps of the exact closed solve: (users + 1) x the sum over stations of min(servers,
- * users + 1) x (1 + the number of stations with more than one server). Front ends bound a
+ * The steps of the exact closed solve: (users + 1) x (S + the sum over stations k with more than
+ * one server of S - s_k), where s_k = min(servers_k, users + 1) and S = the sum of all s_k (the
+ * normalising constants, then each multi-server station's marginal). Front ends bound a
  * request's work with it; the library refuses more than SL_NETWORK_MAX_WORK.
  */
 SL_API double sl_network_closed_cost(const struct sl_station *st, size_t n, long users);

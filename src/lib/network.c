@@ -208,15 +208,16 @@ static void think_logs(double think_s, long users, double *out)
 
 double sl_network_closed_cost(const struct sl_station *st, size_t n, long users)
 {
-    double servers = 0.0, passes = 1.0;
+    double all = 0.0, steps;
     size_t k;
 
-    for (k = 0; k < n; k++) {
-        servers += (double)useful_servers(st[k].servers, users);
-        if (st[k].servers > 1)
-            passes += 1.0;
-    }
-    return ((double)users + 1.0) * servers * passes;
+    for (k = 0; k < n; k++)
+        all += (double)useful_servers(st[k].servers, users);
+    steps = all; /* G: every station once */
+    for (k = 0; k < n; k++)
+        if (st[k].servers > 1) /* a multi-server marginal: every other station once more */
+            steps += all - (double)useful_servers(st[k].servers, users);
+    return ((double)users + 1.0) * steps;
 }
 
 enum sl_status sl_network_closed(const struct sl_station *st, size_t n, long users,
