@@ -23,7 +23,7 @@ Q := @
 endif
 
 LIB_SRC  := $(sort $(wildcard src/lib/*.c))
-CLI_SRC  := $(sort $(wildcard src/cli/*.c src/web/*.c src/lab/*.c))
+CLI_SRC  := $(sort $(wildcard src/commands/*.c src/cli/*.c src/web/*.c src/lab/*.c))
 WEB      := $(sort $(wildcard web/*))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 DATA     := $(sort $(wildcard data/*.csv data/*.json data/*.txt))
@@ -124,7 +124,7 @@ $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ)/libfront.a $(FUZZ)
 	$(Q)$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ)/libfront.a \
 		$(FUZZ)/libscalelab.a $(LDLIBS)
 fuzz-dirs:
-	$(Q)mkdir -p $(FUZZ)/src/lib $(FUZZ)/src/cli $(FUZZ)/src/web $(FUZZ)/src/lab
+	$(Q)mkdir -p $(FUZZ)/src/lib $(FUZZ)/src/commands $(FUZZ)/src/cli $(FUZZ)/src/web $(FUZZ)/src/lab
 .PHONY: fuzz-dirs
 
 # Fuzzes each target for FUZZ_SECONDS on a copy of its corpus in $(FUZZ)/corpus (FUZZ_MERGE=1
@@ -135,8 +135,8 @@ fuzz-tests: fuzz-build
 	$(Q)FUZZ_DIR=$(FUZZ) tests/run-all $(SAN) fuzz
 
 dirs:
-	$(Q)mkdir -p $(BUILD)/src/lib $(BUILD)/src/cli $(BUILD)/src/web $(BUILD)/src/lab \
-		$(SAN)/src/lib $(SAN)/src/cli $(SAN)/src/web $(SAN)/src/lab $(SAN)/tests
+	$(Q)mkdir -p $(BUILD)/src/lib $(BUILD)/src/commands $(BUILD)/src/cli $(BUILD)/src/web $(BUILD)/src/lab \
+		$(SAN)/src/lib $(SAN)/src/commands $(SAN)/src/cli $(SAN)/src/web $(SAN)/src/lab $(SAN)/tests
 .PHONY: dirs
 
 deps:

@@ -92,6 +92,19 @@ SL_API enum sl_status sl_workload_check(const struct sl_workload *w, char *err, 
  */
 SL_API int sl_workload_field_ok(const char *name, double v, char *expected, size_t len);
 
+/*
+ * The range rule of one numeric field, by the name the command line spells it ("cpu-ms"):
+ * where the double sits in struct sl_workload and its bounds (an open bound is excluded). NULL
+ * for a name that is not a numeric field. Front ends read ranges from here, never copy them.
+ */
+struct sl_workload_field {
+    const char *name;
+    size_t offset;
+    double lo, hi;
+    int lo_open, hi_open;
+};
+SL_API const struct sl_workload_field *sl_workload_field(const char *name);
+
 /* Sessions alive at the workload's load (resolves the 0 = auto default). */
 SL_API double sl_workload_sessions(const struct sl_workload *w);
 

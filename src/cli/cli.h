@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
+#include "commands/commands.h"
 #include "scalelab/scalelab.h"
 
 /* The one set of exit statuses of every command. */
@@ -22,7 +23,6 @@ extern const char *sl_cli_version;
 int cmd_compare(int argc, char **argv);
 int cmd_curve(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
-int cmd_queue(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
@@ -30,6 +30,22 @@ int cmd_quiz(int argc, char **argv);
 int cmd_app(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_catalogs(int argc, char **argv);
+
+/*
+ * Runs a declared command: parses argv with its table (help on --help), reads the files it
+ * names (a catalog path, a calibration), then calls render, which prints. An exit status.
+ */
+int cli_run_command(const struct cmd_def *def, int (*render)(struct cmd_input *in), int argc,
+                    char **argv);
+
+/* A declared command's help: synopsis, description and every command-line parameter. */
+void cli_print_help(FILE *to, const struct cmd_def *def);
+
+/* Prints a command's failure (CMD_USAGE or CMD_FAILURE) and returns its exit status. */
+int cli_report(int status, const char *err);
+
+/* Renderers of declared commands. */
+int cli_queue(struct cmd_input *in);
 
 /* Process-wide set-up (jansson's allocator and hash seed); call once at start. */
 void cli_init(void);

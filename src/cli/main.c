@@ -6,26 +6,34 @@
 #include "cli.h"
 #include "banned.h"
 
+/* A command: declared (its table and a renderer), or one that parses its own argv. */
 struct sl_cmd {
     const char *name;
     int (*fn)(int argc, char **argv);
     const char *summary;
+    const struct cmd_def *def;
+    int (*render)(struct cmd_input *in);
 };
 
-/* The catalogs command; its prototype belongs in cli.h beside the others. */
-
 static const struct sl_cmd commands[] = {
-    { "compare", cmd_compare, "both strategies side by side at one or more loads" },
-    { "curve", cmd_curve, "monthly cost of both strategies over a range of loads" },
-    { "plan", cmd_plan, "the whole plan for one load: app, database and store tiers" },
-    { "catalogs", cmd_catalogs, "the embedded machine catalogs: sizes, $/vCPU-month, sources" },
-    { "queue", cmd_queue, "waits, response times and drops of one queueing station" },
-    { "simulate", cmd_simulate, "a discrete-event run: load balancer, queues, failures, state" },
-    { "fit", cmd_fit, "the Universal Scalability Law fitted to your load-test measurements" },
-    { "serve", cmd_serve, "the interactive page and its JSON API on http://127.0.0.1:8080" },
-    { "quiz", cmd_quiz, "the scaling quiz in the terminal: choices, explanations, score" },
-    { "app", cmd_app, "one app server of the live lab: state in memory, Redis or tokens" },
-    { "lab", cmd_lab, "app servers behind haproxy, a checking client: what each store loses" },
+    { "compare", cmd_compare, "both strategies side by side at one or more loads", NULL, NULL },
+    { "curve", cmd_curve, "monthly cost of both strategies over a range of loads", NULL, NULL },
+    { "plan", cmd_plan, "the whole plan for one load: app, database and store tiers", NULL, NULL },
+    { "catalogs", cmd_catalogs, "the embedded machine catalogs: sizes, $/vCPU-month, sources",
+      NULL, NULL },
+    { "queue", NULL, NULL, &cmd_def_queue, cli_queue },
+    { "simulate", cmd_simulate, "a discrete-event run: load balancer, queues, failures, state",
+      NULL, NULL },
+    { "fit", cmd_fit, "the Universal Scalability Law fitted to your load-test measurements",
+      NULL, NULL },
+    { "serve", cmd_serve, "the interactive page and its JSON API on http://127.0.0.1:8080",
+      NULL, NULL },
+    { "quiz", cmd_quiz, "the scaling quiz in the terminal: choices, explanations, score",
+      NULL, NULL },
+    { "app", cmd_app, "one app server of the live lab: state in memory, Redis or tokens",
+      NULL, NULL },
+    { "lab", cmd_lab, "app servers behind haproxy, a checking client: what each store loses",
+      NULL, NULL },
 };
 
 static void usage(FILE *to)
@@ -35,7 +43,8 @@ static void usage(FILE *to)
     fprintf(to, "usage: scalelab [--version] [--help] <command> [options]\n\n"
                 "Scale up (one bigger machine) or scale out (more machines)?\n\ncommands:\n");
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(to, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(to, "  %-10s %s\n", commands[i].name,
+                commands[i].def ? commands[i].def->summary : commands[i].summary);
     fprintf(to, "\n'scalelab <command> --help' lists a command's options.\n");
 }
 
@@ -58,7 +67,9 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+            return commands[i].def ? cli_run_command(commands[i].def, commands[i].render,
+                                                     argc - 1, argv + 1)
+                                   : commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "scalelab: unknown command '%s' (expected one of:", argv[1]);
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(stderr, " %s", commands[i].name);

@@ -94,36 +94,19 @@ static void print_csv(const struct sl_station *st, const struct sl_network_resul
     }
 }
 
-int queue_network_run(const struct sl_station *st, size_t n, const struct queue_network_args *a,
-                      const struct cli_common *common)
+int queue_network_print(const struct sl_station *st, const struct sl_network_result *r, int json,
+                        int csv)
 {
-    struct sl_network_result r;
-    char err[SL_ERR_LEN];
-    enum sl_status s;
+    char err[SL_ERR_LEN] = "";
 
-    if (a->closed) {
-        if (cli_api_mode() && sl_network_closed_cost(st, n, a->users) > CLI_API_MAX_NETWORK_WORK)
-            return cli_usage_error("network too large for the API: %ld users over these "
-                                   "stations need %.3g solver steps (at most %.3g in the API; "
-                                   "the command line allows %.3g)", a->users,
-                                   sl_network_closed_cost(st, n, a->users),
-                                   CLI_API_MAX_NETWORK_WORK, SL_NETWORK_MAX_WORK);
-        s = sl_network_closed(st, n, a->users, a->think_s, &r, err, sizeof(err));
-    } else {
-        s = sl_network_open(st, n, a->load_rps, &r, err, sizeof(err));
-    }
-    if (s == SL_E_NOMEM)
-        return cli_runtime_error("%s", err);
-    if (s != SL_OK)
-        return cli_usage_error("%s", err);
-    if (common->json)
-        return cli_print_json(sl_network_json(st, &r, err, sizeof(err)), err);
-    if (common->csv) {
-        print_csv(st, &r);
+    if (json)
+        return cli_print_json(sl_network_json(st, r, err, sizeof(err)), err);
+    if (csv) {
+        print_csv(st, r);
         return SL_EXIT_OK;
     }
-    print_header(&r);
-    print_stations(st, &r);
-    print_summary(st, &r);
+    print_header(r);
+    print_stations(st, r);
+    print_summary(st, r);
     return SL_EXIT_OK;
 }

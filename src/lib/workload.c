@@ -40,17 +40,9 @@ void sl_workload_init(struct sl_workload *w)
     w->store_ops_per_node = 100000.0;/* one single-threaded Redis-like node */
 }
 
-/* One range rule: the field's name (as the command line spells it), where it is, its bounds. */
-struct rule {
-    const char *name;
-    size_t offset;     /* of the double in struct sl_workload */
-    double lo, hi;
-    int lo_open, hi_open;
-};
-
 #define FIELD(f) offsetof(struct sl_workload, f)
 
-static const struct rule rules[] = {
+static const struct sl_workload_field rules[] = {
     { "load", FIELD(load_rps), 0, 1e12, 1, 0 },
     { "cpu-ms", FIELD(cpu_ms), 0, 1e6, 1, 0 },
     { "mem-per-request", FIELD(mem_per_request_mib), 0, 1e6, 0, 0 },
@@ -74,31 +66,39 @@ static const struct rule rules[] = {
     { "store-node-ops", FIELD(store_ops_per_node), 0, 1e12, 1, 0 },
 };
 
-static int in_range(const struct rule *r, double v)
+static int in_range(const struct sl_workload_field *r, double v)
 {
     return isfinite(v) && (r->lo_open ? v > r->lo : v >= r->lo) &&
            (r->hi_open ? v < r->hi : v <= r->hi);
 }
 
 /* "a number above 0 and up to 1e+06" */
-static void describe(const struct rule *r, char *buf, size_t len)
+static void describe(const struct sl_workload_field *r, char *buf, size_t len)
 {
     snprintf(buf, len, "a number %s %g and %s %g", r->lo_open ? "above" : "from", r->lo,
              r->hi_open ? "below" : "up to", r->hi);
 }
 
-int sl_workload_field_ok(const char *name, double v, char *expected, size_t len)
+const struct sl_workload_field *sl_workload_field(const char *name)
 {
     size_t i;
 
     for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-        if (!strcmp(name, rules[i].name)) {
-            if (in_range(&rules[i], v))
-                return 1;
-            describe(&rules[i], expected, len);
-            return 0;
-        }
-    return -1;
+        if (!strcmp(name, rules[i].name))
+            return &rules[i];
+    return NULL;
+}
+
+int sl_workload_field_ok(const char *name, double v, char *expected, size_t len)
+{
+    const struct sl_workload_field *f = sl_workload_field(name);
+
+    if (!f)
+        return -1;
+    if (in_range(f, v))
+        return 1;
+    describe(f, expected, len);
+    return 0;
 }
 
 enum sl_status sl_workload_check(const struct sl_workload *w, char *err, size_t errlen)

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "commands/commands.h"
 #include "web.h"
 #include "web_assets.h"
 #include "banned.h"
@@ -30,6 +31,7 @@ struct route {
     int takes_body;                /* POST with a CSV catalog as the body */
     const struct api_route *api;   /* for API routes */
     const struct web_asset *asset; /* for static routes */
+    const struct cmd_def *def;     /* for API routes of declared commands */
 };
 
 /* Parameters that make sense on the command line only. */
@@ -281,7 +283,7 @@ static int check_params(const struct route *r, const struct web_request *req,
             web_reply_error(out, 400, msg);
             return -1;
         }
-        for (j = 0; j < i; j++)
+        for (j = 0; !r->def && j < i; j++)
             if (!strcmp(req->keys[i], req->keys[j]) &&
                 !(r->api && r->api->positional && !strcmp(req->keys[i], r->api->positional)) &&
                 !(r->api && r->api->repeatable && !strcmp(req->keys[i], r->api->repeatable))) {
@@ -292,6 +294,22 @@ static int check_params(const struct route *r, const struct web_request *req,
             }
     }
     return 0;
+}
+
+/* Answers 200 with a command's document and the newline the command line prints after it. */
+static void reply_doc(struct web_reply *out, char *doc)
+{
+    size_t n = strlen(doc);
+    char *body = sl_realloc(doc, n + 2);
+
+    if (!body) {
+        sl_free(doc);
+        web_reply_error(out, 500, "out of memory");
+        return;
+    }
+    body[n] = '\n';
+    body[n + 1] = '\0';
+    set_body(out, 200, "application/json", body);
 }
 
 static void api_handler(const struct route *r, const struct web_request *req,
@@ -324,20 +342,59 @@ static void api_handler(const struct route *r, const struct web_request *req,
         web_reply_error(out, st == SL_EXIT_USAGE ? 400 : 500, err[0] ? err : "failed");
         return;
     }
-    {
-        /* the CLI prints the document and a newline; the API sends the same bytes */
-        size_t n = strlen(doc);
-        char *body = sl_realloc(doc, n + 2);
+    reply_doc(out, doc);
+}
 
-        if (!body) {
-            sl_free(doc);
-            web_reply_error(out, 500, "out of memory");
-            return;
-        }
-        body[n] = '\n';
-        body[n + 1] = '\0';
-        set_body(out, 200, "application/json", body);
+/*
+ * A declared command: the query parsed by the command's own table (the command line's parser,
+ * without argv) and its JSON function called directly.
+ */
+static void command_handler(const struct route *r, const struct web_request *req,
+                            struct web_reply *out)
+{
+    struct cmd_input *in = sl_malloc(sizeof(*in));
+    char err[SL_ERR_LEN] = "";
+    char *doc = NULL;
+    size_t i;
+    int st;
+
+    if (!in) {
+        web_reply_error(out, 500, "out of memory");
+        return;
     }
+    st = cmd_input_init(in, r->def, CMD_API, err, sizeof(err));
+    if (!st && req->nargs > MAX_ARGS)
+        st = cmd_usage(err, sizeof(err), "too many parameters (%zu; at most %d)", req->nargs,
+                       MAX_ARGS);
+    for (i = 0; !st && i < req->nargs; i++) {
+        if (req->values[i] && strlen(req->values[i]) > ARG_MAX_LEN)
+            st = cmd_usage(err, sizeof(err), "parameter '%.64s' is longer than %d bytes",
+                           req->keys[i], ARG_MAX_LEN);
+        else
+            st = cmd_set(in, req->keys[i], req->values[i], err, sizeof(err));
+    }
+    if (!st)
+        st = cmd_finish(in, err, sizeof(err));
+    if (!st) {
+        in->catalog_text = req->body;
+        in->catalog_len = req->body_len;
+        in->catalog_label = "request body";
+        in->cancel = req->cancel;
+        in->sim_budget = req->sim_budget;
+        st = r->def->json(in, &doc, err, sizeof(err));
+    }
+    sl_free(in);
+    if (req->cancel && atomic_load(req->cancel)) {
+        sl_free(doc);
+        web_reply_error(out, 503, "the answer was cancelled");
+        return;
+    }
+    if (st) {
+        sl_free(doc);
+        web_reply_error(out, st == CMD_USAGE ? 400 : 500, err[0] ? err : "failed");
+        return;
+    }
+    reply_doc(out, doc);
 }
 
 static void no_args_handler(const struct route *r, const struct web_request *req,
@@ -400,7 +457,6 @@ static void asset_handler(const struct route *r, const struct web_request *req,
 static const struct api_route api_compare = { cmd_compare, "compare", "load", NULL };
 static const struct api_route api_curve = { cmd_curve, "curve", NULL, NULL };
 static const struct api_route api_plan = { cmd_plan, "plan", NULL, NULL };
-static const struct api_route api_queue = { cmd_queue, "queue", NULL, "station" };
 static const struct api_route api_simulate = { cmd_simulate, "simulate", NULL, NULL };
 static const struct api_route api_quiz = { cmd_quiz, "quiz", NULL, NULL };
 static const struct api_route api_fit = { cmd_fit, "fit", NULL, NULL };
@@ -410,19 +466,19 @@ static const struct api_route api_fit = { cmd_fit, "fit", NULL, NULL };
 
 /* The one route table: every path the server answers. */
 static const struct route routes[] = {
-    { "/", asset_handler, LIGHT, 0, NULL, &web_asset_index },
-    { "/index.html", asset_handler, LIGHT, 0, NULL, &web_asset_index },
-    { "/app.js", asset_handler, LIGHT, 0, NULL, &web_asset_app },
-    { "/style.css", asset_handler, LIGHT, 0, NULL, &web_asset_style },
-    { "/api/compare", api_handler, HEAVY, 1, &api_compare, NULL },
-    { "/api/curve", api_handler, HEAVY, 1, &api_curve, NULL },
-    { "/api/plan", api_handler, HEAVY, 1, &api_plan, NULL },
-    { "/api/queue", api_handler, HEAVY, 0, &api_queue, NULL },
-    { "/api/simulate", api_handler, HEAVY, 0, &api_simulate, NULL },
-    { "/api/quiz", api_handler, HEAVY, 0, &api_quiz, NULL },
-    { "/api/fit", api_handler, HEAVY, 0, &api_fit, NULL },
-    { "/api/catalogs", catalogs_handler, LIGHT, 0, NULL, NULL },
-    { "/healthz", health_handler, LIGHT, 0, NULL, NULL },
+    { "/", asset_handler, LIGHT, 0, NULL, &web_asset_index, NULL },
+    { "/index.html", asset_handler, LIGHT, 0, NULL, &web_asset_index, NULL },
+    { "/app.js", asset_handler, LIGHT, 0, NULL, &web_asset_app, NULL },
+    { "/style.css", asset_handler, LIGHT, 0, NULL, &web_asset_style, NULL },
+    { "/api/compare", api_handler, HEAVY, 1, &api_compare, NULL, NULL },
+    { "/api/curve", api_handler, HEAVY, 1, &api_curve, NULL, NULL },
+    { "/api/plan", api_handler, HEAVY, 1, &api_plan, NULL, NULL },
+    { "/api/queue", command_handler, HEAVY, 0, NULL, NULL, &cmd_def_queue },
+    { "/api/simulate", api_handler, HEAVY, 0, &api_simulate, NULL, NULL },
+    { "/api/quiz", api_handler, HEAVY, 0, &api_quiz, NULL, NULL },
+    { "/api/fit", api_handler, HEAVY, 0, &api_fit, NULL, NULL },
+    { "/api/catalogs", catalogs_handler, LIGHT, 0, NULL, NULL, NULL },
+    { "/healthz", health_handler, LIGHT, 0, NULL, NULL, NULL },
 };
 
 static const struct route *find_route(const char *path)

@@ -117,14 +117,14 @@ bad_input "invalid servers '0' of station 'db'" $SCALELAB queue --station db:0:1
 bad_input "invalid service time '-2' ms" $SCALELAB queue --station db:1:-2 --load 1
 bad_input "invalid visits '0'" $SCALELAB queue --station db:1:1:0 --load 1
 bad_input "invalid station 'db'" $SCALELAB queue --station db --load 1
-bad_input "give each station its own --station" $SCALELAB queue --station a:1:1 b:1:1 --load 1
+bad_input "unexpected argument 'b:1:1'" $SCALELAB queue --station a:1:1 b:1:1 --load 1
 bad_input "--station cannot be combined" $SCALELAB queue --station a:1:1 --servers 2 --load 1
 bad_input "missing --load" $SCALELAB queue --station a:1:1
 bad_input "missing --think" $SCALELAB queue --station a:1:1 --users 3
 bad_input "network too large" $SCALELAB queue --station a:1000000:1 --users 200000 --think 1
 many=""
 for i in $(seq 65); do many="$many --station s$i:1:1"; done
-bad_input "at most 64 stations" $SCALELAB queue $many --load 1
+bad_input "too many --station ('s65:1:1'; at most 64)" $SCALELAB queue $many --load 1
 
 # the response-time multiple at the requested load: M/M/1 at rho 0.9 has W = 10 S (reference)
 $SCALELAB queue --servers 1 --service-ms 1000 --load 0.9 --json | python3 -c '

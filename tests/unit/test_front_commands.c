@@ -1,0 +1,180 @@
+/* Unit tests of the command tables and their one parser (src/commands). */
+/* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <string.h>
+
+#include "sl_test.h"
+#include "commands/commands.h"
+
+static struct cmd_input in;
+static char err[SL_ERR_LEN];
+
+static int parse(const struct cmd_def *def, int argc, const char **argv)
+{
+    err[0] = '\0';
+    assert_int_equal(cmd_input_init(&in, def, CMD_CLI, err, sizeof(err)), CMD_OK);
+    return cmd_parse_argv(&in, argc, (char **)argv, err, sizeof(err));
+}
+
+#define PARSE(def, ...)                                                                       \
+    parse(def, (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)),         \
+          (const char *[]){ __VA_ARGS__ })
+
+static void expect_error(int st, const char *needle)
+{
+    assert_int_equal(st, CMD_USAGE);
+    if (!strstr(err, needle))
+        fail_msg("message '%s' does not say '%s'", err, needle);
+}
+
+/* Every table: names a user can type, each once, help for each, defaults its own range accepts. */
+static void commands_tables_are_valid(void **state)
+{
+    size_t c, i;
+
+    (void)state;
+    for (c = 0; cmd_all[c]; c++) {
+        const struct cmd_def *def = cmd_all[c];
+        int positional = 0;
+
+        assert_non_null(def->summary);
+        assert_non_null(def->description);
+        assert_true(!def->json || (def->api_path && !strncmp(def->api_path, "/api/", 5)));
+        /* init parses every default with the parameter's own type and range */
+        if (cmd_input_init(&in, def, CMD_CLI, err, sizeof(err)) != CMD_OK)
+            fail_msg("%s: %s", def->name, err);
+        if (cmd_input_init(&in, def, CMD_API, err, sizeof(err)) != CMD_OK)
+            fail_msg("%s in the API: %s", def->name, err);
+        for (i = 0; i < in.nparams; i++) {
+            const struct cmd_param *p = in.param[i];
+            const char *n;
+
+            for (n = p->name; *n; n++)
+                if (!(islower((unsigned char)*n) || isdigit((unsigned char)*n) || *n == '-'))
+                    fail_msg("%s: parameter '%s' is not lowercase-dash", def->name, p->name);
+            if (!p->help || !*p->help || (p->type != CMD_FLAG && !p->arg))
+                fail_msg("%s: parameter '%s' lacks help or a placeholder", def->name, p->name);
+            if (p->type == CMD_ENUM && !(p->choices && p->choices[0]))
+                fail_msg("%s: enum '%s' has no choices", def->name, p->name);
+            if (p->workload && !sl_workload_field(p->workload))
+                fail_msg("%s: '%s' names no workload field", def->name, p->name);
+            if (!p->surface)
+                fail_msg("%s: '%s' is on no surface", def->name, p->name);
+            positional += !!(p->flags & CMD_POSITIONAL);
+        }
+        assert_true(positional <= 1);
+    }
+}
+
+static void commands_parse_forms(void **state)
+{
+    (void)state;
+    assert_int_equal(PARSE(&cmd_def_queue, "queue", "--servers", "4", "--load=3.6",
+                           "--service-ms", "1000", "--json"), CMD_OK);
+    assert_int_equal(cmd_get(&in, "servers")->integer, 4);
+    assert_close(cmd_get(&in, "load")->number, 3.6, 0);
+    assert_close(cmd_get(&in, "service-ms")->number, 1000, 0);
+    assert_int_equal(in.json, 1);
+    assert_int_equal(cmd_given(&in, "utilization"), 0);
+    assert_int_equal(PARSE(&cmd_def_queue, "queue", "--help"), CMD_HELP);
+    assert_int_equal(PARSE(&cmd_def_queue, "queue", "--servers", "2", "-h"), CMD_HELP);
+    /* a repeated parameter keeps every value in order */
+    assert_int_equal(PARSE(&cmd_def_queue, "queue", "--station", "a:1:1", "--station=b:2:3",
+                           "--load", "5"), CMD_OK);
+    assert_int_equal(cmd_count(&in, "station"), 2);
+    assert_string_equal(cmd_repeated(&in, "station", 0), "a:1:1");
+    assert_string_equal(cmd_repeated(&in, "station", 1), "b:2:3");
+    assert_null(cmd_repeated(&in, "station", 2));
+    /* the workload's numbers land in the workload, at the library's ranges */
+    assert_int_equal(PARSE(&cmd_def_queue, "queue", "--cpu-ms", "2.5"), CMD_OK);
+    assert_close(in.w.cpu_ms, 2.5, 0);
+}
+
+static void commands_parse_errors(void **state)
+{
+    (void)state;
+    expect_error(PARSE(&cmd_def_queue, "queue", "--servers", "0"),
+                 "invalid --servers '0' (expected a whole number from 1 to 1000000)");
+    expect_error(PARSE(&cmd_def_queue, "queue", "--servers", "-2"), "invalid --servers '-2'");
+    expect_error(PARSE(&cmd_def_queue, "queue", "--servers", "2.5"), "invalid --servers '2.5'");
+    expect_error(PARSE(&cmd_def_queue, "queue", "--servers"), "option '--servers' needs a value");
+    expect_error(PARSE(&cmd_def_queue, "queue", "--json=1"), "option '--json' takes no value");
+    expect_error(PARSE(&cmd_def_queue, "queue", "--serv", "3"),
+                 "unknown option '--serv': did you mean '--servers'?");
+    expect_error(PARSE(&cmd_def_queue, "queue", "--frob"), "unknown option '--frob' (see");
+    expect_error(PARSE(&cmd_def_queue, "queue", "-x"), "unknown option '-x'");
+    expect_error(PARSE(&cmd_def_queue, "queue", "extra"), "unexpected argument 'extra'");
+    expect_error(PARSE(&cmd_def_queue, "queue", "--servers", "2", "--servers", "3"),
+                 "--servers is given twice");
+    expect_error(PARSE(&cmd_def_queue, "queue", "--json", "--csv"), "cannot be combined");
+    /* the message repeats the value as typed, never a reparsed number */
+    expect_error(PARSE(&cmd_def_queue, "queue", "--cpu-ms", "99999999999999999999"),
+                 "invalid --cpu-ms '99999999999999999999' (expected a number above 0 and up to "
+                 "1e+06)");
+    expect_error(PARSE(&cmd_def_queue, "queue", "--think", "-1"), "invalid --think '-1'");
+    expect_error(PARSE(&cmd_def_queue, "queue", "--load", "12q"), "invalid --load '12q'");
+}
+
+/* One bad parse leaves nothing behind: the next parse sees only its own arguments. */
+static void commands_parse_keeps_no_state(void **state)
+{
+    (void)state;
+    expect_error(PARSE(&cmd_def_queue, "queue", "--load", "-5k"), "invalid --load '-5k'");
+    expect_error(PARSE(&cmd_def_queue, "queue", "--station", "x", "--servers"), "needs a value");
+    assert_int_equal(PARSE(&cmd_def_queue, "queue", "--servers", "4", "--load", "1k"), CMD_OK);
+    assert_int_equal(cmd_count(&in, "station"), 0);
+    assert_close(cmd_get(&in, "load")->number, 1000, 0);
+}
+
+static void commands_api_surface(void **state)
+{
+    (void)state;
+    assert_int_equal(cmd_input_init(&in, &cmd_def_queue, CMD_API, err, sizeof(err)), CMD_OK);
+    /* the API spells names bare, refuses the command line's own, and has tighter ranges */
+    assert_int_equal(cmd_set(&in, "json", NULL, err, sizeof(err)), CMD_USAGE);
+    assert_non_null(strstr(err, "parameter 'json' is not available in the API"));
+    assert_int_equal(cmd_set(&in, "users", "200001", err, sizeof(err)), CMD_USAGE);
+    assert_non_null(strstr(err, "invalid users '200001' (expected a whole number from 1 to "
+                               "200000 in the API)"));
+    assert_int_equal(cmd_set(&in, "users", "200000", err, sizeof(err)), CMD_OK);
+    assert_int_equal(cmd_set(&in, "users", "5", err, sizeof(err)), CMD_USAGE);
+    assert_non_null(strstr(err, "parameter users is given twice"));
+    assert_int_equal(cmd_set(&in, "servers", NULL, err, sizeof(err)), CMD_USAGE);
+    assert_non_null(strstr(err, "parameter 'servers' needs a value"));
+    assert_int_equal(cmd_set(&in, "Servers", "2", err, sizeof(err)), CMD_USAGE);
+    assert_non_null(strstr(err, "unknown parameter 'Servers': did you mean 'servers'?"));
+    assert_int_equal(cmd_set(&in, "station", "a:1:1", err, sizeof(err)), CMD_OK);
+    assert_int_equal(cmd_set(&in, "station", "b:1:1", err, sizeof(err)), CMD_OK);
+    assert_int_equal(cmd_count(&in, "station"), 2);
+}
+
+/* Help texts come from the table: ranges, defaults and choices as a user reads them. */
+static void commands_describe(void **state)
+{
+    char buf[160];
+    const struct cmd_param *p;
+
+    (void)state;
+    assert_int_equal(cmd_input_init(&in, &cmd_def_queue, CMD_CLI, err, sizeof(err)), CMD_OK);
+    p = in.param[cmd_find(&in, "cpu-ms")];
+    cmd_describe(p, CMD_CLI, buf, sizeof(buf));
+    assert_string_equal(buf, "a number above 0 and up to 1e+06");
+    assert_string_equal(cmd_default_text(p, buf, sizeof(buf)), "1");
+    p = in.param[cmd_find(&in, "queue")];
+    cmd_describe(p, CMD_API, buf, sizeof(buf));
+    assert_string_equal(buf, "a whole number from 1 to 200000 in the API");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(commands_tables_are_valid),
+        cmocka_unit_test(commands_parse_forms),
+        cmocka_unit_test(commands_parse_errors),
+        cmocka_unit_test(commands_parse_keeps_no_state),
+        cmocka_unit_test(commands_api_surface),
+        cmocka_unit_test(commands_describe),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;
+}
