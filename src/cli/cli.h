@@ -20,16 +20,12 @@ enum sl_exit {
 extern const char *sl_cli_version;
 
 /* Subcommands: one file each, uniform signature; argv[0] is the command name. */
-int cmd_compare(int argc, char **argv);
-int cmd_curve(int argc, char **argv);
-int cmd_plan(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_quiz(int argc, char **argv);
 int cmd_app(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
-int cmd_catalogs(int argc, char **argv);
 
 /*
  * Runs a declared command: parses argv with its table (help on --help), reads the files it
@@ -45,6 +41,10 @@ void cli_print_help(FILE *to, const struct cmd_def *def);
 int cli_report(int status, const char *err);
 
 /* Renderers of declared commands. */
+int cli_compare(struct cmd_input *in);
+int cli_curve(struct cmd_input *in);
+int cli_plan(struct cmd_input *in);
+int cli_catalogs(struct cmd_input *in);
 int cli_queue(struct cmd_input *in);
 
 /* Process-wide set-up (jansson's allocator and hash seed); call once at start. */

@@ -85,9 +85,9 @@ void cli_print_help(FILE *to, const struct cmd_def *def)
         if (!(p->surface & CMD_CLI))
             continue;
         left_column(p, left, sizeof(left));
-        snprintf(text, sizeof(text), "%s%s%s%s%s", p->help, d && p->type != CMD_FLAG ?
-                 " (default " : "", d && p->type != CMD_FLAG ? d : "",
-                 d && p->type != CMD_FLAG ? ")" : "", p->flags & CMD_REPEAT ? "; repeatable" : "");
+        snprintf(text, sizeof(text), "%s%s%s%s", p->help, d && p->type != CMD_FLAG ?
+                 "; default " : "", d && p->type != CMD_FLAG ? d : "",
+                 p->flags & CMD_REPEAT ? "; repeatable" : "");
         n = fprintf(to, "  %s", left);
         if (n + 1 >= HELP_TEXT_COLUMN) {
             fprintf(to, "\n%*s", HELP_TEXT_COLUMN, "");

@@ -126,38 +126,21 @@ static void print_csv_rows(const struct sl_catalog *c)
     }
 }
 
-int cmd_catalogs(int argc, char **argv)
+int cli_catalogs(struct cmd_input *in)
 {
     const char *const *names = sl_catalog_builtin_names();
-    const char *only = NULL;
-    struct cli_common common;
-    char err[SL_ERR_LEN], list[128];
-    int first, st, i;
+    const char *only;
+    char err[SL_ERR_LEN] = "", *doc = NULL;
+    int st, i;
 
-    st = cli_parse(argc, argv, "scalelab catalogs [NAME] [options]\n\n"
-                   "The embedded catalogs (or the one named) as tables: sizes, network, price per "
-                   "month and per\nvCPU-month, per-core speed, with the source of every figure",
-                   CLI_WITH_JSON | CLI_WITH_CSV, NULL, NULL, NULL, &common, &first);
+    if (in->json) {
+        st = cli_report(in->def->json(in, &doc, err, sizeof(err)), err);
+        return st ? st : cli_print_json(doc, err);
+    }
+    st = cli_report(cmd_catalogs_only(in, &only, err, sizeof(err)), err);
     if (st)
-        return st < 0 ? SL_EXIT_OK : st;
-    cli_catalog_names(list, sizeof(list));
-    if (argc - first > 1)
-        return cli_usage_error("too many arguments ('%s'; expected at most one catalog name: %s)",
-                               argv[first + 1], list);
-    if (argc - first == 1) {
-        for (i = 0; names[i]; i++)
-            if (!strcmp(argv[first], names[i]))
-                only = names[i];
-        if (!only)
-            return cli_usage_error("unknown catalog '%s' (expected %s)", argv[first], list);
-    }
-    if (common.json) {
-        char *doc = only ? sl_report_catalog_json(only, err, sizeof(err))
-                         : sl_report_catalogs_json(err, sizeof(err));
-
-        return cli_print_json(doc, err);
-    }
-    if (common.csv)
+        return st;
+    if (in->csv)
         printf("catalog,name,vcpu,mem_gib,net_gbps,net_burst_gbps,usd_per_month,"
                "usd_per_vcpu_month,single_thread_factor,fleet_only\n");
     for (i = 0; names[i]; i++) {
@@ -167,7 +150,7 @@ int cmd_catalogs(int argc, char **argv)
             continue;
         if (sl_catalog_builtin(names[i], &c, err, sizeof(err)) != SL_OK)
             return cli_runtime_error("%s", err);
-        if (common.csv) {
+        if (in->csv) {
             print_csv_rows(c);
         } else {
             if (!only && i)

@@ -7,22 +7,6 @@
 #include "draw.h"
 #include "banned.h"
 
-enum { OPT_LOAD = CLI_OWN };
-
-static const struct cli_flag own_flags[] = {
-    { "load", required_argument, OPT_LOAD, "LOAD", "offered load, req/s (required)", 0 },
-    { NULL, 0, 0, NULL, NULL, 0 }
-};
-
-static int own_option(int id, const char *arg, void *ctx)
-{
-    double *load = ctx;
-
-    if (id == OPT_LOAD)
-        return cli_parse_load("--load", arg, load);
-    return SL_EXIT_USAGE;
-}
-
 /* A whole count with thousands separators, from one of four rotating buffers. */
 static const char *count(long n)
 {
@@ -253,51 +237,30 @@ static void print_bill(const struct sl_comparison *cmp)
            h->feasible ? avail(b, sizeof(b), h->system_availability) : "-");
 }
 
-int cmd_plan(int argc, char **argv)
+int cli_plan(struct cmd_input *in)
 {
-    struct cli_common common;
-    struct sl_catalog *cat = NULL;
-    struct sl_comparison cmp;
-    char err[SL_ERR_LEN], a[32];
-    double load = 0;
-    int first, st;
+    struct cmd_plan_out out;
+    char err[SL_ERR_LEN] = "", a[32], *doc = NULL;
+    int st;
 
-    st = cli_parse(argc, argv, "scalelab plan --load LOAD [options]", CLI_WITH_ALL, own_flags,
-                   own_option, &load, &common, &first);
-    if (st)
-        return st < 0 ? SL_EXIT_OK : st;
-    if (first < argc)
-        return cli_usage_error("unexpected argument '%s' (give the load with --load)",
-                               argv[first]);
-    if (load <= 0)
-        return cli_usage_error("missing --load (expected a load such as 1000, 1k, 2.5M or 1e6)");
-    if (common.csv)
+    if (in->csv)
         return cli_usage_error("plan has no CSV form (use --json)");
-    common.w.load_rps = load;
-    st = cli_setup(&common, &cat);
-    if (st)
-        return st;
-    if (common.json) {
-        char *doc = sl_report_plan_json(cat, &common.w, err, sizeof(err));
-
-        sl_catalog_free(cat);
-        if (!doc)
-            return cli_usage_error("%s", err);
-        return cli_print_json(doc, err);
+    if (in->json) {
+        st = cli_report(in->def->json(in, &doc, err, sizeof(err)), err);
+        return st ? st : cli_print_json(doc, err);
     }
-    if (sl_plan_compare(cat, &common.w, load, &cmp, err, sizeof(err)) != SL_OK) {
-        sl_catalog_free(cat);
-        return cli_usage_error("%s", err);
+    st = cli_report(cmd_plan_run(in, &out, err, sizeof(err)), err);
+    if (!st) {
+        printf("Plan for %s req/s\n", cli_fmt_count(a, sizeof(a), out.w.load_rps));
+        draw_header(stdout, out.catalog, &out.w);
+        print_vertical(&out.cmp.vertical, &out.w);
+        print_horizontal(&out.cmp.horizontal, &out.w);
+        print_database(&out.cmp.database, &out.w);
+        print_bill(&out.cmp);
+        printf("Verdict: ");
+        draw_verdict(stdout, &out.cmp);
+        printf("\n");
     }
-    printf("Plan for %s req/s\n", cli_fmt_count(a, sizeof(a), load));
-    draw_header(stdout, cat, &common.w);
-    print_vertical(&cmp.vertical, &common.w);
-    print_horizontal(&cmp.horizontal, &common.w);
-    print_database(&cmp.database, &common.w);
-    print_bill(&cmp);
-    printf("Verdict: ");
-    draw_verdict(stdout, &cmp);
-    printf("\n");
-    sl_catalog_free(cat);
-    return SL_EXIT_OK;
+    sl_catalog_free(out.catalog);
+    return st;
 }

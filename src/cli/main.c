@@ -16,11 +16,10 @@ struct sl_cmd {
 };
 
 static const struct sl_cmd commands[] = {
-    { "compare", cmd_compare, "both strategies side by side at one or more loads", NULL, NULL },
-    { "curve", cmd_curve, "monthly cost of both strategies over a range of loads", NULL, NULL },
-    { "plan", cmd_plan, "the whole plan for one load: app, database and store tiers", NULL, NULL },
-    { "catalogs", cmd_catalogs, "the embedded machine catalogs: sizes, $/vCPU-month, sources",
-      NULL, NULL },
+    { "compare", NULL, NULL, &cmd_def_compare, cli_compare },
+    { "curve", NULL, NULL, &cmd_def_curve, cli_curve },
+    { "plan", NULL, NULL, &cmd_def_plan, cli_plan },
+    { "catalogs", NULL, NULL, &cmd_def_catalogs, cli_catalogs },
     { "queue", NULL, NULL, &cmd_def_queue, cli_queue },
     { "simulate", cmd_simulate, "a discrete-event run: load balancer, queues, failures, state",
       NULL, NULL },

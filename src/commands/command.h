@@ -106,6 +106,7 @@ struct cmd_def {
     /* the JSON document of a run (the API and --json), or NULL for a command-line-only command */
     int (*json)(const struct cmd_input *in, char **doc, char *err, size_t errlen);
     const char *api_path;    /* "/api/NAME" when json is set */
+    int takes_catalog;       /* the API also takes a catalog as a POSTed text/csv body */
 };
 
 /* The most parameters of one command (own and shared), and values of one request. */

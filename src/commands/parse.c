@@ -142,23 +142,45 @@ static void join_choices(const char *const *c, char *buf, size_t len)
         o += (size_t)snprintf(buf + o, len - o, "%s%s", !i ? "" : c[i + 1] ? ", " : " or ", c[i]);
 }
 
+/* A bound as a person writes it: 0.5, 1000, 1e6 (never 1e+06). */
+static const char *tidy(char *buf, size_t len, double v)
+{
+    char *e, *d;
+
+    snprintf(buf, len, "%g", v);
+    e = strchr(buf, 'e');
+    if (e) {
+        d = e + 1;
+        if (*d == '+')
+            memmove(d, d + 1, strlen(d));
+        if (*d == '-')
+            d++;
+        while (d[0] == '0' && d[1])
+            memmove(d, d + 1, strlen(d));
+    }
+    return buf;
+}
+
 void cmd_describe(const struct cmd_param *p, unsigned surface, char *buf, size_t len)
 {
     struct cmd_range r;
     const char *api = surface == CMD_API && p->api_max > 0 ? " in the API" : "";
+    char lo[32], hi[32];
 
     cmd_range_of(p, surface, &r);
+    tidy(lo, sizeof(lo), r.min);
+    tidy(hi, sizeof(hi), r.max);
     switch (p->type) {
     case CMD_INTEGER:
         snprintf(buf, len, "a whole number from %.0f to %.0f%s", r.min, r.max, api);
         break;
     case CMD_NUMBER:
-        snprintf(buf, len, "a number %s %g and %s %g%s", r.min_open ? "above" : "from", r.min,
-                 r.max_open ? "below" : "up to", r.max, api);
+        snprintf(buf, len, "a number %s %s and %s %s%s", r.min_open ? "above" : "from", lo,
+                 r.max_open ? "below" : "up to", hi, api);
         break;
     case CMD_LOAD:
     case CMD_LOADS:
-        snprintf(buf, len, "a positive number such as 1000, 1k, 2.5M or 1e6, at most %g%s", r.max,
+        snprintf(buf, len, "a positive number such as 1000, 1k, 2.5M or 1e6, at most %s%s", hi,
                  api);
         break;
     case CMD_ENUM:
@@ -356,6 +378,8 @@ int cmd_input_init(struct cmd_input *in, const struct cmd_def *def, unsigned sur
             return cmd_failure(err, errlen, "internal error: %s declares '%s' twice",
                                def->name, p->name);
         in->value[i].text = p->def;
+        if (p->def && p->type == CMD_LOADS && add_loads(in, p, p->def, err, errlen))
+            return CMD_FAILURE;
         if (p->def && p->type != CMD_LOADS && p->type != CMD_TEXT && p->type != CMD_FILE &&
             parse_typed(in, p, p->def, &in->value[i], err, errlen))
             return CMD_FAILURE; /* a default the table's own range refuses */
@@ -389,6 +413,8 @@ int cmd_set(struct cmd_input *in, const char *key, const char *value, char *err,
         return cmd_usage(err, errlen, "%s '%s' needs a value",
                          in->surface == CMD_API ? "parameter" : "option", name);
     if (p->type == CMD_LOADS) {
+        if (!v->given)
+            in->nloads = 0; /* the first load given replaces the default ones */
         st = add_loads(in, p, value, err, errlen);
     } else {
         st = parse_typed(in, p, value ? value : "", v, err, errlen);

@@ -6,6 +6,10 @@
 #include "banned.h"
 
 const struct cmd_def *const cmd_all[] = {
+    &cmd_def_compare,
+    &cmd_def_curve,
+    &cmd_def_plan,
+    &cmd_def_catalogs,
     &cmd_def_queue,
     NULL
 };

@@ -419,17 +419,6 @@ static void no_args_handler(const struct route *r, const struct web_request *req
     set_body(out, 200, "application/json", doc);
 }
 
-static char *catalogs_doc(char *err, size_t errlen)
-{
-    return sl_report_catalogs_json(err, errlen);
-}
-
-static void catalogs_handler(const struct route *r, const struct web_request *req,
-                             struct web_reply *out)
-{
-    no_args_handler(r, req, out, catalogs_doc);
-}
-
 static char *health_doc(char *err, size_t errlen)
 {
     (void)err;
@@ -454,9 +443,6 @@ static void asset_handler(const struct route *r, const struct web_request *req,
     out->len = (size_t)(r->asset->end - r->asset->data);
 }
 
-static const struct api_route api_compare = { cmd_compare, "compare", "load", NULL };
-static const struct api_route api_curve = { cmd_curve, "curve", NULL, NULL };
-static const struct api_route api_plan = { cmd_plan, "plan", NULL, NULL };
 static const struct api_route api_simulate = { cmd_simulate, "simulate", NULL, NULL };
 static const struct api_route api_quiz = { cmd_quiz, "quiz", NULL, NULL };
 static const struct api_route api_fit = { cmd_fit, "fit", NULL, NULL };
@@ -470,14 +456,14 @@ static const struct route routes[] = {
     { "/index.html", asset_handler, LIGHT, 0, NULL, &web_asset_index, NULL },
     { "/app.js", asset_handler, LIGHT, 0, NULL, &web_asset_app, NULL },
     { "/style.css", asset_handler, LIGHT, 0, NULL, &web_asset_style, NULL },
-    { "/api/compare", api_handler, HEAVY, 1, &api_compare, NULL, NULL },
-    { "/api/curve", api_handler, HEAVY, 1, &api_curve, NULL, NULL },
-    { "/api/plan", api_handler, HEAVY, 1, &api_plan, NULL, NULL },
+    { "/api/compare", command_handler, HEAVY, 1, NULL, NULL, &cmd_def_compare },
+    { "/api/curve", command_handler, HEAVY, 1, NULL, NULL, &cmd_def_curve },
+    { "/api/plan", command_handler, HEAVY, 1, NULL, NULL, &cmd_def_plan },
     { "/api/queue", command_handler, HEAVY, 0, NULL, NULL, &cmd_def_queue },
     { "/api/simulate", api_handler, HEAVY, 0, &api_simulate, NULL, NULL },
     { "/api/quiz", api_handler, HEAVY, 0, &api_quiz, NULL, NULL },
     { "/api/fit", api_handler, HEAVY, 0, &api_fit, NULL, NULL },
-    { "/api/catalogs", catalogs_handler, LIGHT, 0, NULL, NULL, NULL },
+    { "/api/catalogs", command_handler, LIGHT, 0, NULL, NULL, &cmd_def_catalogs },
     { "/healthz", health_handler, LIGHT, 0, NULL, NULL, NULL },
 };
 

@@ -38,7 +38,7 @@ printf '{"sigma": 0.01, "kappa": 0.0001, "lambda": 1e-9}' >"$tmp/tiny.json"
 bad_input "lambda 1e-09 per second is too small" $SCALELAB plan --load 1k --calibration "$tmp/tiny.json"
 bad_input "invalid --points '0'" $SCALELAB curve --points 0
 bad_input "invalid --points '2.5'" $SCALELAB curve --points 2.5
-bad_input "--from 1e+06 is above --to 1000" $SCALELAB curve --from 1m --to 1k
+bad_input "invalid range: --from '1m' is above --to '1k'" $SCALELAB curve --from 1m --to 1k
 bad_input "unknown instance 'x9'" $SCALELAB compare --instance x9
 bad_input "cannot read catalog 'nonesuch'" $SCALELAB compare --catalog nonesuch
 bad_input "cannot read catalog '$tmp/missing.csv'" $SCALELAB compare --catalog "$tmp/missing.csv"

@@ -110,7 +110,7 @@ static void commands_parse_errors(void **state)
     /* the message repeats the value as typed, never a reparsed number */
     expect_error(PARSE(&cmd_def_queue, "queue", "--cpu-ms", "99999999999999999999"),
                  "invalid --cpu-ms '99999999999999999999' (expected a number above 0 and up to "
-                 "1e+06)");
+                 "1e6)");
     expect_error(PARSE(&cmd_def_queue, "queue", "--think", "-1"), "invalid --think '-1'");
     expect_error(PARSE(&cmd_def_queue, "queue", "--load", "12q"), "invalid --load '12q'");
 }
@@ -158,7 +158,7 @@ static void commands_describe(void **state)
     assert_int_equal(cmd_input_init(&in, &cmd_def_queue, CMD_CLI, err, sizeof(err)), CMD_OK);
     p = in.param[cmd_find(&in, "cpu-ms")];
     cmd_describe(p, CMD_CLI, buf, sizeof(buf));
-    assert_string_equal(buf, "a number above 0 and up to 1e+06");
+    assert_string_equal(buf, "a number above 0 and up to 1e6");
     assert_string_equal(cmd_default_text(p, buf, sizeof(buf)), "1");
     p = in.param[cmd_find(&in, "queue")];
     cmd_describe(p, CMD_API, buf, sizeof(buf));
