@@ -9,6 +9,12 @@ VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo unk
 PKGS     := jansson libmicrohttpd hiredis libcrypto libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lmicrohttpd)
+# The Debian package of each pkg-config name, for the message when one is missing.
+DEB_jansson := libjansson-dev
+DEB_libmicrohttpd := libmicrohttpd-dev
+DEB_hiredis := libhiredis-dev
+DEB_libcrypto := libssl-dev
+DEB_libcurl := libcurl4-openssl-dev
 
 WARN     := -Wall -Wextra -pedantic -Wstrict-prototypes -Wold-style-definition -Wpointer-arith \
             -Wvla -Wwrite-strings -Wformat-security -Wshadow -Wmissing-prototypes
@@ -44,18 +50,28 @@ $(BUILD)/scalelab: $(CLI_OBJ) $(BUILD)/libscalelab.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.o: %.c | dirs
+$(BUILD)/%.o: %.c $(BUILD)/cflags | dirs
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 $(BUILD)/src/lib/assets.o: src/lib/assets.S $(DATA) src/embed.h | dirs
 	$(Q)$(CC) -Isrc -c -o $@ $<
 $(BUILD)/src/web/web_files.o: src/web/web_files.S $(WEB) src/embed.h | dirs
 	$(Q)$(CC) -Isrc -c -o $@ $<
-# The version is compiled into its own object so that a new commit relinks only this file.
-$(BUILD)/version.o: FORCE | dirs
-	$(Q)printf 'const char *sl_cli_version = "%s";\n' "$(VERSION)" > $(BUILD)/version.c.tmp
-	$(Q)cmp -s $(BUILD)/version.c.tmp $(BUILD)/version.c || mv $(BUILD)/version.c.tmp $(BUILD)/version.c
-	$(Q)$(CC) -c -o $@ $(BUILD)/version.c
+# The version is compiled into its own object so that a new commit relinks only this file;
+# version.c is rewritten only when the version changes, so an unchanged tree relinks nothing.
+$(BUILD)/version.c: FORCE | dirs
+	$(Q)printf 'const char *sl_cli_version = "%s";\n' "$(VERSION)" > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/version.o: $(BUILD)/version.c
+	$(Q)$(CC) -c -o $@ $<
+# Each build directory's compiler and flags (as git's GIT-CFLAGS): a change rebuilds every
+# object of that directory, and nothing else does.
+$(BUILD)/cflags: FORCE | dirs
+	$(Q)echo '$(CC) $(ALL_CFLAGS)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(SAN)/cflags: FORCE | dirs
+	$(Q)echo '$(CC) $(ALL_CFLAGS) $(SANFLAGS)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
 
 # Sanitized build: the library, the CLI and the unit tests under ASan + UBSan.
@@ -65,15 +81,15 @@ $(SAN)/libscalelab.a: $(SLIB_OBJ)
 $(SAN)/scalelab: $(SCLI_OBJ) $(SAN)/libscalelab.a
 	@echo "  LINK    $@ (asan+ubsan)"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
-$(SAN)/%.o: %.c | dirs
+$(SAN)/%.o: %.c $(SAN)/cflags | dirs
 	@echo "  CC      $< (asan+ubsan)"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Werror -c -o $@ $<
 $(SAN)/src/lib/assets.o: src/lib/assets.S $(DATA) src/embed.h | dirs
 	$(Q)$(CC) -Isrc -c -o $@ $<
 $(SAN)/src/web/web_files.o: src/web/web_files.S $(WEB) src/embed.h | dirs
 	$(Q)$(CC) -Isrc -c -o $@ $<
-$(SAN)/version.o: $(BUILD)/version.o
-	$(Q)$(CC) -c -o $@ $(BUILD)/version.c
+$(SAN)/version.o: $(BUILD)/version.c
+	$(Q)$(CC) -c -o $@ $<
 $(SAN)/tests/%: tests/unit/%.c tests/unit/sl_test.h $(SAN)/libscalelab.a | dirs
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Werror -Itests/unit -o $@ $< $(SAN)/libscalelab.a \
@@ -110,15 +126,18 @@ $(FUZZ)/libscalelab.a: $(FLIB_OBJ)
 	$(Q)$(AR) rcs $@ $^
 $(FUZZ)/libfront.a: $(FCLI_OBJ)
 	$(Q)$(AR) rcs $@ $^
-$(FUZZ)/%.o: %.c | fuzz-dirs
+$(FUZZ)/%.o: %.c $(FUZZ)/cflags | fuzz-dirs
 	@echo "  CC      $< (fuzz)"
 	$(Q)$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(FUZZ)/src/lib/assets.o: src/lib/assets.S $(DATA) src/embed.h | fuzz-dirs
 	$(Q)$(CC) -Isrc -c -o $@ $<
 $(FUZZ)/src/web/web_files.o: src/web/web_files.S $(WEB) src/embed.h | fuzz-dirs
 	$(Q)$(CC) -Isrc -c -o $@ $<
-$(FUZZ)/version.o: $(BUILD)/version.o | fuzz-dirs
-	$(Q)$(CC) -c -o $@ $(BUILD)/version.c
+$(FUZZ)/version.o: $(BUILD)/version.c | fuzz-dirs
+	$(Q)$(CC) -c -o $@ $<
+$(FUZZ)/cflags: FORCE | fuzz-dirs
+	$(Q)echo '$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ)/libfront.a $(FUZZ)/libscalelab.a
 	@echo "  FUZZ    $@"
 	$(Q)$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ)/libfront.a \
@@ -134,7 +153,14 @@ fuzz: fuzz-build
 fuzz-tests: fuzz-build
 	$(Q)FUZZ_DIR=$(FUZZ) tests/run-all $(SAN) fuzz
 
+# A missing library is named with the Debian package that has it, before anything compiles.
+MISSING_PKGS = $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
 dirs:
+ifneq ($(MISSING_PKGS),)
+	@echo "scalelab: missing the development files of $(MISSING_PKGS):" \
+		"apt-get install $(foreach p,$(MISSING_PKGS),$(DEB_$(p))) (or run make deps)" >&2
+	@exit 1
+endif
 	$(Q)mkdir -p $(BUILD)/src/lib $(BUILD)/src/commands $(BUILD)/src/cli $(BUILD)/src/web $(BUILD)/src/lab \
 		$(SAN)/src/lib $(SAN)/src/commands $(SAN)/src/cli $(SAN)/src/web $(SAN)/src/lab $(SAN)/tests
 .PHONY: dirs
@@ -150,6 +176,7 @@ run: deps
 
 # Every suite runs even when one fails; tests/run-all prints the one summary line.
 check: deps
+	$(Q)scripts/lint
 	$(Q)$(MAKE) --no-print-directory all san fuzz-build EXTRA_CFLAGS=-Werror
 	$(Q)FUZZ_DIR=$(FUZZ) tests/run-all $(SAN)
 

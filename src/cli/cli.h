@@ -21,11 +21,8 @@ extern const char *sl_cli_version;
 
 /* Subcommands: one file each, uniform signature; argv[0] is the command name. */
 int cmd_simulate(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_quiz(int argc, char **argv);
-int cmd_app(int argc, char **argv);
-int cmd_lab(int argc, char **argv);
 
 /*
  * Runs a declared command: parses argv with its table (help on --help), reads the files it
@@ -46,6 +43,14 @@ int cli_curve(struct cmd_input *in);
 int cli_plan(struct cmd_input *in);
 int cli_catalogs(struct cmd_input *in);
 int cli_queue(struct cmd_input *in);
+int cli_serve(struct cmd_input *in);
+int cli_app(struct cmd_input *in);
+int cli_lab(struct cmd_input *in);
+
+/* The command-line-only commands, declared beside their renderers. */
+extern const struct cmd_def cli_def_serve;
+extern const struct cmd_def cli_def_app;
+extern const struct cmd_def cli_def_lab;
 
 /* Process-wide set-up (jansson's allocator and hash seed); call once at start. */
 void cli_init(void);

@@ -1,4 +1,4 @@
-/* `scalelab app`: one app server of the live lab, its state in memory, Redis or tokens. */
+/* `scalelab app`: one app server of the live lab, its state in memory, a store or tokens. */
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,37 +11,53 @@
 #include "lab/app.h"
 #include "banned.h"
 
-enum {
-    OPT_ADDR = CLI_OWN, OPT_PORT, OPT_STATE, OPT_REDIS, OPT_REDIS_AUTH_FILE, OPT_ID, OPT_WORK_US,
-    OPT_THREADS
-};
-
 #define REDIS_HOST_MAX 255
 
 /* What the flags set. */
 struct app_args {
     struct app_opts app;
-    const char *state;                 /* "memory", "redis" or "token" */
     char redis_host[REDIS_HOST_MAX + 1];
     int redis_port;
     const char *auth_file;             /* --redis-auth-file, or NULL */
 };
 
-static const struct cli_flag own_flags[] = {
-    { "port", required_argument, OPT_PORT, "N", "TCP port (0, the default, picks a free one)", 0 },
-    { "addr", required_argument, OPT_ADDR, "IP", "address to bind (127.0.0.1: this machine "
-      "only)", 0 },
-    { "state", required_argument, OPT_STATE, "WHERE",
-      "where sessions live: memory (default), redis or token", 0 },
-    { "redis", required_argument, OPT_REDIS, "HOST:PORT", "Redis of --state redis "
-      "(127.0.0.1:6379)", 0 },
-    { "redis-auth-file", required_argument, OPT_REDIS_AUTH_FILE, "FILE", "the password of "
-      "--redis: the first line of FILE (mode 0600), never on the command line", 0 },
-    { "id", required_argument, OPT_ID, "NAME", "backend name in X-Backend and answers (app)", 0 },
-    { "work-us", required_argument, OPT_WORK_US, "US", "CPU microseconds burnt per request (0)",
-      0 },
-    { "threads", required_argument, OPT_THREADS, "N", "worker threads (2)", 0 },
-    { NULL, 0, 0, NULL, NULL, 0 }
+static const char *const app_states[] = { "memory", "store", "token", NULL };
+
+static const struct cmd_param params[] = {
+    { .name = "port", .type = CMD_INTEGER, .arg = "N", .def = "0", .min = 0, .max = 65535,
+      .help = "TCP port (0 picks a free one)", .surface = CMD_CLI },
+    { .name = "addr", .type = CMD_TEXT, .arg = "IP", .def = "127.0.0.1",
+      .help = "IPv4 address to bind (127.0.0.1: this machine only)", .accepts = "an IPv4 address",
+      .max = 15, .surface = CMD_CLI },
+    { .name = "state", .type = CMD_ENUM, .arg = "WHERE", .def = "memory", .choices = app_states,
+      .help = "where sessions live: memory (this process), store (Redis at --redis) or token "
+              "(a signed cookie)", .surface = CMD_CLI },
+    { .name = "redis", .type = CMD_TEXT, .arg = "HOST:PORT", .def = "127.0.0.1:6379",
+      .help = "the Redis of --state store", .accepts = "HOST:PORT such as 127.0.0.1:6379",
+      .max = REDIS_HOST_MAX + 6, .surface = CMD_CLI },
+    { .name = "redis-auth-file", .type = CMD_FILE, .arg = "FILE",
+      .help = "the password of --redis: the first line of FILE (mode 0600), never on the "
+              "command line", .accepts = "a file path", .surface = CMD_CLI },
+    { .name = "id", .type = CMD_TEXT, .arg = "NAME", .def = "app",
+      .help = "backend name in X-Backend and answers",
+      .accepts = "1 to 64 characters of A-Z a-z 0-9 _ . -", .max = 64, .surface = CMD_CLI },
+    { .name = "work-us", .type = CMD_INTEGER, .arg = "US", .def = "0", .min = 0,
+      .max = APP_WORK_US_MAX, .help = "CPU microseconds burnt per request", .surface = CMD_CLI },
+    { .name = "threads", .type = CMD_INTEGER, .arg = "N", .def = "2", .min = 1, .max = 64,
+      .help = "worker threads", .surface = CMD_CLI },
+    { .name = NULL }
+};
+
+const struct cmd_def cli_def_app = {
+    .name = "app",
+    .summary = "one app server of the live lab: state in memory, a store or tokens",
+    .synopsis = "[--port N] [--state memory|store|token] [--redis HOST:PORT] "
+                "[--redis-auth-file FILE]\n[--id NAME] [--work-us US] [--threads N]",
+    .description = "Runs one app server of the live lab until Ctrl-C or SIGTERM (protocol: "
+                   "docs/lab-protocol.md). With --state store and --redis-auth-file, every "
+                   "connection to Redis authenticates (AUTH) with the file's first line; a "
+                   "refused password stops the start with exit 1.",
+    .params = params,
 };
 
 /* HOST:PORT, the port 1 to 65535 in plain decimal digits. */
@@ -62,61 +78,6 @@ static int parse_redis(const char *arg, struct app_args *a)
     a->redis_host[hlen] = '\0';
     a->redis_port = (int)port;
     return SL_EXIT_OK;
-}
-
-static int own_option(int id, const char *arg, void *ctx)
-{
-    struct app_args *a = ctx;
-    long v;
-
-    switch (id) {
-    case OPT_ADDR:
-        a->app.addr = arg;
-        return SL_EXIT_OK;
-    case OPT_PORT:
-        if (!strcmp(arg, "0")) {
-            a->app.port = 0;
-            return SL_EXIT_OK;
-        }
-        if (sl_parse_count(arg, 65535, &v) != SL_OK)
-            return cli_usage_error("invalid --port '%s' (expected 0 to 65535)", arg);
-        a->app.port = (int)v;
-        return SL_EXIT_OK;
-    case OPT_STATE:
-        if (strcmp(arg, "memory") && strcmp(arg, "redis") && strcmp(arg, "token"))
-            return cli_usage_error("invalid --state '%s' (expected memory, redis or token)",
-                                   arg);
-        a->state = arg;
-        return SL_EXIT_OK;
-    case OPT_REDIS:
-        return parse_redis(arg, a);
-    case OPT_REDIS_AUTH_FILE:
-        a->auth_file = arg;
-        return SL_EXIT_OK;
-    case OPT_ID:
-        if (!app_name_valid(arg))
-            return cli_usage_error("invalid --id '%s' (expected 1 to 64 characters of A-Z a-z "
-                                   "0-9 _ . -)", arg);
-        a->app.id = arg;
-        return SL_EXIT_OK;
-    case OPT_WORK_US:
-        if (!strcmp(arg, "0")) {
-            a->app.work_us = 0;
-            return SL_EXIT_OK;
-        }
-        if (sl_parse_count(arg, APP_WORK_US_MAX, &v) != SL_OK)
-            return cli_usage_error("invalid --work-us '%s' (expected 0 to %ld)", arg,
-                                   APP_WORK_US_MAX);
-        a->app.work_us = v;
-        return SL_EXIT_OK;
-    case OPT_THREADS:
-        if (sl_parse_count(arg, 64, &v) != SL_OK)
-            return cli_usage_error("invalid --threads '%s' (expected 1 to 64)", arg);
-        a->app.threads = (unsigned)v;
-        return SL_EXIT_OK;
-    default:
-        return SL_EXIT_USAGE;
-    }
 }
 
 /*
@@ -245,42 +206,34 @@ static struct app_store *token_store(int *st)
     return store;
 }
 
-int cmd_app(int argc, char **argv)
+int cli_app(struct cmd_input *in)
 {
     struct app_args a;
-    struct cli_common common;
     struct app_store *store = NULL;
-    int first, st;
+    const char *state = cmd_get(in, "state")->text;
+    int st;
 
     memset(&a, 0, sizeof(a));
-    a.app.addr = "127.0.0.1";
-    a.app.id = "app";
-    a.app.threads = 2;
-    a.state = "memory";
-    memcpy(a.redis_host, "127.0.0.1", sizeof("127.0.0.1"));
-    a.redis_port = 6379;
-    st = cli_parse(argc, argv, "scalelab app [--port N] [--state memory|redis|token] "
-                   "[--redis HOST:PORT]\n       [--redis-auth-file FILE] [--id NAME] "
-                   "[--work-us US]\n\n"
-                   "Runs one app server of the live lab until Ctrl-C or SIGTERM "
-                   "(protocol: docs/lab-protocol.md).\n"
-                   "With --state redis and --redis-auth-file, every connection to Redis "
-                   "authenticates (AUTH)\nwith the file's first line; a refused password "
-                   "stops the start with exit 1.", 0, own_flags, own_option, &a, &common,
-                   &first);
+    a.app.addr = cmd_get(in, "addr")->text;
+    a.app.port = (int)cmd_get(in, "port")->integer;
+    a.app.id = cmd_get(in, "id")->text;
+    a.app.work_us = cmd_get(in, "work-us")->integer;
+    a.app.threads = (unsigned)cmd_get(in, "threads")->integer;
+    if (!app_name_valid(a.app.id))
+        return cli_usage_error("invalid --id '%s' (expected 1 to 64 characters of A-Z a-z 0-9 _ "
+                               ". -)", a.app.id);
+    st = parse_redis(cmd_get(in, "redis")->text, &a);
     if (st)
-        return st < 0 ? SL_EXIT_OK : st;
-    if (first < argc)
-        return cli_usage_error("unexpected argument '%s'", argv[first]);
-    if (cli_api_mode())
-        return cli_usage_error("app is not available in the API");
-    if (a.auth_file && strcmp(a.state, "redis"))
-        return cli_usage_error("--redis-auth-file needs --state redis");
-    if (!strcmp(a.state, "redis")) {
+        return st;
+    if (cmd_given(in, "redis-auth-file"))
+        a.auth_file = cmd_get(in, "redis-auth-file")->text;
+    if (a.auth_file && strcmp(state, "store"))
+        return cli_usage_error("--redis-auth-file needs --state store");
+    if (!strcmp(state, "store")) {
         store = redis_store(&a, &st);
         if (!store)
             return st;
-    } else if (!strcmp(a.state, "token")) {
+    } else if (!strcmp(state, "token")) {
         store = token_store(&st);
         if (!store)
             return st;

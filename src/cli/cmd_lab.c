@@ -8,40 +8,63 @@
 #include "lab/lab.h"
 #include "banned.h"
 
-enum {
-    OPT_STATE = CLI_OWN, OPT_STICKY, OPT_BACKENDS, OPT_USERS, OPT_DURATION, OPT_REQUESTS,
-    OPT_KILL, OPT_RESTART, OPT_ADD, OPT_WORK_US, OPT_THREADS, OPT_COMPARE, OPT_SWEEP,
-    OPT_SWEEP_CSV
+static const char *const lab_states[] = { "memory", "sticky", "store", "token", NULL };
+
+static const struct cmd_param params[] = {
+    { .name = "state", .type = CMD_ENUM, .arg = "WHERE", .def = "store", .choices = lab_states,
+      .help = "where the apps keep sessions: memory, sticky (memory, and haproxy pins each user "
+              "to one backend by cookie), store (the lab's Redis) or token (a signed cookie)",
+      .surface = CMD_CLI },
+    { .name = "backends", .type = CMD_INTEGER, .arg = "N", .def = "3", .min = 1,
+      .max = LAB_MAX_BACKENDS, .help = "app processes at the start", .surface = CMD_CLI },
+    { .name = "users", .type = CMD_INTEGER, .arg = "U", .def = "50", .min = 1,
+      .max = LAB_MAX_USERS, .help = "virtual users, each on its own connection",
+      .surface = CMD_CLI },
+    { .name = "duration", .type = CMD_TEXT, .arg = "S",
+      .help = "run for S seconds instead of a number of requests",
+      .accepts = "a time from 1ms to 3600s, such as 5, 5s or 500ms", .max = 32,
+      .surface = CMD_CLI },
+    { .name = "requests", .type = CMD_TEXT, .arg = "N", .def = "20000",
+      .help = "stop after N requests", .accepts = "a whole number from 1 to 1e9, such as 5000 "
+      "or 20k", .max = 32, .surface = CMD_CLI },
+    { .name = "kill", .type = CMD_TEXT, .arg = "I@T", .help = "kill -9 backend I at T, e.g. 2@1s",
+      .accepts = "I@T: a backend number and a time, such as 2@1s", .max = 32,
+      .surface = CMD_CLI, .flags = CMD_REPEAT, .max_values = LAB_MAX_ACTIONS },
+    { .name = "restart", .type = CMD_TEXT, .arg = "I@T",
+      .help = "start backend I again at T, on the same port",
+      .accepts = "I@T: a backend number and a time, such as 2@1s", .max = 32,
+      .surface = CMD_CLI, .flags = CMD_REPEAT, .max_values = LAB_MAX_ACTIONS },
+    { .name = "add", .type = CMD_TEXT, .arg = "@T", .help = "add a backend to haproxy at T, e.g. "
+      "@2s", .accepts = "@T, a time such as @2s", .max = 32, .surface = CMD_CLI,
+      .flags = CMD_REPEAT, .max_values = LAB_MAX_ACTIONS },
+    { .name = "work-us", .type = CMD_INTEGER, .arg = "US", .def = "200", .min = 0,
+      .max = 1000000, .help = "CPU microseconds per request in each app", .surface = CMD_CLI },
+    { .name = "threads", .type = CMD_INTEGER, .arg = "T", .min = 1, .max = 64,
+      .help = "worker threads of each app (default: the app's)", .surface = CMD_CLI },
+    { .name = "compare", .type = CMD_FLAG, .help = "run memory, sticky, store and token; one "
+      "table", .surface = CMD_CLI },
+    { .name = "sweep", .type = CMD_FLAG, .help = "throughput at 1..N backends and 1..N "
+      "threads, CPU per request", .surface = CMD_CLI },
+    { .name = "sweep-csv", .type = CMD_FILE, .arg = "FILE", .help = "with --sweep: write "
+      "backends,threads,throughput_rps,cpu_ms_per_request", .accepts = "a file path",
+      .surface = CMD_CLI },
+    { .name = NULL }
 };
 
-static const struct cli_flag own_flags[] = {
-    { "state", required_argument, OPT_STATE, "WHERE",
-      "where the apps keep sessions: memory, redis (default) or token", 0 },
-    { "sticky", no_argument, OPT_STICKY, NULL, "haproxy pins each user to one backend (cookie)",
-      0 },
-    { "backends", required_argument, OPT_BACKENDS, "N", "app processes at the start (3)", 0 },
-    { "users", required_argument, OPT_USERS, "U", "virtual users, each on its own connection "
-      "(50)", 0 },
-    { "duration", required_argument, OPT_DURATION, "S", "run for S seconds (e.g. 5, 5s, 500ms)",
-      0 },
-    { "requests", required_argument, OPT_REQUESTS, "N", "stop after N requests (20000)", 0 },
-    { "kill", required_argument, OPT_KILL, "I@T", "kill -9 backend I at T, e.g. 2@1s "
-      "(repeatable)", 0 },
-    { "restart", required_argument, OPT_RESTART, "I@T", "start backend I again at T, same port "
-      "(repeatable)", 0 },
-    { "add", required_argument, OPT_ADD, "@T", "add a backend to haproxy at T, e.g. @2s "
-      "(repeatable)", 0 },
-    { "work-us", required_argument, OPT_WORK_US, "US", "CPU microseconds per request in each "
-      "app (200)", 0 },
-    { "threads", required_argument, OPT_THREADS, "T", "worker threads of each app (the app's "
-      "default)", 0 },
-    { "compare", no_argument, OPT_COMPARE, NULL, "run memory, memory+sticky, redis and token; "
-      "one table", 0 },
-    { "sweep", no_argument, OPT_SWEEP, NULL, "throughput at 1..N backends and 1..N threads, "
-      "CPU per request", 0 },
-    { "sweep-csv", required_argument, OPT_SWEEP_CSV, "FILE", "with --sweep: write "
-      "backends,threads,throughput_rps,cpu_ms_per_request", 0 },
-    { NULL, 0, 0, NULL, NULL, 0 }
+const struct cmd_def cli_def_lab = {
+    .name = "lab",
+    .summary = "app servers behind haproxy, a checking client: what each store loses",
+    .synopsis = "[--state memory|sticky|store|token] [--backends N] [--users U]\n"
+                "[--duration S | --requests N] [--kill I@T] [--restart I@T] [--add @T]\n"
+                "[--compare] [--sweep [--sweep-csv FILE]] [--json]",
+    .description = "Starts redis-server, N `scalelab app` processes and haproxy on free "
+                   "loopback ports, runs checking users against them and reports what each "
+                   "state store lost; stops everything at the end. Redis gets a random password "
+                   "and haproxy's stats only a 0600 socket, both in the 0700 run directory "
+                   "(docs/lab-security.md). Exit status: 0 done; 1 a program is missing or "
+                   "failed, the store failed mid-run, or Ctrl-C; 2 bad usage.",
+    .params = params,
+    .shared = CMD_SHARED_JSON,
 };
 
 struct lab_args {
@@ -94,74 +117,46 @@ static int parse_action(struct lab_args *a, enum lab_action_kind kind, const cha
     return SL_EXIT_OK;
 }
 
-static int own_option(int id, const char *arg, void *ctx)
+/* The values of the declared parameters into a; messages repeat each value as typed. */
+static int read_args(const struct cmd_input *in, struct lab_args *a)
 {
-    struct lab_args *a = ctx;
+    const char *state = cmd_get(in, "state")->text, *t;
     double v;
-    long n;
+    size_t i;
+    int st;
 
-    switch (id) {
-    case OPT_STATE:
-        if (lab_state_parse(arg, &a->o.state))
-            return bad("state", arg, "memory, redis or token");
-        return SL_EXIT_OK;
-    case OPT_STICKY:
-        a->o.sticky = 1;
-        return SL_EXIT_OK;
-    case OPT_BACKENDS:
-        if (sl_parse_count(arg, LAB_MAX_BACKENDS, &n) != SL_OK)
-            return bad("backends", arg, "a whole number from 1 to 16");
-        a->o.backends = (int)n;
-        return SL_EXIT_OK;
-    case OPT_USERS:
-        if (sl_parse_count(arg, LAB_MAX_USERS, &n) != SL_OK)
-            return bad("users", arg, "a whole number from 1 to 1000");
-        a->o.users = (int)n;
-        return SL_EXIT_OK;
-    case OPT_DURATION:
-        a->have_duration = 1;
-        if (sl_sim_parse_time(arg, &a->o.duration_s) != SL_OK || !(a->o.duration_s > 0) ||
-            a->o.duration_s > LAB_MAX_SECONDS)
-            return bad("duration", arg, "a time from 1ms to 3600s, such as 5, 5s or 500ms");
-        return SL_EXIT_OK;
-    case OPT_REQUESTS:
-        a->have_requests = 1;
-        if (sl_parse_load(arg, &v) != SL_OK || v != floor(v) || v > 1e9)
-            return bad("requests", arg, "a whole number from 1 to 1e9, such as 5000 or 20k");
-        a->o.requests = (uint64_t)v;
-        return SL_EXIT_OK;
-    case OPT_KILL:
-        return parse_action(a, LAB_ACT_KILL, "kill", arg);
-    case OPT_RESTART:
-        return parse_action(a, LAB_ACT_RESTART, "restart", arg);
-    case OPT_ADD:
-        return parse_action(a, LAB_ACT_ADD, "add", arg);
-    case OPT_WORK_US:
-        if (!strcmp(arg, "0")) {
-            a->o.work_us = 0;
-            return SL_EXIT_OK;
-        }
-        if (sl_parse_count(arg, 1000000L, &n) != SL_OK)
-            return bad("work-us", arg, "a whole number of microseconds from 0 to 1000000");
-        a->o.work_us = n;
-        return SL_EXIT_OK;
-    case OPT_THREADS:
-        if (sl_parse_count(arg, 64, &n) != SL_OK)
-            return bad("threads", arg, "a whole number from 1 to 64");
-        a->o.app_threads = (int)n;
-        return SL_EXIT_OK;
-    case OPT_COMPARE:
-        a->compare = 1;
-        return SL_EXIT_OK;
-    case OPT_SWEEP:
-        a->sweep = 1;
-        return SL_EXIT_OK;
-    case OPT_SWEEP_CSV:
-        a->sweep_csv = arg;
-        return SL_EXIT_OK;
-    default:
-        return SL_EXIT_USAGE;
+    a->o.sticky = !strcmp(state, "sticky");
+    lab_state_parse(a->o.sticky ? "memory" : state, &a->o.state);
+    a->o.backends = (int)cmd_get(in, "backends")->integer;
+    a->o.users = (int)cmd_get(in, "users")->integer;
+    a->o.work_us = cmd_get(in, "work-us")->integer;
+    if (cmd_given(in, "threads"))
+        a->o.app_threads = (int)cmd_get(in, "threads")->integer;
+    a->compare = cmd_get(in, "compare")->choice;
+    a->sweep = cmd_get(in, "sweep")->choice;
+    if (cmd_given(in, "sweep-csv"))
+        a->sweep_csv = cmd_get(in, "sweep-csv")->text;
+    a->have_duration = cmd_given(in, "duration");
+    a->have_requests = cmd_given(in, "requests");
+    t = cmd_get(in, "duration")->text;
+    if (a->have_duration && (sl_sim_parse_time(t, &a->o.duration_s) != SL_OK ||
+                             !(a->o.duration_s > 0) || a->o.duration_s > LAB_MAX_SECONDS))
+        return bad("duration", t, "a time from 1ms to 3600s, such as 5, 5s or 500ms");
+    t = cmd_get(in, "requests")->text;
+    if (sl_parse_load(t, &v) != SL_OK || v != floor(v) || v > 1e9)
+        return bad("requests", t, "a whole number from 1 to 1e9, such as 5000 or 20k");
+    a->o.requests = (uint64_t)v;
+    /* --kill, --restart and --add in the order given: they are one timeline */
+    for (i = 0; i < in->nvalues; i++) {
+        const char *name = in->param[in->value_param[i]]->name;
+        enum lab_action_kind kind = !strcmp(name, "kill") ? LAB_ACT_KILL :
+                                    !strcmp(name, "restart") ? LAB_ACT_RESTART : LAB_ACT_ADD;
+
+        st = parse_action(a, kind, name, in->values[i]);
+        if (st)
+            return st;
     }
+    return SL_EXIT_OK;
 }
 
 /* Cross-flag rules, after every flag is known. */
@@ -179,9 +174,8 @@ static int check_args(struct lab_args *a)
         return cli_usage_error("--sweep-csv needs --sweep");
     if (a->sweep && a->o.n_actions)
         return cli_usage_error("--sweep takes no --kill, --restart or --add");
-    if (a->compare && (a->o.sticky || a->o.state != LAB_STATE_REDIS))
-        return cli_usage_error("--compare runs every --state itself, with and without "
-                               "--sticky");
+    if (a->compare && (a->o.sticky || a->o.state != LAB_STATE_STORE))
+        return cli_usage_error("--compare runs every --state itself");
     if (a->o.backends + a->n_adds > LAB_MAX_BACKENDS)
         return cli_usage_error("too many backends: %d plus %d --add (at most %d)",
                                a->o.backends, a->n_adds, LAB_MAX_BACKENDS);
@@ -251,7 +245,7 @@ static int run_one(const struct lab_opts *o, int json)
 static int run_compare(const struct lab_opts *base, int json)
 {
     static const struct { enum lab_state state; int sticky; } modes[] = {
-        { LAB_STATE_MEMORY, 0 }, { LAB_STATE_MEMORY, 1 }, { LAB_STATE_REDIS, 0 },
+        { LAB_STATE_MEMORY, 0 }, { LAB_STATE_MEMORY, 1 }, { LAB_STATE_STORE, 0 },
         { LAB_STATE_TOKEN, 0 }
     };
     struct lab_result runs[4];
@@ -263,8 +257,7 @@ static int run_compare(const struct lab_opts *base, int json)
         o.state = modes[i].state;
         o.sticky = modes[i].sticky;
         if (o.verbose)
-            fprintf(stderr, "scalelab: lab run %d of 4: %s%s\n", i + 1,
-                    lab_state_name(o.state), o.sticky ? "+sticky" : "");
+            fprintf(stderr, "scalelab: lab run %d of 4: %s\n", i + 1, lab_mode_name(&o));
         st = run(&o, &runs[n++]);
     }
     if (st == SL_EXIT_OK) {
@@ -334,52 +327,36 @@ static int run_sweep(const struct lab_opts *base, int json, const char *csv)
     return SL_EXIT_OK;
 }
 
-int cmd_lab(int argc, char **argv)
+int cli_lab(struct cmd_input *in)
 {
     struct lab_args a;
     struct lab_opts need;
-    struct cli_common common;
     char err[256];
-    int first, st;
+    int st;
 
     memset(&a, 0, sizeof(a));
     lab_opts_init(&a.o);
-    st = cli_parse(argc, argv, "scalelab lab [--state memory|redis|token] [--sticky] "
-                   "[--backends N] [--users U]\n"
-                   "       [--duration S | --requests N] [--kill I@T] [--restart I@T] "
-                   "[--add @T]\n       [--compare] [--sweep [--sweep-csv FILE]] [--json]\n\n"
-                   "Starts redis-server, N `scalelab app` processes and haproxy on free "
-                   "loopback ports, runs\nchecking users against them and reports what each "
-                   "state store lost; stops everything at the end.\n"
-                   "Redis gets a random password and haproxy's stats only a 0600 socket, both "
-                   "in the 0700 run\ndirectory (docs/lab-security.md).\n"
-                   "Exit status: 0 done, 1 a program is missing or failed, the store failed "
-                   "mid-run, or Ctrl-C;\n2 bad usage", CLI_WITH_JSON, own_flags, own_option,
-                   &a, &common, &first);
+    st = read_args(in, &a);
     if (st)
-        return st < 0 ? SL_EXIT_OK : st;
-    if (first < argc)
-        return cli_usage_error("unexpected argument '%s'", argv[first]);
-    if (cli_api_mode())
-        return cli_usage_error("lab is not available in the API");
+        return st;
     st = check_args(&a);
     if (st)
         return st;
-    a.o.verbose = !common.json;
+    a.o.verbose = !in->json;
     need = a.o;
     if (a.compare)
-        need.state = LAB_STATE_REDIS;
+        need.state = LAB_STATE_STORE;
     if (lab_check_programs(&need, err, sizeof(err)))
         return cli_runtime_error("%s", err);
     lab_signals_install();
     if (lab_client_global_init())
         return cli_runtime_error("cannot initialise libcurl");
     if (a.sweep)
-        st = run_sweep(&a.o, common.json, a.sweep_csv);
+        st = run_sweep(&a.o, in->json, a.sweep_csv);
     else if (a.compare)
-        st = run_compare(&a.o, common.json);
+        st = run_compare(&a.o, in->json);
     else
-        st = run_one(&a.o, common.json);
+        st = run_one(&a.o, in->json);
     lab_client_global_cleanup();
     return st;
 }

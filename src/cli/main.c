@@ -25,14 +25,11 @@ static const struct sl_cmd commands[] = {
       NULL, NULL },
     { "fit", cmd_fit, "the Universal Scalability Law fitted to your load-test measurements",
       NULL, NULL },
-    { "serve", cmd_serve, "the interactive page and its JSON API on http://127.0.0.1:8080",
-      NULL, NULL },
+    { "serve", NULL, NULL, &cli_def_serve, cli_serve },
     { "quiz", cmd_quiz, "the scaling quiz in the terminal: choices, explanations, score",
       NULL, NULL },
-    { "app", cmd_app, "one app server of the live lab: state in memory, Redis or tokens",
-      NULL, NULL },
-    { "lab", cmd_lab, "app servers behind haproxy, a checking client: what each store loses",
-      NULL, NULL },
+    { "app", NULL, NULL, &cli_def_app, cli_app },
+    { "lab", NULL, NULL, &cli_def_lab, cli_lab },
 };
 
 static void usage(FILE *to)

@@ -109,6 +109,10 @@ struct cmd_def {
     int takes_catalog;       /* the API also takes a catalog as a POSTed text/csv body */
 };
 
+/* Most work of one API simulation by default, in event-equivalents (sl_sim_cost): about 0.3 s. */
+#define CMD_API_SIM_BUDGET 8e6
+#define CMD_API_SIM_BUDGET_TEXT "8e6"
+
 /* The most parameters of one command (own and shared), and values of one request. */
 #define CMD_MAX_PARAMS 64
 #define CMD_MAX_VALUES 128

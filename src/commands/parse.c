@@ -405,10 +405,12 @@ int cmd_set(struct cmd_input *in, const char *key, const char *value, char *err,
                    ? cmd_usage(err, errlen, "parameter '%s' is not available in the API%s", key,
                                p->type == CMD_FILE ? " (it reads a file)" : "")
                    : unknown(in, key, err, errlen);
-    if (v->given && !(p->flags & (CMD_REPEAT | CMD_POSITIONAL)) && p->type != CMD_LOADS)
-        return cmd_usage(err, errlen, "%s%s is given twice (each %s is given once)",
-                         in->surface == CMD_API ? "parameter " : "", name,
-                         in->surface == CMD_API ? "parameter" : "option");
+    /* the command line, like every getopt tool, keeps an option's last value (wrappers and
+     * aliases rely on it); a query gives each parameter once, never silently the last */
+    if (v->given && !(p->flags & (CMD_REPEAT | CMD_POSITIONAL)) && p->type != CMD_LOADS &&
+        in->surface == CMD_API)
+        return cmd_usage(err, errlen, "parameter '%s' is given twice (each parameter is given "
+                         "once)", p->name);
     if (!value && p->type != CMD_FLAG)
         return cmd_usage(err, errlen, "%s '%s' needs a value",
                          in->surface == CMD_API ? "parameter" : "option", name);

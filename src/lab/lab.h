@@ -29,11 +29,11 @@
 /* Where the apps keep sessions. */
 enum lab_state {
     LAB_STATE_MEMORY = 0, /* in each process: lost on another backend */
-    LAB_STATE_REDIS = 1,  /* in the lab's redis-server */
+    LAB_STATE_STORE = 1,  /* in the shared store: the lab's redis-server */
     LAB_STATE_TOKEN = 2   /* in a signed cookie; counter and seats stay in process memory */
 };
 
-/* Names "memory", "redis", "token"; parse returns 0 or -1 for an unknown name. */
+/* Names "memory", "store", "token"; parse returns 0 or -1 for an unknown name. */
 const char *lab_state_name(enum lab_state s);
 int lab_state_parse(const char *s, enum lab_state *out);
 
@@ -63,6 +63,9 @@ struct lab_opts {
     struct lab_action actions[LAB_MAX_ACTIONS];
     int verbose;        /* print progress lines on stderr */
 };
+
+/* The run's mode in --state's words: memory, sticky (memory and a sticky cookie), store, token. */
+const char *lab_mode_name(const struct lab_opts *o);
 
 /* Sets the defaults of the issue: redis, 3 backends, 50 users, 20000 requests, 200 us. */
 void lab_opts_init(struct lab_opts *o);

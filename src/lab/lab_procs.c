@@ -141,7 +141,7 @@ int lab_check_programs(const struct lab_opts *o, char *err, size_t errlen)
 {
     char path[PATH_MAX];
 
-    if (o->state == LAB_STATE_REDIS && find_program("redis-server", path, sizeof(path))) {
+    if (o->state == LAB_STATE_STORE && find_program("redis-server", path, sizeof(path))) {
         snprintf(err, errlen, "lab needs redis-server (apt-get install redis-server)");
         return -1;
     }
@@ -698,7 +698,7 @@ static int app_spawn(struct lab *l, int i)
     argv[n++] = (char *)lab_state_name(l->o->state);
     argv[n++] = (char *)"--work-us";
     argv[n++] = work;
-    if (l->o->state == LAB_STATE_REDIS) {
+    if (l->o->state == LAB_STATE_STORE) {
         /* the password's file, not the password: a command line is public (ps) */
         argv[n++] = (char *)"--redis";
         argv[n++] = redis;
@@ -1100,7 +1100,7 @@ static int lab_start(struct lab *l, char *err, size_t errlen)
         snprintf(err, errlen, "cannot make a token key: %s", strerror(errno));
         return -1;
     }
-    if (o->state == LAB_STATE_REDIS && redis_start(l, err, errlen))
+    if (o->state == LAB_STATE_STORE && redis_start(l, err, errlen))
         return -1;
     if (apps_start(l, err, errlen) || haproxy_start(l, err, errlen))
         return -1;
@@ -1435,7 +1435,7 @@ static int workload(struct lab *l, char *err, size_t errlen)
     /* the store must have lasted the whole run: still there, and still answering */
     if (st == 0 && watch_children(l, err, errlen))
         st = -1;
-    if (l->o->state == LAB_STATE_REDIS && l->redis.pid && !redis_ping(l))
+    if (l->o->state == LAB_STATE_STORE && l->redis.pid && !redis_ping(l))
         store_failed(l, "redis-server stopped answering");
     lab_client_collect(c, l->r);
     lab_client_free(c);

@@ -10,7 +10,7 @@
 #include "lab.h"
 #include "banned.h"
 
-static const char *const state_names[] = { "memory", "redis", "token" };
+static const char *const state_names[] = { "memory", "store", "token" };
 
 static const char *const err_names[LAB_ERR_KINDS] = {
     "connect", "timeout", "transport", "http_4xx", "http_502", "http_503", "http_504",
@@ -20,6 +20,11 @@ static const char *const err_names[LAB_ERR_KINDS] = {
 const char *lab_state_name(enum lab_state s)
 {
     return (unsigned)s < 3 ? state_names[s] : "?";
+}
+
+const char *lab_mode_name(const struct lab_opts *o)
+{
+    return o->sticky ? "sticky" : lab_state_name(o->state);
 }
 
 int lab_state_parse(const char *s, enum lab_state *out)
@@ -42,7 +47,7 @@ const char *lab_err_name(enum lab_err e)
 void lab_opts_init(struct lab_opts *o)
 {
     memset(o, 0, sizeof(*o));
-    o->state = LAB_STATE_REDIS;
+    o->state = LAB_STATE_STORE;
     o->backends = 3;
     o->users = 50;
     o->requests = 20000;
@@ -232,7 +237,7 @@ json_t *lab_result_json(const struct lab_result *r)
     json_t *o = json_object(), *sub;
     int bad = !o;
 
-    bad |= sl_json_put(o, "mode", json_string(lab_state_name(r->opts.state)));
+    bad |= sl_json_put(o, "mode", json_string(lab_mode_name(&r->opts)));
     bad |= sl_json_put(o, "sticky", json_boolean(r->opts.sticky));
     bad |= sl_json_put(o, "backends", json_integer(r->opts.backends));
     bad |= sl_json_put(o, "users", json_integer(r->opts.users));
@@ -304,7 +309,7 @@ char *lab_json_dump(json_t *doc)
 
 static const char *mode_label(const struct lab_result *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s%s", lab_state_name(r->opts.state), r->opts.sticky ? "+sticky" : "");
+    snprintf(buf, len, "%s", lab_mode_name(&r->opts));
     return buf;
 }
 
@@ -314,7 +319,7 @@ void lab_report_text(FILE *to, const struct lab_result *r)
     int i;
 
     fprintf(to, "scalelab lab: state %s, %s, %d backend%s, %d users, %.1f s, "
-            "%ld us of CPU per request\n\n", lab_state_name(r->opts.state),
+            "%ld us of CPU per request\n\n", lab_mode_name(&r->opts),
             r->opts.sticky ? "sticky cookie" : "round robin", r->opts.backends,
             r->opts.backends == 1 ? "" : "s", r->opts.users, r->elapsed_s, r->opts.work_us);
     if (r->store_failure[0])

@@ -413,9 +413,9 @@ login dave
 cross "$m2_url" 401
 
 # redis: any app finds the session; counter and seats are shared
-start_app r1 --state redis --redis "127.0.0.1:$rport"
+start_app r1 --state store --redis "127.0.0.1:$rport"
 r1_pid=$app_pid r1_url=$url
-start_app r2 --state redis --redis "localhost:$rport" --threads 1
+start_app r2 --state store --redis "localhost:$rport" --threads 1
 r2_pid=$app_pid r2_url=$url
 url=$r1_url app_pid=$r1_pid
 exercise redis r1
@@ -539,18 +539,18 @@ start_locked "$pass"
 got=$(redis-cli -p "$lport" ping 2>&1)
 case $got in NOAUTH*) ;; *) fail "unauthenticated PING answered '$got', expected NOAUTH" ;; esac
 runtime_error "redis at '127.0.0.1:$lport' wants a password (NOAUTH Authentication required)" \
-    $SCALELAB app --state redis --redis "127.0.0.1:$lport"
+    $SCALELAB app --state store --redis "127.0.0.1:$lport"
 runtime_error "redis at '127.0.0.1:$lport' refused the password of --redis-auth-file \
-'$tmp/auth.bad' (WRONGPASS" $SCALELAB app --state redis --redis "127.0.0.1:$lport" \
+'$tmp/auth.bad' (WRONGPASS" $SCALELAB app --state store --redis "127.0.0.1:$lport" \
     --redis-auth-file "$tmp/auth.bad"
 # a Redis without a password is given one: refused too, not ignored
 start_redis_again
 runtime_error "refused the password of --redis-auth-file '$tmp/auth' (ERR AUTH" \
-    $SCALELAB app --state redis --redis "127.0.0.1:$rport" --redis-auth-file "$tmp/auth"
+    $SCALELAB app --state store --redis "127.0.0.1:$rport" --redis-auth-file "$tmp/auth"
 stop_redis
 
 mode=redis
-start_app a1 --state redis --redis "127.0.0.1:$lport" --redis-auth-file "$tmp/auth"
+start_app a1 --state store --redis "127.0.0.1:$lport" --redis-auth-file "$tmp/auth"
 a1_pid=$app_pid id=a1
 req 200 GET /readyz
 login zoe
@@ -581,20 +581,20 @@ stop_locked
 
 chmod 644 "$tmp/auth"
 bad_input "invalid --redis-auth-file '$tmp/auth': group or others may read it (expected mode \
-0600 or 0400)" $SCALELAB app --state redis --redis-auth-file "$tmp/auth"
+0600 or 0400)" $SCALELAB app --state store --redis-auth-file "$tmp/auth"
 chmod 600 "$tmp/auth"
-bad_input "--redis-auth-file needs --state redis" $SCALELAB app --redis-auth-file "$tmp/auth"
+bad_input "--redis-auth-file needs --state store" $SCALELAB app --redis-auth-file "$tmp/auth"
 bad_input "cannot read --redis-auth-file '$tmp/none': No such file or directory" \
-    $SCALELAB app --state redis --redis-auth-file "$tmp/none"
+    $SCALELAB app --state store --redis-auth-file "$tmp/none"
 bad_input "cannot read --redis-auth-file '$tmp': not a regular file" \
-    $SCALELAB app --state redis --redis-auth-file "$tmp"
+    $SCALELAB app --state store --redis-auth-file "$tmp"
 mkfifo "$tmp/fifo"
 bad_input "cannot read --redis-auth-file '$tmp/fifo': not a regular file" \
-    $SCALELAB app --state redis --redis-auth-file "$tmp/fifo"
+    $SCALELAB app --state store --redis-auth-file "$tmp/fifo"
 for content in "" "\n" "a\nb\n" "$(printf '%0513d' 0)\n"; do
     (umask 077 && printf "$content" >"$tmp/auth.odd")
     bad_input "invalid --redis-auth-file '$tmp/auth.odd' (expected one line of 1 to 512 bytes" \
-        $SCALELAB app --state redis --redis-auth-file "$tmp/auth.odd"
+        $SCALELAB app --state store --redis-auth-file "$tmp/auth.odd"
 done
 
 bad_input "invalid --state 'disk'" $SCALELAB app --state disk

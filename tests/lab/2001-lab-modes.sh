@@ -81,7 +81,7 @@ check redis 'd["requests"] > 300 and d["errors"] <= d["users"]' \
     'list(d)[:15] == ["mode", "sticky", "backends", "users", "requests", "errors",
     "sessions_lost", "carts_wrong", "counter_drift", "double_bookings", "share", "p50_ms",
     "p99_ms", "throughput_rps", "events"]' \
-    'd["mode"] == "redis" and d["sticky"] is False and d["backends"] == 3
+    'd["mode"] == "store" and d["sticky"] is False and d["backends"] == 3
     and d["users"] == 20' \
     '0 < d["p50_ms"] <= d["p99_ms"] and d["throughput_rps"] > 0' \
     'all(set(e) == {"t_s", "what"} for e in d["events"])' \
@@ -105,7 +105,7 @@ check memory '0.55 <= d["lost_fraction"] <= 0.75' \
     'd["counter_drift"] > 0'
 
 # memory + sticky: nothing lost until the kill, then the killed backend's users lose theirs
-lab sticky --state memory --sticky --duration 3 --kill 2@1s
+lab sticky --state sticky --duration 3 --kill 2@1s
 check sticky 'd["sticky"] is True and 0 < d["sessions_lost"] <= d["users"]' \
     'first("first session lost") >= first("kill -9 b2")' \
     'sum(s["sessions_lost"] for s in d["per_second"][:1]) == 0'
@@ -118,7 +118,7 @@ check token 'd["sessions_lost"] == 0 and d["carts_wrong"] == 0 and d["errors"] <
 # --compare: one document per mode, in order
 lab compare --compare --duration 1
 check compare '[(r["mode"], r["sticky"]) for r in d["runs"]] == [("memory", False),
-    ("memory", True), ("redis", False), ("token", False)]' \
+    ("sticky", True), ("store", False), ("token", False)]' \
     'd["runs"][0]["sessions_lost"] > 0 and d["runs"][2]["sessions_lost"] == 0'
 
 # --sweep: scale out (1..2 backends) and scale up (one backend, 2 threads); CSV written

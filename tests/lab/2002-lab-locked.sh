@@ -159,7 +159,7 @@ for path in '/haproxy?stats' /stats '/;csv' /; do
     fi
 done
 end_lab locked 0
-check locked 'd["mode"] == "redis" and d["requests"] > 0' 'd["store_failure"] is None' \
+check locked 'd["mode"] == "store" and d["requests"] > 0' 'd["store_failure"] is None' \
     'd["sessions_lost"] == 0 and d["counter_drift"] == 0'
 
 # ---- the store shut down mid-run by someone holding the password ----
