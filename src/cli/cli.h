@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "commands/commands.h"
+#include "commands/format.h"
 #include "scalelab/scalelab.h"
 
 /* The one set of exit statuses of every command. */
@@ -187,14 +188,5 @@ double cli_api_sim_budget(void);
 
 /* Nonzero while the calling thread runs a command for the API (commands cap their work). */
 int cli_api_mode(void);
-
-/* Formats money ("$1,234" or "$12.50") and loads ("1.5K", "1M") into buf. */
-const char *cli_fmt_usd(char *buf, size_t len, double usd);
-const char *cli_fmt_load(char *buf, size_t len, double rps);
-const char *cli_fmt_count(char *buf, size_t len, double n);
-/* A rate or count: four significant digits below 10,000, whole and grouped above ("unbounded"). */
-const char *cli_fmt_figure(char *buf, size_t len, double v);
-/* A time in seconds in a readable unit ("1.969 ms"); "unbounded" if infinite, "-" if NaN. */
-const char *cli_fmt_seconds(char *buf, size_t len, double s);
 
 #endif

@@ -211,6 +211,7 @@ int cli_app(struct cmd_input *in)
     struct app_args a;
     struct app_store *store = NULL;
     const char *state = cmd_get(in, "state")->text;
+    char err[SL_ERR_LEN] = "";
     int st;
 
     memset(&a, 0, sizeof(a));
@@ -242,7 +243,7 @@ int cli_app(struct cmd_input *in)
         if (!store)
             return cli_runtime_error("out of memory");
     }
-    st = app_serve(&a.app, store);
+    st = app_serve(&a.app, store, err, sizeof(err));
     store->ops->close(store);
-    return st;
+    return cli_report(st, err);
 }

@@ -68,7 +68,7 @@ static const char *fmt_price(char *buf, size_t len, double usd)
     long long cents = llround(usd * 100.0);
     char dollars[24];
 
-    cli_fmt_count(dollars, sizeof(dollars), (double)(cents / 100));
+    cmd_fmt_count(dollars, sizeof(dollars), (double)(cents / 100));
     snprintf(buf, len, "$%s.%02lld", dollars, cents % 100);
     return buf;
 }
@@ -100,7 +100,7 @@ static void print_table(const struct sl_catalog *c)
         const struct sl_instance *in = &c->items[i];
 
         printf("  %-*s %5.0f %7s  %-14s %12s %13s %9.2f  %s\n", width, in->name, in->vcpu,
-               cli_fmt_count(gib, sizeof(gib), in->mem_gib),
+               cmd_fmt_count(gib, sizeof(gib), in->mem_gib),
                fmt_network(net, sizeof(net), in),
                fmt_price(usd, sizeof(usd), in->usd_per_month),
                fmt_price(per, sizeof(per), in->usd_per_month / in->vcpu),

@@ -17,20 +17,20 @@ static void print_text(const struct sl_curve_point *p, long n)
     for (i = 0; i < n; i++) {
         char boxes[96];
 
-        printf("%-8s ", cli_fmt_load(b, sizeof(b), p[i].load_rps));
+        printf("%-8s ", cmd_fmt_load(b, sizeof(b), p[i].load_rps));
         if (p[i].vertical_instance)
             printf("%-14s %11s %11s   ", p[i].vertical_instance->name,
-                   cli_fmt_usd(c, sizeof(c), p[i].vertical_usd),
-                   cli_fmt_usd(d, sizeof(d), p[i].vertical_total_usd));
+                   cmd_fmt_usd(c, sizeof(c), p[i].vertical_usd),
+                   cmd_fmt_usd(d, sizeof(d), p[i].vertical_total_usd));
         else
             printf("%-14s %11s %11s   ", "no single box", "-", "-");
         if (p[i].horizontal_instance) {
             snprintf(boxes, sizeof(boxes), "%s+%ld x %s",
-                     cli_fmt_count(a, sizeof(a),
+                     cmd_fmt_count(a, sizeof(a),
                                    (double)(p[i].horizontal_servers - p[i].horizontal_spares)),
                      p[i].horizontal_spares, p[i].horizontal_instance->name);
-            printf("%-18s %11s %11s\n", boxes, cli_fmt_usd(c, sizeof(c), p[i].horizontal_usd),
-                   cli_fmt_usd(e, sizeof(e), p[i].horizontal_total_usd));
+            printf("%-18s %11s %11s\n", boxes, cmd_fmt_usd(c, sizeof(c), p[i].horizontal_usd),
+                   cmd_fmt_usd(e, sizeof(e), p[i].horizontal_total_usd));
         } else {
             printf("%-18s %11s %11s\n", "none", "-", "-");
         }

@@ -132,12 +132,12 @@ static void print_report(const struct sl_usl_fit *f, const char *label, const st
     printf("  R^2                   %.5f   (%d iterations)\n", f->r2, f->iterations);
     if (isfinite(f->n_star))
         printf("  peak                  N* = %.1f, X(N*) = %s per second\n", f->n_star,
-               cli_fmt_count(b1, sizeof(b1), f->x_max));
+               cmd_fmt_count(b1, sizeof(b1), f->x_max));
     else
         printf("  peak                  none: without coherency throughput only levels off\n");
     if (isfinite(f->x_roof))
         printf("  ceiling               lambda / sigma = %s per second (contention alone)\n",
-               cli_fmt_count(b2, sizeof(b2), f->x_roof));
+               cmd_fmt_count(b2, sizeof(b2), f->x_roof));
     if (isfinite(f->n_opt))
         printf("  diminishing returns   past n = 1 / sigma = %.1f\n", f->n_opt);
     printf("\n  %10s %12s %12s %10s\n", "n", "measured", "fitted", "efficiency");

@@ -14,7 +14,7 @@ static const char *count(long n)
     static int next;
 
     next = (next + 1) % 4;
-    return cli_fmt_count(bufs[next], sizeof(bufs[next]), (double)n);
+    return cmd_fmt_count(bufs[next], sizeof(bufs[next]), (double)n);
 }
 
 /* "99.968%" with as many decimals as the figure needs to differ from 100 %. */
@@ -36,12 +36,12 @@ static void print_latency(const struct sl_latency *l, const struct sl_instance *
     char a[32], b[32], c[32], goal[64];
 
     printf("  latency       mean %s, p50 %s, p99 %s (M/M/%g at %.1f%% busy)\n",
-           cli_fmt_seconds(a, sizeof(a), l->mean_s), cli_fmt_seconds(b, sizeof(b), l->p50_s),
-           cli_fmt_seconds(c, sizeof(c), l->p99_s), in->vcpu, busy * 100);
+           cmd_fmt_seconds(a, sizeof(a), l->mean_s), cmd_fmt_seconds(b, sizeof(b), l->p50_s),
+           cmd_fmt_seconds(c, sizeof(c), l->p99_s), in->vcpu, busy * 100);
     if (w->slo.kind != SL_SLO_NONE) {
         sl_slo_format(&w->slo, goal, sizeof(goal));
         printf("  goal          %s: %s %s\n", goal, sl_slo_name(&w->slo),
-               cli_fmt_seconds(a, sizeof(a), l->slo_s));
+               cmd_fmt_seconds(a, sizeof(a), l->slo_s));
     }
 }
 
@@ -56,7 +56,7 @@ static void print_vertical(const struct sl_vertical *v, const struct sl_workload
             printf("  infeasible: no single box meets the latency goal at this load\n\n");
         else if (v->instance)
             printf("  infeasible: the most any single box serves is %s req/s (%s, bound by "
-                   "%s)\n\n", cli_fmt_count(a, sizeof(a), v->max_rps), v->instance->name,
+                   "%s)\n\n", cmd_fmt_count(a, sizeof(a), v->max_rps), v->instance->name,
                    sl_resource_name(v->binding));
         else
             printf("  infeasible: the catalog offers no box on its own\n\n");
@@ -64,15 +64,15 @@ static void print_vertical(const struct sl_vertical *v, const struct sl_workload
     }
     printf("  box           %s: %g vCPU, %g GiB, %g Gbit/s, %s/month%s\n", v->instance->name,
            v->instance->vcpu, v->instance->mem_gib, v->instance->net_gbps,
-           cli_fmt_usd(a, sizeof(a), v->instance->usd_per_month),
+           cmd_fmt_usd(a, sizeof(a), v->instance->usd_per_month),
            v->standby ? " (twice: active and standby)" : "");
     printf("  usable        %s req/s at %.0f%% target utilisation (bound by %s)\n",
-           cli_fmt_count(b, sizeof(b), v->usable_rps), w->target_utilization * 100,
+           cmd_fmt_count(b, sizeof(b), v->usable_rps), w->target_utilization * 100,
            sl_resource_name(v->binding));
     if (v->sized_by == SL_SIZED_LATENCY)
         printf("  sized by      the latency goal: cheaper boxes carry the load but miss it\n");
     printf("  busy          %.1f%% of its %s at %s req/s\n", v->utilization * 100,
-           sl_resource_name(v->binding), cli_fmt_count(c, sizeof(c), w->load_rps));
+           sl_resource_name(v->binding), cmd_fmt_count(c, sizeof(c), w->load_rps));
     print_latency(&v->latency, v->instance, v->resources[SL_RES_CPU], w);
     avail(t, sizeof(t), w->availability_target);
     if (v->standby)
@@ -115,16 +115,16 @@ static void print_horizontal(const struct sl_horizontal *h, const struct sl_work
         return;
     }
     printf("  box           %s: %s req/s usable each (bound by %s)\n", h->instance->name,
-           cli_fmt_count(a, sizeof(a), h->usable_rps_per_server), sl_resource_name(h->binding));
+           cmd_fmt_count(a, sizeof(a), h->usable_rps_per_server), sl_resource_name(h->binding));
     if (h->sized_by == SL_SIZED_LATENCY)
-        printf("  arithmetic    N = %s boxes: the fewest that meet the latency goal (the target "
-               "utilisation alone needs fewer)\n", count(h->needed));
+        printf("  arithmetic    N = %s box%s: the fewest that meet the latency goal (the target "
+               "utilisation alone needs fewer)\n", count(h->needed), h->needed == 1 ? "" : "es");
     else {
-        printf("  arithmetic    N = ceil(%s", cli_fmt_count(b, sizeof(b), w->load_rps));
+        printf("  arithmetic    N = ceil(%s", cmd_fmt_count(b, sizeof(b), w->load_rps));
         if (h->imbalance > 1.0)
             printf(" x %.3f imbalance", h->imbalance);
-        printf(" / %s) = %s boxes\n", cli_fmt_count(c, sizeof(c), h->usable_rps_per_server),
-               count(h->needed));
+        printf(" / %s) = %s box%s\n", cmd_fmt_count(c, sizeof(c), h->usable_rps_per_server),
+               count(h->needed), h->needed == 1 ? "" : "es");
     }
     sl_spares_format(w, spares, sizeof(spares));
     avail(t, sizeof(t), w->availability_target);
@@ -135,16 +135,17 @@ static void print_horizontal(const struct sl_horizontal *h, const struct sl_work
         printf("  spares        %s (%s)\n", count(h->spares), spares);
     print_zones(h, w);
     printf("  cost          %s x %s + load balancer %s", count(h->servers),
-           cli_fmt_usd(a, sizeof(a), h->instance->usd_per_month),
-           cli_fmt_usd(b, sizeof(b), h->lb_usd));
+           cmd_fmt_usd(a, sizeof(a), h->instance->usd_per_month),
+           cmd_fmt_usd(b, sizeof(b), h->lb_usd));
     if (h->store.used)
-        printf(" + store %s", cli_fmt_usd(c, sizeof(c), h->store.monthly_usd));
-    printf(" = %s/month\n", cli_fmt_usd(d, sizeof(d), h->monthly_usd));
+        printf(" + store %s", cmd_fmt_usd(c, sizeof(c), h->store.monthly_usd));
+    printf(" = %s/month\n", cmd_fmt_usd(d, sizeof(d), h->monthly_usd));
     printf("  busy          %.1f%% per box with all %s up\n", h->utilization * 100,
            count(h->servers));
     print_latency(&h->latency, h->instance, h->resources[SL_RES_CPU], w);
-    printf("  availability  %s = P(at least %s of %s boxes up, each %.2f%%) x load balancer "
+    printf("  availability  %s = P(at least %s of %s box%s up, each %.2f%%) x load balancer "
            "%.2f%%", avail(a, sizeof(a), h->availability), count(h->needed), count(h->servers),
+           h->servers == 1 ? "" : "es",
            w->box_availability * 100, w->lb_availability * 100);
     if (h->store.used)
         printf(" x store %s", avail(b, sizeof(b), h->store.availability));
@@ -166,8 +167,8 @@ static void print_horizontal(const struct sl_horizontal *h, const struct sl_work
         printf("  state         shared store: %s shard%s x %ld %s nodes for %s ops/s and %.2f "
                "GiB, %s/month\n", count(h->store.shards), h->store.shards == 1 ? "" : "s",
                h->store.nodes_per_shard, h->store.instance->name,
-               cli_fmt_count(a, sizeof(a), h->store.ops_rps), h->store.data_gib,
-               cli_fmt_usd(b, sizeof(b), h->store.monthly_usd));
+               cmd_fmt_count(a, sizeof(a), h->store.ops_rps), h->store.data_gib,
+               cmd_fmt_usd(b, sizeof(b), h->store.monthly_usd));
         break;
     case SL_STATE_TOKEN:
         printf("  state         stateless: sessions travel in a signed token\n");
@@ -188,23 +189,24 @@ static void print_database(const struct sl_db_tier *d, const struct sl_workload 
     }
     if (!d->feasible) {
         printf("  infeasible: no layout of this catalog serves %s queries/s\n\n",
-               cli_fmt_count(a, sizeof(a), d->reads_qps + d->writes_qps));
+               cmd_fmt_count(a, sizeof(a), d->reads_qps + d->writes_qps));
         return;
     }
     printf("  load          %s reads/s and %s writes/s\n",
-           cli_fmt_count(a, sizeof(a), d->reads_qps), cli_fmt_count(b, sizeof(b), d->writes_qps));
+           cmd_fmt_count(a, sizeof(a), d->reads_qps), cmd_fmt_count(b, sizeof(b), d->writes_qps));
     printf("  box           %s: %s queries/s usable; every write runs on the primary and on "
-           "each replica\n", d->instance->name, cli_fmt_count(c, sizeof(c), d->box_qps));
+           "each replica\n", d->instance->name, cmd_fmt_count(c, sizeof(c), d->box_qps));
     if (d->sharded)
         printf("  writes        sharded %s ways: %s writes/s on each primary (the biggest "
                "primary may take %s)\n", count(d->shards),
-               cli_fmt_count(a, sizeof(a), d->writes_qps / (double)d->shards),
-               cli_fmt_count(e, sizeof(e), d->max_primary_writes_qps));
-    printf("  boxes         %s shard%s x (1 primary + %s replica%s) = %s boxes, %.0f%% busy, "
+               cmd_fmt_count(a, sizeof(a), d->writes_qps / (double)d->shards),
+               cmd_fmt_count(e, sizeof(e), d->max_primary_writes_qps));
+    printf("  boxes         %s shard%s x (1 primary + %s replica%s) = %s box%s, %.0f%% busy, "
            "%s/month\n", count(d->shards), d->shards == 1 ? "" : "s",
            count(d->replicas_per_shard), d->replicas_per_shard == 1 ? "" : "s", count(d->boxes),
+           d->boxes == 1 ? "" : "es",
            d->utilization * 100,
-           cli_fmt_usd(a, sizeof(a), d->monthly_usd));
+           cmd_fmt_usd(a, sizeof(a), d->monthly_usd));
     printf("  availability  %s: each shard is up while its primary or a replica is\n\n",
            avail(a, sizeof(a), d->availability));
 }
@@ -214,8 +216,8 @@ static void bill_line(const char *label, int vf, double v, int hf, double h)
 {
     char a[32], b[32];
 
-    printf("  %-16s %14s %14s\n", label, vf ? cli_fmt_usd(a, sizeof(a), v) : "-",
-           hf ? cli_fmt_usd(b, sizeof(b), h) : "-");
+    printf("  %-16s %14s %14s\n", label, vf ? cmd_fmt_usd(a, sizeof(a), v) : "-",
+           hf ? cmd_fmt_usd(b, sizeof(b), h) : "-");
 }
 
 static void print_bill(const struct sl_comparison *cmp)
@@ -251,7 +253,7 @@ int cli_plan(struct cmd_input *in)
     }
     st = cli_report(cmd_plan_run(in, &out, err, sizeof(err)), err);
     if (!st) {
-        printf("Plan for %s req/s\n", cli_fmt_count(a, sizeof(a), out.w.load_rps));
+        printf("Plan for %s req/s\n", cmd_fmt_count(a, sizeof(a), out.w.load_rps));
         draw_header(stdout, out.catalog, &out.w);
         print_vertical(&out.cmp.vertical, &out.w);
         print_horizontal(&out.cmp.horizontal, &out.w);

@@ -27,15 +27,15 @@ static void print_header(const struct sl_queue_result *r)
     if (r->model == SL_QUEUE_CLOSED) {
         printf("Closed system: %ld user%s thinking %s between requests, %ld server%s, %s "
                "service\n\n", r->users, r->users == 1 ? "" : "s",
-               cli_fmt_seconds(a, sizeof(a), r->think_s), r->servers, r->servers == 1 ? "" : "s",
-               cli_fmt_seconds(b, sizeof(b), r->service_s));
+               cmd_fmt_seconds(a, sizeof(a), r->think_s), r->servers, r->servers == 1 ? "" : "s",
+               cmd_fmt_seconds(b, sizeof(b), r->service_s));
         return;
     }
     printf("%s queue: %ld server%s, %s service", sl_queue_model_name(r->model), r->servers,
-           r->servers == 1 ? "" : "s", cli_fmt_seconds(a, sizeof(a), r->service_s));
+           r->servers == 1 ? "" : "s", cmd_fmt_seconds(a, sizeof(a), r->service_s));
     if (r->model == SL_QUEUE_MG1 || r->model == SL_QUEUE_MGC)
         printf(" (cv %g)", r->service_cv);
-    printf(", %s req/s offered", cli_fmt_load(b, sizeof(b), r->load_rps));
+    printf(", %s req/s offered", cmd_fmt_load(b, sizeof(b), r->load_rps));
     if (r->model == SL_QUEUE_MMCK)
         printf(", at most %ld in the system", r->queue_capacity);
     printf("\n\n");
@@ -54,7 +54,7 @@ static void print_quantiles(const char *what, const double *q)
         return;
     }
     for (i = 0; i < SL_QUEUE_QUANTILES; i++)
-        printf("%s%s %s", i ? "  " : "", names[i], cli_fmt_seconds(t, sizeof(t), q[i]));
+        printf("%s%s %s", i ? "  " : "", names[i], cmd_fmt_seconds(t, sizeof(t), q[i]));
     printf("\n");
 }
 
@@ -70,19 +70,19 @@ static void print_result(const struct sl_queue_result *r)
     if (!r->stable) {
         printf("  stable          NO: arrivals exceed the %s req/s that %ld server%s complete%s;\n"
                "                  the queue grows without bound\n",
-               cli_fmt_figure(a, sizeof(a), r->throughput_rps), r->servers,
+               cmd_fmt_figure(a, sizeof(a), r->throughput_rps), r->servers,
                r->servers == 1 ? "" : "s", r->servers == 1 ? "s" : "");
         return;
     }
-    printf("  throughput      %s req/s\n", cli_fmt_figure(a, sizeof(a), r->throughput_rps));
+    printf("  throughput      %s req/s\n", cmd_fmt_figure(a, sizeof(a), r->throughput_rps));
     if (r->model == SL_QUEUE_MMCK)
         printf("  dropped         %s of arrivals (queue full)\n",
                fmt_pct(a, sizeof(a), r->drop_probability));
     printf("  P(wait)         %s\n", fmt_pct(a, sizeof(a), r->p_wait));
-    printf("  mean wait       %s\n", cli_fmt_seconds(a, sizeof(a), r->mean_wait_s));
+    printf("  mean wait       %s\n", cmd_fmt_seconds(a, sizeof(a), r->mean_wait_s));
     printf("  mean response   %s (%sx the service time)\n",
-           cli_fmt_seconds(b, sizeof(b), r->mean_response_s),
-           cli_fmt_figure(c, sizeof(c), sl_queue_response_multiple(r)));
+           cmd_fmt_seconds(b, sizeof(b), r->mean_response_s),
+           cmd_fmt_figure(c, sizeof(c), sl_queue_response_multiple(r)));
     print_quantiles("wait", r->wait_q);
     print_quantiles("response", r->response_q);
     if (r->approximation)
@@ -92,8 +92,8 @@ static void print_result(const struct sl_queue_result *r)
         printf("  method          Pollaczek-Khinchine: the means are exact; percentiles depend on "
                "the whole\n                  service distribution, not only its CV\n");
     printf("  in the system   %s requests on average (%s waiting)\n",
-           cli_fmt_figure(b, sizeof(b), r->mean_in_system),
-           cli_fmt_figure(c, sizeof(c), r->mean_in_queue));
+           cmd_fmt_figure(b, sizeof(b), r->mean_in_system),
+           cmd_fmt_figure(c, sizeof(c), r->mean_in_queue));
 }
 
 static void print_table(const struct sl_queue_result *r)

@@ -55,6 +55,7 @@ static int host_name_ok(const char *s)
 int cli_serve(struct cmd_input *in)
 {
     struct web_opts o = { 0 };
+    char err[SL_ERR_LEN] = "";
     size_t i;
 
     o.addr = cmd_get(in, "addr")->text;
@@ -71,5 +72,5 @@ int cli_serve(struct cmd_input *in)
                                    "such as scalelab.local or 192.168.1.20)", h);
         o.allow_hosts[o.n_allow_hosts++] = h;
     }
-    return web_serve(&o);
+    return cli_report(web_serve(&o, err, sizeof(err)), err);
 }

@@ -267,14 +267,14 @@ static void print_report(const struct sl_sim_result *r)
            (unsigned long long)r->completed, (unsigned long long)r->dropped,
            (unsigned long long)r->timed_out, (unsigned long long)r->failed);
     printf("  response      mean %s [95%% CI %s .. %s]\n",
-           cli_fmt_seconds(a, sizeof(a), r->resp_mean),
-           cli_fmt_seconds(b, sizeof(b), r->resp_ci_lo),
-           cli_fmt_seconds(c, sizeof(c), r->resp_ci_hi));
+           cmd_fmt_seconds(a, sizeof(a), r->resp_mean),
+           cmd_fmt_seconds(b, sizeof(b), r->resp_ci_lo),
+           cmd_fmt_seconds(c, sizeof(c), r->resp_ci_hi));
     printf("                p50 %s  p90 %s  p99 %s  p99.9 %s\n",
-           cli_fmt_seconds(a, sizeof(a), r->resp_p50), cli_fmt_seconds(b, sizeof(b), r->resp_p90),
-           cli_fmt_seconds(d, sizeof(d), r->resp_p99), cli_fmt_seconds(e, sizeof(e), r->resp_p999));
-    printf("  wait          mean %s  p99 %s\n", cli_fmt_seconds(a, sizeof(a), r->wait_mean),
-           cli_fmt_seconds(b, sizeof(b), r->wait_p99));
+           cmd_fmt_seconds(a, sizeof(a), r->resp_p50), cmd_fmt_seconds(b, sizeof(b), r->resp_p90),
+           cmd_fmt_seconds(d, sizeof(d), r->resp_p99), cmd_fmt_seconds(e, sizeof(e), r->resp_p999));
+    printf("  wait          mean %s  p99 %s\n", cmd_fmt_seconds(a, sizeof(a), r->wait_mean),
+           cmd_fmt_seconds(b, sizeof(b), r->wait_p99));
     printf("  Little's law  L = %.4g measured, lambda W = %.4g (%.2f%% apart)\n", r->little_l,
            r->little_lambda * r->little_w, r->little_rel_error * 100.0);
     if (r->unstable)

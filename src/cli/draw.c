@@ -74,8 +74,8 @@ static const char *fleet_label(char *buf, size_t len, const struct sl_horizontal
 {
     char n[32], k[32];
 
-    snprintf(buf, len, "%s+%s x %s", cli_fmt_count(n, sizeof(n), (double)h->needed),
-             cli_fmt_count(k, sizeof(k), (double)h->spares), h->instance->name);
+    snprintf(buf, len, "%s+%s x %s", cmd_fmt_count(n, sizeof(n), (double)h->needed),
+             cmd_fmt_count(k, sizeof(k), (double)h->spares), h->instance->name);
     return buf;
 }
 
@@ -107,11 +107,11 @@ static void table(FILE *to, const struct sl_comparison *rows, size_t n, const st
         const struct sl_horizontal *h = &rows[i].horizontal;
         char boxes[96];
 
-        fprintf(to, "%-7s %s ", cli_fmt_load(a, sizeof(a), rows[i].load_rps), g->bar);
+        fprintf(to, "%-7s %s ", cmd_fmt_load(a, sizeof(a), rows[i].load_rps), g->bar);
         if (v->feasible) {
             snprintf(boxes, sizeof(boxes), "%s%s", v->standby ? "2 x " : "", v->instance->name);
-            fprintf(to, "%-13s %9s %9s %-8s ", boxes, cli_fmt_usd(b, sizeof(b), v->monthly_usd),
-                    cli_fmt_seconds(c, sizeof(c), v->latency.p99_s),
+            fprintf(to, "%-13s %9s %9s %-8s ", boxes, cmd_fmt_usd(b, sizeof(b), v->monthly_usd),
+                    cmd_fmt_seconds(c, sizeof(c), v->latency.p99_s),
                     avail_mark(d, sizeof(d), v->availability, v->meets_target));
         } else {
             fprintf(to, "%-42s ", v->max_rps >= rows[i].load_rps ? "no single box meets the SLO"
@@ -120,8 +120,8 @@ static void table(FILE *to, const struct sl_comparison *rows, size_t n, const st
         fprintf(to, "%s ", g->bar);
         if (h->feasible)
             fprintf(to, "%-18s %9s %9s %s\n", fleet_label(boxes, sizeof(boxes), h),
-                    cli_fmt_usd(b, sizeof(b), h->monthly_usd),
-                    cli_fmt_seconds(c, sizeof(c), h->latency.p99_s),
+                    cmd_fmt_usd(b, sizeof(b), h->monthly_usd),
+                    cmd_fmt_seconds(c, sizeof(c), h->latency.p99_s),
                     avail_mark(d, sizeof(d), h->availability, h->meets_target));
         else
             fprintf(to, "no tier of this catalog serves it\n");
@@ -146,7 +146,7 @@ static void draw_box(FILE *to, const struct sl_vertical *v, const struct glyphs 
     if (!v->feasible) {
         fprintf(to, "  vertical    %s no box is big enough: the largest (%s) serves %s req/s\n",
                 g->h, v->instance ? v->instance->name : "-",
-                cli_fmt_load(a, sizeof(a), v->max_rps));
+                cmd_fmt_load(a, sizeof(a), v->max_rps));
         return;
     }
     side = box_side(v->instance);
@@ -163,7 +163,7 @@ static void draw_box(FILE *to, const struct sl_vertical *v, const struct glyphs 
     fprintf(to, "              %s", g->bl);
     repeat(to, g->h, width);
     fprintf(to, "%s  %ld x %s, %g vCPU, %s/month%s\n", g->br, v->servers, v->instance->name,
-            v->instance->vcpu, cli_fmt_usd(b, sizeof(b), v->monthly_usd),
+            v->instance->vcpu, cmd_fmt_usd(b, sizeof(b), v->monthly_usd),
             v->standby ? " (active and standby)" : "");
 }
 
@@ -185,10 +185,10 @@ static void draw_grid(FILE *to, const struct sl_horizontal *h, const struct glyp
         fputs(g->cell, to);
     }
     fprintf(to, "  %s x %s (%s needed + %s spare%s), %s/month",
-            cli_fmt_count(a, sizeof(a), (double)h->servers), h->instance->name,
-            cli_fmt_count(n, sizeof(n), (double)h->needed),
-            cli_fmt_count(k, sizeof(k), (double)h->spares), h->spares == 1 ? "" : "s",
-            cli_fmt_usd(b, sizeof(b), h->monthly_usd));
+            cmd_fmt_count(a, sizeof(a), (double)h->servers), h->instance->name,
+            cmd_fmt_count(n, sizeof(n), (double)h->needed),
+            cmd_fmt_count(k, sizeof(k), (double)h->spares), h->spares == 1 ? "" : "s",
+            cmd_fmt_usd(b, sizeof(b), h->monthly_usd));
     if (per_cell > 1)
         fprintf(to, " (each %s = %ld boxes)", g->cell, per_cell);
     fputc('\n', to);
@@ -203,16 +203,16 @@ static void draw_totals(FILE *to, const struct sl_comparison *row)
 
     if (!row->database.used || !row->database.feasible)
         return;
-    fprintf(to, "  database    %s/month for both (%s x %s)", cli_fmt_usd(a, sizeof(a),
-            row->database.monthly_usd), cli_fmt_count(n, sizeof(n), (double)row->database.boxes),
+    fprintf(to, "  database    %s/month for both (%s x %s)", cmd_fmt_usd(a, sizeof(a),
+            row->database.monthly_usd), cmd_fmt_count(n, sizeof(n), (double)row->database.boxes),
             row->database.instance->name);
     if (v->feasible || h->feasible)
         fprintf(to, "; whole bill");
     if (v->feasible)
-        fprintf(to, " %s vertical", cli_fmt_usd(b, sizeof(b), v->total_monthly_usd));
+        fprintf(to, " %s vertical", cmd_fmt_usd(b, sizeof(b), v->total_monthly_usd));
     if (h->feasible)
         fprintf(to, "%s %s horizontal", v->feasible ? "," : "",
-                cli_fmt_usd(c, sizeof(c), h->total_monthly_usd));
+                cmd_fmt_usd(c, sizeof(c), h->total_monthly_usd));
     fputc('\n', to);
 }
 
@@ -239,14 +239,14 @@ void draw_verdict(FILE *to, const struct sl_comparison *row)
     case SL_VERDICT_VERTICAL_IMPOSSIBLE:
         if (row->vertical.max_rps >= row->load_rps)
             fprintf(to, "scale out: no single machine meets the latency goal at %s req/s",
-                    cli_fmt_load(a, sizeof(a), row->load_rps));
+                    cmd_fmt_load(a, sizeof(a), row->load_rps));
         else
             fprintf(to, "scale out: no single machine serves %s req/s",
-                    cli_fmt_load(a, sizeof(a), row->load_rps));
+                    cmd_fmt_load(a, sizeof(a), row->load_rps));
         break;
     case SL_VERDICT_NEITHER:
         fprintf(to, "nothing in this catalog serves %s req/s",
-                cli_fmt_load(a, sizeof(a), row->load_rps));
+                cmd_fmt_load(a, sizeof(a), row->load_rps));
         break;
     }
     if (h->breaks_sessions)
@@ -264,7 +264,7 @@ void draw_comparison(FILE *to, const struct sl_catalog *cat, const struct sl_wor
     draw_header(to, cat, w);
     table(to, rows, n, g, w);
     for (i = 0; i < n; i++) {
-        fprintf(to, "%s req/s\n", cli_fmt_load(a, sizeof(a), rows[i].load_rps));
+        fprintf(to, "%s req/s\n", cmd_fmt_load(a, sizeof(a), rows[i].load_rps));
         draw_box(to, &rows[i].vertical, g);
         draw_grid(to, &rows[i].horizontal, g);
         draw_totals(to, &rows[i]);

@@ -13,11 +13,11 @@ static void print_header(const struct sl_network_result *r)
 
     if (r->closed)
         printf("Closed network: %s users thinking %s between requests, %zu station%s\n\n",
-               cli_fmt_count(a, sizeof(a), (double)r->users),
-               cli_fmt_seconds(b, sizeof(b), r->think_s), r->n, r->n == 1 ? "" : "s");
+               cmd_fmt_count(a, sizeof(a), (double)r->users),
+               cmd_fmt_seconds(b, sizeof(b), r->think_s), r->n, r->n == 1 ? "" : "s");
     else
         printf("Open network: %s req/s offered, %zu station%s\n\n",
-               cli_fmt_load(a, sizeof(a), r->load_rps), r->n, r->n == 1 ? "" : "s");
+               cmd_fmt_load(a, sizeof(a), r->load_rps), r->n, r->n == 1 ? "" : "s");
 }
 
 static void print_stations(const struct sl_station *st, const struct sl_network_result *r)
@@ -35,11 +35,11 @@ static void print_stations(const struct sl_station *st, const struct sl_network_
         else /* offered more than it can serve */
             snprintf(busy, sizeof(busy), "%.0f%%!", s->utilization * 100.0);
         printf("  %-12s %8ld %10s %7.4g %10s %7s %11s %11s %11s\n", st[k].name, st[k].servers,
-               cli_fmt_seconds(sv, sizeof(sv), st[k].service_s), st[k].visits,
-               cli_fmt_seconds(d, sizeof(d), s->demand_s), busy,
-               cli_fmt_figure(q, sizeof(q), s->mean_in_station),
-               cli_fmt_seconds(w, sizeof(w), s->response_s),
-               cli_fmt_seconds(res, sizeof(res), s->residence_s));
+               cmd_fmt_seconds(sv, sizeof(sv), st[k].service_s), st[k].visits,
+               cmd_fmt_seconds(d, sizeof(d), s->demand_s), busy,
+               cmd_fmt_figure(q, sizeof(q), s->mean_in_station),
+               cmd_fmt_seconds(w, sizeof(w), s->response_s),
+               cmd_fmt_seconds(res, sizeof(res), s->residence_s));
     }
     printf("  (busy: each server's busy fraction; per visit: queueing and service of one visit;\n"
            "   per request: all the visits of one request)\n\n");
@@ -53,20 +53,20 @@ static void print_summary(const struct sl_station *st, const struct sl_network_r
     if (!r->stable)
         printf("  stable          NO: %s cannot keep up; its queue, and the response, grow "
                "without bound\n  throughput      at most %s of the %s req/s offered\n",
-               b->name, cli_fmt_figure(bx, sizeof(bx), r->max_throughput_rps),
-               cli_fmt_figure(x, sizeof(x), r->load_rps));
+               b->name, cmd_fmt_figure(bx, sizeof(bx), r->max_throughput_rps),
+               cmd_fmt_figure(x, sizeof(x), r->load_rps));
     else
         printf("  throughput      %s req/s (bound: at most %s)\n",
-               cli_fmt_figure(x, sizeof(x), r->throughput_rps),
-               cli_fmt_figure(bx, sizeof(bx), r->max_throughput_rps));
+               cmd_fmt_figure(x, sizeof(x), r->throughput_rps),
+               cmd_fmt_figure(bx, sizeof(bx), r->max_throughput_rps));
     printf("  mean response   %s%s (bound: at least %s)\n",
-           cli_fmt_seconds(rt, sizeof(rt), r->response_s),
+           cmd_fmt_seconds(rt, sizeof(rt), r->response_s),
            r->closed ? ", think time excluded" : "",
-           cli_fmt_seconds(br, sizeof(br), r->min_response_s));
+           cmd_fmt_seconds(br, sizeof(br), r->min_response_s));
     printf("  bottleneck      %s: %s of service per request on %ld server%s saturates at "
-           "%s req/s\n", b->name, cli_fmt_seconds(d, sizeof(d), r->st[r->bottleneck].demand_s),
+           "%s req/s\n", b->name, cmd_fmt_seconds(d, sizeof(d), r->st[r->bottleneck].demand_s),
            b->servers, b->servers == 1 ? "" : "s",
-           cli_fmt_figure(bx, sizeof(bx), (double)b->servers / r->st[r->bottleneck].demand_s));
+           cmd_fmt_figure(bx, sizeof(bx), (double)b->servers / r->st[r->bottleneck].demand_s));
     if (r->closed)
         printf("  method          exact: product-form network solved by convolution (Buzen); "
                "bounds\n                  of Denning and Buzen\n");

@@ -83,7 +83,7 @@ static void grid(struct strbuf *sb, const struct axes *a)
         strbuf_printf(sb, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"grid\"/>\n",
                       x, TOP, x, H - BOTTOM);
         strbuf_printf(sb, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x,
-                      H - BOTTOM + 20, cli_fmt_load(label, sizeof(label), pow(10, e)));
+                      H - BOTTOM + 20, cmd_fmt_load(label, sizeof(label), pow(10, e)));
     }
     for (e = a->y0; e <= a->y1 + 1e-9; e++) {
         double y = py(a, pow(10, e));
@@ -91,7 +91,7 @@ static void grid(struct strbuf *sb, const struct axes *a)
         strbuf_printf(sb, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>\n",
                       LEFT, y, W - RIGHT, y);
         strbuf_printf(sb, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT - 8,
-                      y + 4, cli_fmt_usd(label, sizeof(label), pow(10, e)));
+                      y + 4, cmd_fmt_usd(label, sizeof(label), pow(10, e)));
     }
     strbuf_printf(sb, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"axis\">"
                   "load (requests per second, log scale)</text>\n", (LEFT + W - RIGHT) / 2,
@@ -223,7 +223,7 @@ char *svg_usl(const struct sl_usl_fit *f, const char *label, char *err, size_t e
         strbuf_printf(&sb, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>"
                       "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT,
                       H - BOTTOM - v * sy, W - RIGHT, H - BOTTOM - v * sy, LEFT - 8,
-                      H - BOTTOM - v * sy + 4, cli_fmt_count(buf, sizeof(buf), v));
+                      H - BOTTOM - v * sy + 4, cmd_fmt_count(buf, sizeof(buf), v));
     strbuf_printf(&sb, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"axis\">"
                   "concurrency n (cores, threads or nodes)</text>\n<text transform=\"translate(24 "
                   "%d) rotate(-90)\" text-anchor=\"middle\" class=\"axis\">throughput (per "
@@ -285,7 +285,7 @@ char *svg_curve(const struct sl_catalog *cat, const struct sl_workload *w,
         strbuf_printf(&sb, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"#c0392b\"/>\n"
                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#c0392b\">"
                       "no single box beyond %s req/s</text>\n", x, y, x - 8, y - 10,
-                      cli_fmt_load(l1, sizeof(l1), pts[end].load_rps));
+                      cmd_fmt_load(l1, sizeof(l1), pts[end].load_rps));
     } else if (end < 0) {
         strbuf_printf(&sb, "<text x=\"%d\" y=\"%d\" fill=\"#c0392b\">no single box serves any "
                       "load in this range</text>\n", LEFT + 12, TOP + 40);
@@ -298,7 +298,7 @@ char *svg_curve(const struct sl_catalog *cat, const struct sl_workload *w,
                   "<text x=\"48\" y=\"42\">horizontal: N+spares boxes + LB</text></g>\n",
                   LEFT + 12, TOP + 8);
     strbuf_printf(&sb, "<desc>loads %s to %s, %ld points</desc>\n</svg>\n",
-                  cli_fmt_load(l1, sizeof(l1), pts[0].load_rps),
-                  cli_fmt_load(l2, sizeof(l2), pts[n - 1].load_rps), n);
+                  cmd_fmt_load(l1, sizeof(l1), pts[0].load_rps),
+                  cmd_fmt_load(l2, sizeof(l2), pts[n - 1].load_rps), n);
     return strbuf_detach(&sb);
 }

@@ -65,9 +65,9 @@ void app_answer(struct app_server *srv, const struct app_input *in, struct app_r
 /*
  * Serves the lab protocol on opts->addr:port with the given store (borrowed; the caller closes
  * it after this returns) until SIGINT or SIGTERM. Prints one line on stdout once listening:
- * "scalelab app: <id> listening on http://<addr>:<port>/". Returns an exit status (enum sl_exit).
- * Call from the main thread, once.
+ * "scalelab app: <id> listening on http://<addr>:<port>/". Returns CMD_OK, or CMD_USAGE /
+ * CMD_FAILURE with the message in err. Call from the main thread, once.
  */
-int app_serve(const struct app_opts *opts, struct app_store *store);
+int app_serve(const struct app_opts *opts, struct app_store *store, char *err, size_t errlen);
 
 #endif

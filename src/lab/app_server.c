@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "lab/app.h"
+#include "scalelab/alloc.h"
 #include "web/daemon.h"
 #include "banned.h"
 
@@ -680,7 +680,7 @@ static void announce(unsigned port, void *ctx)
     fflush(stdout);
 }
 
-int app_serve(const struct app_opts *opts, struct app_store *store)
+int app_serve(const struct app_opts *opts, struct app_store *store, char *err, size_t errlen)
 {
     struct app_server srv = { opts, store, (long)getpid() };
     /* on loopback there is no per-IP limit: behind HAProxy every client is 127.0.0.1 */
@@ -689,5 +689,5 @@ int app_serve(const struct app_opts *opts, struct app_store *store)
                             .ready = announce, .ctx = (void *)opts };
     int sig = 0;
 
-    return web_daemon_run(&d, &sig);
+    return web_daemon_run(&d, &sig, err, errlen);
 }

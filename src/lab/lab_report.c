@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "scalelab/scalelab.h"
-#include "cli/cli.h"
+#include "commands/format.h"
 #include "scalelab/json.h"
 #include "lab.h"
 #include "banned.h"
@@ -325,37 +325,37 @@ void lab_report_text(FILE *to, const struct lab_result *r)
     if (r->store_failure[0])
         fprintf(to, "  store            failed at %.2f s: %s\n", r->store_failure_t_s,
                 r->store_failure);
-    fprintf(to, "  requests         %s (%s req/s)\n", cli_fmt_count(a, sizeof(a),
-            (double)r->requests), cli_fmt_count(b, sizeof(b), r->throughput_rps));
-    fprintf(to, "  errors           %s", cli_fmt_count(a, sizeof(a), (double)r->errors));
+    fprintf(to, "  requests         %s (%s req/s)\n", cmd_fmt_count(a, sizeof(a),
+            (double)r->requests), cmd_fmt_count(b, sizeof(b), r->throughput_rps));
+    fprintf(to, "  errors           %s", cmd_fmt_count(a, sizeof(a), (double)r->errors));
     for (i = 0; i < LAB_ERR_KINDS; i++)
         if (r->err[i])
-            fprintf(to, "  %s %s", err_names[i], cli_fmt_count(a, sizeof(a), (double)r->err[i]));
+            fprintf(to, "  %s %s", err_names[i], cmd_fmt_count(a, sizeof(a), (double)r->err[i]));
     fprintf(to, "\n  sessions lost    %s (%.1f %% of %s requests after login)\n",
-            cli_fmt_count(a, sizeof(a), (double)r->sessions_lost),
+            cmd_fmt_count(a, sizeof(a), (double)r->sessions_lost),
             isnan(lost_fraction(r)) ? 0.0 : 100 * lost_fraction(r),
-            cli_fmt_count(b, sizeof(b), (double)r->post_login));
-    fprintf(to, "  carts wrong      %s\n", cli_fmt_count(a, sizeof(a), (double)r->carts_wrong));
+            cmd_fmt_count(b, sizeof(b), (double)r->post_login));
+    fprintf(to, "  carts wrong      %s\n", cmd_fmt_count(a, sizeof(a), (double)r->carts_wrong));
     if (r->replays)
         fprintf(to, "  replays          %s (resent after haproxy closed the connection "
                 "silently)\n                   %s answered from the Idempotency-Key store, "
-                "%s cart item%s doubled\n", cli_fmt_count(a, sizeof(a), (double)r->replays),
-                cli_fmt_count(c, sizeof(c), (double)r->replays_from_store),
-                cli_fmt_count(b, sizeof(b), (double)r->duplicates),
+                "%s cart item%s doubled\n", cmd_fmt_count(a, sizeof(a), (double)r->replays),
+                cmd_fmt_count(c, sizeof(c), (double)r->replays_from_store),
+                cmd_fmt_count(b, sizeof(b), (double)r->duplicates),
                 r->duplicates == 1 ? "" : "s");
     if (r->counter_final >= 0)
         fprintf(to, "  counter drift    %s (final %s, acknowledged %s, unknown %s)\n",
-                cli_fmt_count(a, sizeof(a), (double)r->counter_drift),
-                cli_fmt_count(b, sizeof(b), (double)r->counter_final),
-                cli_fmt_count(c, sizeof(c), (double)r->counter_acked),
-                cli_fmt_count(d, sizeof(d), (double)r->counter_unknown));
+                cmd_fmt_count(a, sizeof(a), (double)r->counter_drift),
+                cmd_fmt_count(b, sizeof(b), (double)r->counter_final),
+                cmd_fmt_count(c, sizeof(c), (double)r->counter_acked),
+                cmd_fmt_count(d, sizeof(d), (double)r->counter_unknown));
     else
         fprintf(to, "  counter drift    unknown (GET /counter failed)\n");
     fprintf(to, "  double bookings  %s (%s bookings acknowledged on %d seats)\n",
-            cli_fmt_count(a, sizeof(a), (double)r->double_bookings),
-            cli_fmt_count(b, sizeof(b), (double)r->bookings), LAB_SEATS);
-    fprintf(to, "  latency          p50 %s, p99 %s\n", cli_fmt_seconds(a, sizeof(a),
-            r->p50_ms / 1e3), cli_fmt_seconds(b, sizeof(b), r->p99_ms / 1e3));
+            cmd_fmt_count(a, sizeof(a), (double)r->double_bookings),
+            cmd_fmt_count(b, sizeof(b), (double)r->bookings), LAB_SEATS);
+    fprintf(to, "  latency          p50 %s, p99 %s\n", cmd_fmt_seconds(a, sizeof(a),
+            r->p50_ms / 1e3), cmd_fmt_seconds(b, sizeof(b), r->p99_ms / 1e3));
     fprintf(to, "  share           ");
     for (i = 0; i < r->servers && i < LAB_MAX_BACKENDS; i++)
         fprintf(to, " b%d %.1f %%", i + 1, r->requests ?
@@ -380,15 +380,15 @@ void lab_report_compare_text(FILE *to, const struct lab_result *runs, int n)
         double lf = lost_fraction(r);
 
         fprintf(to, "%-14s %9s %7s %9s %6.1f%% %6s %7s %7s %8.2f %8s\n",
-                mode_label(r, m, sizeof(m)), cli_fmt_count(a, sizeof(a), (double)r->requests),
-                cli_fmt_count(b, sizeof(b), (double)r->errors),
-                cli_fmt_count(c, sizeof(c), (double)r->sessions_lost),
+                mode_label(r, m, sizeof(m)), cmd_fmt_count(a, sizeof(a), (double)r->requests),
+                cmd_fmt_count(b, sizeof(b), (double)r->errors),
+                cmd_fmt_count(c, sizeof(c), (double)r->sessions_lost),
                 isnan(lf) ? 0.0 : 100 * lf,
-                cli_fmt_count(d, sizeof(d), (double)r->carts_wrong),
-                cli_fmt_count(e, sizeof(e), (double)r->counter_drift),
-                cli_fmt_count(f, sizeof(f), (double)r->double_bookings),
+                cmd_fmt_count(d, sizeof(d), (double)r->carts_wrong),
+                cmd_fmt_count(e, sizeof(e), (double)r->counter_drift),
+                cmd_fmt_count(f, sizeof(f), (double)r->double_bookings),
                 isnan(r->p99_ms) ? 0.0 : r->p99_ms,
-                cli_fmt_count(g, sizeof(g), isnan(r->throughput_rps) ? 0 : r->throughput_rps));
+                cmd_fmt_count(g, sizeof(g), isnan(r->throughput_rps) ? 0 : r->throughput_rps));
     }
     fprintf(to, "\nlost: requests after login that met an unknown session; carts: carts that "
             "differ from\nwhat the user added; drift: counter vs acknowledged increments; "
@@ -418,7 +418,7 @@ void lab_sweep_text(FILE *to, const struct lab_sweep_point *p, int n)
             "p99 ms", "errors");
     for (i = 0; i < n; i++) {
         fprintf(to, "%-9d %8d %10s %15.3f %8.2f %7llu\n", p[i].backends, p[i].threads,
-                cli_fmt_count(a, sizeof(a), p[i].throughput_rps), p[i].cpu_ms_per_request,
+                cmd_fmt_count(a, sizeof(a), p[i].throughput_rps), p[i].cpu_ms_per_request,
                 isnan(p[i].p99_ms) ? 0.0 : p[i].p99_ms, (unsigned long long)p[i].errors);
         if (p[i].backends == 1 && p[i].threads == 1)
             best = p[i].cpu_ms_per_request;

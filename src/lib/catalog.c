@@ -70,8 +70,11 @@ static enum sl_status add_source(void *ctx, const char *text, size_t len)
         ps->source_cap = cap;
     }
     if (old) {
-        memcpy(c->source + old, "; ", 2);
-        old += 2;
+        /* lines joined as sentences: "a. b", and "a; b" only where a line ends without one */
+        int sentence = strchr(".!?", c->source[old - 1]) != NULL;
+
+        memcpy(c->source + old, sentence ? "  " : "; ", 2);
+        old += sentence ? 1 : 2;
     }
     memcpy(c->source + old, text, len);
     c->source[old + len] = '\0';

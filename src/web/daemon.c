@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "commands/command.h"
 #include "daemon.h"
 #include "banned.h"
 
@@ -235,7 +235,7 @@ static void *no_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
     return NULL;
 }
 
-int web_daemon_run(const struct web_daemon *w, int *sig)
+int web_daemon_run(const struct web_daemon *w, int *sig, char *err, size_t errlen)
 {
     struct sockaddr_in sa;
     struct MHD_Daemon *d;
@@ -251,8 +251,8 @@ int web_daemon_run(const struct web_daemon *w, int *sig)
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)w->port);
     if (inet_pton(AF_INET, w->addr, &sa.sin_addr) != 1)
-        return cli_usage_error("invalid --addr '%s' (expected an IPv4 address such as "
-                               "127.0.0.1)", w->addr);
+        return cmd_usage(err, errlen, "invalid --addr '%s' (expected an IPv4 address such as "
+                         "127.0.0.1)", w->addr);
     per_ip = (ntohl(sa.sin_addr.s_addr) >> 24) == 127 ? 0 : WEB_PER_IP_LIMIT;
     if (w->suspend)
         flags |= MHD_ALLOW_SUSPEND_RESUME;
@@ -269,7 +269,7 @@ int web_daemon_run(const struct web_daemon *w, int *sig)
     if (pthread_create(&reaper_tid, NULL, reaper, &g)) {
         pthread_cond_destroy(&g.wake);
         pthread_mutex_destroy(&g.mutex);
-        return cli_runtime_error("cannot start a thread");
+        return cmd_failure(err, errlen, "cannot start a thread");
     }
     d = MHD_start_daemon((unsigned)flags, 0, NULL, NULL, guarded_handler, &g,
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -300,7 +300,7 @@ int web_daemon_run(const struct web_daemon *w, int *sig)
     pthread_cond_destroy(&g.wake);
     pthread_mutex_destroy(&g.mutex);
     if (!d)
-        return cli_runtime_error("cannot listen on %s:%d (is the port in use?)", w->addr,
-                                 w->port);
-    return SL_EXIT_OK;
+        return cmd_failure(err, errlen, "cannot listen on %s:%d (is the port in use?)", w->addr,
+                           w->port);
+    return CMD_OK;
 }

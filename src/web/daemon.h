@@ -54,12 +54,12 @@ struct web_daemon {
 
 /*
  * Starts the server, serves until SIGINT or SIGTERM (blocked in every thread and awaited here),
- * stops cleanly and returns SL_EXIT_OK with the signal in *sig; an unusable address or port is
- * reported and its exit status returned. Limits: WEB_CONNECTION_LIMIT connections (the oldest
- * connection still waiting for its request is closed to make room near the limit), the
+ * stops cleanly and returns CMD_OK with the signal in *sig; an unusable address or port is
+ * CMD_USAGE or CMD_FAILURE with the message in err. Limits: WEB_CONNECTION_LIMIT connections
+ * (the oldest connection still waiting for its request is closed to make room near the limit), the
  * per-address limit except on loopback (where every local user is one address), and
  * WEB_REQUEST_DEADLINE_S for each request to arrive whole, however slowly it drips.
  */
-int web_daemon_run(const struct web_daemon *d, int *sig);
+int web_daemon_run(const struct web_daemon *d, int *sig, char *err, size_t errlen);
 
 #endif

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli/cli.h"
+#include "commands/command.h"
 #include "daemon.h"
 #include "jobs.h"
 #include "web.h"
@@ -321,7 +321,7 @@ static void stopping(void *ctx)
     srv->jobs = NULL;
 }
 
-int web_serve(const struct web_opts *opts)
+int web_serve(const struct web_opts *opts, char *err, size_t errlen)
 {
     struct server srv = { opts, NULL };
     struct web_daemon d = { .addr = opts->addr, .port = opts->port, .threads = opts->threads,
@@ -332,10 +332,10 @@ int web_serve(const struct web_opts *opts)
 
     srv.jobs = web_jobs_new(opts->workers, opts->workers * QUEUE_PER_WORKER);
     if (!srv.jobs)
-        return cli_runtime_error("cannot start the worker threads");
-    st = web_daemon_run(&d, &sig);
+        return cmd_failure(err, errlen, "cannot start the worker threads");
+    st = web_daemon_run(&d, &sig, err, errlen);
     web_jobs_free(srv.jobs);
-    if (st == SL_EXIT_OK)
+    if (st == CMD_OK)
         printf("scalelab: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     return st;
 }

@@ -78,7 +78,10 @@ void web_reply_release(struct web_reply *r);
  */
 int web_host_allowed(const struct web_opts *opts, const char *host);
 
-/* Serves until SIGINT or SIGTERM; returns an exit status after a clean shutdown. */
-int web_serve(const struct web_opts *opts);
+/*
+ * Serves until SIGINT or SIGTERM; CMD_OK after a clean shutdown, or CMD_USAGE / CMD_FAILURE
+ * with the message in err (a bad address, a port in use).
+ */
+int web_serve(const struct web_opts *opts, char *err, size_t errlen);
 
 #endif
