@@ -178,7 +178,7 @@ run: deps
 check: deps
 	$(Q)scripts/lint
 	$(Q)$(MAKE) --no-print-directory all san fuzz-build EXTRA_CFLAGS=-Werror
-	$(Q)FUZZ_DIR=$(FUZZ) tests/run-all $(SAN)
+	$(Q)FUZZ_DIR=$(FUZZ) EXTRA_CFLAGS=-Werror tests/run-all $(SAN)
 
 unit: san
 	$(Q)tests/run-all $(SAN) unit
@@ -201,6 +201,34 @@ $(BUILD)/bench_fit: bench/bench_fit.c $(BUILD)/libscalelab.a
 
 lint:
 	$(Q)scripts/lint
+
+# make install PREFIX=/usr/local DESTDIR=...: the binary, its man page and bash completion, the
+# model library, its headers and scalelab.pc; make uninstall removes exactly those files.
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+LIBDIR  := $(PREFIX)/lib
+INCDIR  := $(PREFIX)/include
+MANDIR  := $(PREFIX)/share/man/man1
+COMPDIR := $(PREFIX)/share/bash-completion/completions
+PCDIR   := $(LIBDIR)/pkgconfig
+HEADERS := $(sort $(wildcard include/scalelab/*.h))
+INSTALLED := $(BINDIR)/scalelab $(LIBDIR)/libscalelab.a $(MANDIR)/scalelab.1 \
+             $(COMPDIR)/scalelab $(PCDIR)/scalelab.pc $(HEADERS:include/%=$(INCDIR)/%)
+.PHONY: install uninstall
+install: all
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/scalelab \
+		$(DESTDIR)$(MANDIR) $(DESTDIR)$(COMPDIR) $(DESTDIR)$(PCDIR)
+	$(Q)install -m 755 $(BUILD)/scalelab $(DESTDIR)$(BINDIR)/scalelab
+	$(Q)install -m 644 $(BUILD)/libscalelab.a $(DESTDIR)$(LIBDIR)/libscalelab.a
+	$(Q)install -m 644 $(HEADERS) $(DESTDIR)$(INCDIR)/scalelab/
+	$(Q)install -m 644 docs/scalelab.1 $(DESTDIR)$(MANDIR)/scalelab.1
+	$(Q)$(BUILD)/scalelab completion bash > $(DESTDIR)$(COMPDIR)/scalelab
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' scalelab.pc.in \
+		> $(DESTDIR)$(PCDIR)/scalelab.pc
+	@echo "  INSTALL $(DESTDIR)$(PREFIX)"
+uninstall:
+	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	$(Q)rmdir $(DESTDIR)$(INCDIR)/scalelab 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD)

@@ -12,7 +12,7 @@
 #include "scalelab/workload.h"
 
 /*
- * The model (docs/model-sim.md has it in full): requests arrive as a Poisson process (constant
+ * The model (docs/model.md section 11 has it in full): requests arrive as a Poisson process (constant
  * rate, or a piecewise-linear rate curve by thinning); a load balancer sends each to one of the
  * servers that are up; a server has `cores` cores and a FIFO waiting room of `queue` places
  * (full: the request is dropped); a waiting client gives up after `timeout_s`. Times are seconds
@@ -222,7 +222,7 @@ struct sl_sim_result {
     struct sl_sim_rep *reps;
 };
 
-/* Fills c with the defaults documented in docs/model-sim.md. */
+/* Fills c with the defaults documented in docs/model.md section 11. */
 SL_API void sl_sim_config_init(struct sl_sim_config *c);
 
 /*

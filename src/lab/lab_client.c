@@ -376,7 +376,11 @@ static enum lab_err status_kind(long status)
     }
 }
 
-/* Classifies one finished request (reliability.md section 6) and updates the user's state. */
+/*
+ * Classifies one finished request and updates the user's state: a lost session (a miss, a 401,
+ * a new cookie or a counter back at 1), a duplicate (a counter that jumps by more than one: a
+ * replay), transport errors and non-2xx counted apart, all per second (docs/lab-protocol.md).
+ */
 static void finish(struct worker *w, struct user *u, CURLcode cc)
 {
     double now = lab_now(), t = now - w->c->cfg.t0;

@@ -775,9 +775,10 @@ static int redis_password(struct lab *l)
 }
 
 /*
- * redis-server with the settings of reliability.md section 4, on a free port, locked with
+ * redis-server on a free loopback port: appendonly everysec (at most a second of writes lost),
+ * noeviction (a full store fails loudly rather than dropping sessions), locked with
  * requirepass: the password is only in redis.conf and redis.auth, both 0600 in the 0700 run
- * directory, never on a command line.
+ * directory, never on a command line (docs/lab-security.md).
  */
 static int redis_start(struct lab *l, char *err, size_t errlen)
 {
@@ -840,7 +841,11 @@ static int redis_start(struct lab *l, char *err, size_t errlen)
     return -1;
 }
 
-/* The configuration of reliability.md section 3, one server line per app (spares disabled). */
+/*
+ * haproxy's configuration, one server line per app (spares disabled): round robin per request,
+ * health checks every 500 ms with fall 2 (a killed backend is down within about a second),
+ * retries with redispatch except for POSTs, a cookie per backend in the sticky mode.
+ */
 static int haproxy_config(struct lab *l, const char *path)
 {
     size_t cap = 8192, len = 0;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# `lab`: the expected outcomes of issue 5 on 3 backends and 20 users (redis keeps everything,
+# `lab`: the expected outcomes of each state mode on 3 backends and 20 users (redis keeps everything,
 # memory loses ~2/3 of sessions, sticky loses only after a kill, token keeps sessions but not
 # the counter or seats), the --json shape, Ctrl-C, bad flags; after every run no process of it is
 # left and its run directory is gone.
