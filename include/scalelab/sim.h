@@ -12,12 +12,12 @@
 #include "scalelab/workload.h"
 
 /*
- * The model (docs/model.md section 11 has it in full): requests arrive as a Poisson process (constant
- * rate, or a piecewise-linear rate curve by thinning); a load balancer sends each to one of the
- * servers that are up; a server has `cores` cores and a FIFO waiting room of `queue` places
+ * The model (docs/model.md section 11 has it in full): requests arrive as a Poisson process
+ * (constant rate, or a piecewise-linear rate curve by thinning); a load balancer sends each to one
+ * of the servers that are up; a server has `cores` cores and a FIFO waiting room of `queue` places
  * (full: the request is dropped); a waiting client gives up after `timeout_s`. Times are seconds
- * (double), rates per second. A run is a pure function of its config: the same seed gives the
- * same result, bit for bit, on every IEEE-754 machine and with any number of threads.
+ * (double), rates per second. A run is a pure function of its config: the same seed gives the same
+ * result, bit for bit, on every IEEE-754 machine and with any number of threads.
  *
  * Memory is fixed at the start except for the waiting rooms, which grow (by doubling) up to their
  * bound; nothing grows with simulated time or with the number of requests.
