@@ -23,10 +23,7 @@ extern const char *sl_cli_version;
 int cmd_compare(int argc, char **argv);
 int cmd_curve(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
-int cmd_simulate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
-int cmd_fit(int argc, char **argv);
-int cmd_quiz(int argc, char **argv);
 int cmd_app(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_catalogs(int argc, char **argv);
@@ -46,6 +43,9 @@ int cli_report(int status, const char *err);
 
 /* Renderers of declared commands. */
 int cli_queue(struct cmd_input *in);
+int cli_simulate(struct cmd_input *in);
+int cli_fit(struct cmd_input *in);
+int cli_quiz(struct cmd_input *in);
 
 /* Process-wide set-up (jansson's allocator and hash seed); call once at start. */
 void cli_init(void);
@@ -169,16 +169,14 @@ const atomic_int *cli_api_cancel(void);
 /* The simulation budget of the API request this thread runs (event-equivalents). */
 double cli_api_sim_budget(void);
 
-/* Most work of one API simulation by default, in event-equivalents (sl_sim_cost): about 0.3 s. */
-#define CLI_API_SIM_BUDGET 8e6
+/* Most work of one API simulation by default (serve's --sim-budget): simulate's declaration. */
+#define CLI_API_SIM_BUDGET cmd_simulate_api_budget
 /* Most users or queue places one API queue may ask for (the solve walks every state). */
 #define CLI_API_MAX_QUEUE_STATES 200000L
 /* Most solver steps of one closed network in the API (sl_network_closed_cost): well under 1 s. */
 #define CLI_API_MAX_NETWORK_WORK 2e7
 /* Most points one API curve may ask for. */
 #define CLI_API_MAX_CURVE_POINTS 10000L
-/* Most simulation threads one API request may use. */
-#define CLI_API_MAX_SIM_THREADS 2L
 
 /* Nonzero while the calling thread runs a command for the API (commands cap their work). */
 int cli_api_mode(void);

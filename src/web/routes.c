@@ -457,9 +457,6 @@ static void asset_handler(const struct route *r, const struct web_request *req,
 static const struct api_route api_compare = { cmd_compare, "compare", "load", NULL };
 static const struct api_route api_curve = { cmd_curve, "curve", NULL, NULL };
 static const struct api_route api_plan = { cmd_plan, "plan", NULL, NULL };
-static const struct api_route api_simulate = { cmd_simulate, "simulate", NULL, NULL };
-static const struct api_route api_quiz = { cmd_quiz, "quiz", NULL, NULL };
-static const struct api_route api_fit = { cmd_fit, "fit", NULL, NULL };
 
 #define LIGHT WEB_ROUTE_LIGHT
 #define HEAVY WEB_ROUTE_HEAVY
@@ -474,9 +471,9 @@ static const struct route routes[] = {
     { "/api/curve", api_handler, HEAVY, 1, &api_curve, NULL, NULL },
     { "/api/plan", api_handler, HEAVY, 1, &api_plan, NULL, NULL },
     { "/api/queue", command_handler, HEAVY, 0, NULL, NULL, &cmd_def_queue },
-    { "/api/simulate", api_handler, HEAVY, 0, &api_simulate, NULL, NULL },
-    { "/api/quiz", api_handler, HEAVY, 0, &api_quiz, NULL, NULL },
-    { "/api/fit", api_handler, HEAVY, 0, &api_fit, NULL, NULL },
+    { "/api/simulate", command_handler, HEAVY, 0, NULL, NULL, &cmd_def_simulate },
+    { "/api/quiz", command_handler, HEAVY, 0, NULL, NULL, &cmd_def_quiz },
+    { "/api/fit", command_handler, HEAVY, 0, NULL, NULL, &cmd_def_fit },
     { "/api/catalogs", catalogs_handler, LIGHT, 0, NULL, NULL, NULL },
     { "/healthz", health_handler, LIGHT, 0, NULL, NULL, NULL },
 };
