@@ -1,10 +1,8 @@
-/* Shared pieces of the scalelab command line: exit codes, option tables, catalog loading. */
+/* Shared pieces of the scalelab command line: exit codes, running a command, files, output. */
 /* SPDX-License-Identifier: MIT */
 #ifndef SL_CLI_H
 #define SL_CLI_H
 
-#include <getopt.h>
-#include <stdatomic.h>
 #include <stdio.h>
 
 #include "commands/commands.h"
@@ -19,11 +17,6 @@ enum sl_exit {
 };
 
 extern const char *sl_cli_version;
-
-/* Subcommands: one file each, uniform signature; argv[0] is the command name. */
-int cmd_simulate(int argc, char **argv);
-int cmd_fit(int argc, char **argv);
-int cmd_quiz(int argc, char **argv);
 
 /*
  * Runs a declared command: parses argv with its table (help on --help), reads the files it
@@ -44,6 +37,9 @@ int cli_curve(struct cmd_input *in);
 int cli_plan(struct cmd_input *in);
 int cli_catalogs(struct cmd_input *in);
 int cli_queue(struct cmd_input *in);
+int cli_simulate(struct cmd_input *in);
+int cli_fit(struct cmd_input *in);
+int cli_quiz(struct cmd_input *in);
 int cli_serve(struct cmd_input *in);
 int cli_app(struct cmd_input *in);
 int cli_lab(struct cmd_input *in);
@@ -59,73 +55,6 @@ void cli_init(void);
 /* Prints "scalelab: <message>" on stderr; returns SL_EXIT_USAGE or SL_EXIT_FAILURE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_runtime_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* One command-line flag: long name, whether it takes a value, the id getopt returns, help. */
-struct cli_flag {
-    const char *name;
-    int has_arg;          /* no_argument or required_argument */
-    int id;
-    const char *arg_name; /* shown in help, NULL when no value */
-    const char *help;
-    unsigned group;       /* shared flags: the CLI_WITH_* group it belongs to */
-};
-
-/* Groups of shared flags a command takes (bits of cli_parse's `with`). */
-enum {
-    CLI_WITH_PLANNING = 1u << 0, /* catalog, instance and the workload's sizing flags */
-    CLI_WITH_CPU = 1u << 1,      /* --cpu-ms */
-    CLI_WITH_STATE = 1u << 2,    /* --state, --sessions */
-    CLI_WITH_JSON = 1u << 3,     /* --json */
-    CLI_WITH_CSV = 1u << 4,      /* --csv */
-    CLI_WITH_ALL = 0x1fu
-};
-
-/* Ids of the flags every planning command shares; command-specific ids start at CLI_OWN. */
-enum {
-    CLI_HELP = 'h',
-    CLI_COMMON = 1000,
-    CLI_CATALOG, CLI_INSTANCE, CLI_CPU_MS, CLI_MEM_PER_REQ, CLI_BASE_MEM, CLI_RESPONSE_BYTES,
-    CLI_SESSIONS, CLI_SESSION_INTERVAL, CLI_SESSION_BYTES, CLI_STATE, CLI_TARGET_UTIL,
-    CLI_SPARES, CLI_USL_SIGMA, CLI_USL_KAPPA, CLI_BOX_AVAIL, CLI_LB_COST, CLI_DB_QUERIES,
-    CLI_READ_FRACTION, CLI_DB_QUERY_MS, CLI_STORE_OPS, CLI_JSON, CLI_CSV, CLI_USL,
-    CLI_CALIBRATION, CLI_AVAIL_TARGET, CLI_VERTICAL_STANDBY, CLI_ZONES, CLI_SURVIVE, CLI_SLO,
-    CLI_DB_REPLICAS_MIN,
-    CLI_OWN = 2000
-};
-
-/* What the shared flags set. */
-struct cli_common {
-    struct sl_workload w;
-    const char *catalog;  /* built-in name or file path */
-    int catalog_given;    /* --catalog was on the command line */
-    int json, csv;
-};
-
-/* Most flags one command may have (its own plus the shared ones). */
-#define CLI_MAX_FLAGS 64
-
-/*
- * Parses argv with the command's own flags plus the shared ones in the groups `with`
- * (CLI_WITH_*). For each own flag, calls
- * own(id, optarg, ctx), which returns SL_EXIT_OK or an exit status. Positional arguments are
- * left at argv[*first_positional..argc). Prints help and returns -1 on --help. Returns
- * SL_EXIT_OK or SL_EXIT_USAGE (after printing the message).
- */
-int cli_parse(int argc, char **argv, const char *usage_line, unsigned with,
-              const struct cli_flag *own, int (*own_fn)(int id, const char *arg, void *ctx),
-              void *ctx, struct cli_common *common, int *first_positional);
-
-/*
- * Checks the workload and loads the catalog named by common->catalog; prints the error and
- * returns an exit status if either is bad.
- */
-int cli_setup(const struct cli_common *common, struct sl_catalog **out);
-
-/* The embedded catalogs' names as a phrase: "teaching, cloud, gcp or azure". */
-void cli_catalog_names(char *buf, size_t len);
-
-/* Parses a load argument; prints the error naming `what` and returns SL_EXIT_USAGE if bad. */
-int cli_parse_load(const char *what, const char *s, double *out);
 
 /*
  * Reads a whole regular file (or standard input for "-") of at most cap bytes into *text
@@ -147,46 +76,14 @@ int cli_read_file(const char *path, const char *what, const char *expected, size
  */
 int cli_write_file(const char *path, const char *text, size_t len);
 
-/*
- * Prints a JSON document (taking it) to stdout followed by a newline; in API mode hands it to
- * cli_run_for_api's caller instead. A NULL doc reports err as a runtime error.
- */
+/* Prints a JSON document (taking it) to stdout and a newline; NULL reports err (out of memory). */
 int cli_print_json(char *doc, const char *err);
 
-/*
- * Runs a command (cmd_compare, ...) as the web API does: its flags parsed by the same tables and
- * parsers, --json implied, the document in *doc (owned by the caller, sl_free) and the first
- * error message in err instead of stderr. Catalogs are the built-in ones only, or the CSV text
- * in->body: the API opens no file. Long runs stop early when *in->cancel is set. Returns the
- * command's exit status. Thread-safe.
- */
-struct cli_api_input {
-    const char *body;         /* a CSV catalog the request carried, or NULL; borrowed */
-    size_t body_len;
-    const atomic_int *cancel; /* set when the answer is no longer wanted, or NULL */
-    double sim_budget;        /* most work of one simulation (sl_sim_cost); 0: the default */
+/* Every command and its renderer, in the order of the command list; a NULL def ends it. */
+struct cli_command {
+    const struct cmd_def *def;
+    int (*render)(struct cmd_input *in);
 };
-int cli_run_for_api(int (*fn)(int argc, char **argv), int argc, char **argv,
-                    const struct cli_api_input *in, char **doc, char *err, size_t errlen);
-
-/* The cancel flag of the API request this thread runs, or NULL (the command line). */
-const atomic_int *cli_api_cancel(void);
-
-/* The simulation budget of the API request this thread runs (event-equivalents). */
-double cli_api_sim_budget(void);
-
-/* Most work of one API simulation by default, in event-equivalents (sl_sim_cost): about 0.3 s. */
-#define CLI_API_SIM_BUDGET 8e6
-/* Most users or queue places one API queue may ask for (the solve walks every state). */
-#define CLI_API_MAX_QUEUE_STATES 200000L
-/* Most solver steps of one closed network in the API (sl_network_closed_cost): well under 1 s. */
-#define CLI_API_MAX_NETWORK_WORK 2e7
-/* Most points one API curve may ask for. */
-#define CLI_API_MAX_CURVE_POINTS 10000L
-/* Most simulation threads one API request may use. */
-#define CLI_API_MAX_SIM_THREADS 2L
-
-/* Nonzero while the calling thread runs a command for the API (commands cap their work). */
-int cli_api_mode(void);
+extern const struct cli_command cli_commands[];
 
 #endif

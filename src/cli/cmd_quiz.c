@@ -1,4 +1,4 @@
-/* `scalelab quiz`: the scaling quiz in the terminal, one question at a time, then the score. */
+/* `scalelab quiz` in the terminal, one question at a time, then the score; or its JSON. */
 /* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 #include <string.h>
@@ -16,36 +16,11 @@
 #define COLOR_WRONG "\033[31m"
 #define COLOR_OFF "\033[0m"
 
-enum { OPT_QUESTION = CLI_OWN, OPT_ANSWERS };
-
-static const struct cli_flag own_flags[] = {
-    { "question", required_argument, OPT_QUESTION, "ID", "ask only the question with this id", 0 },
-    { "answers", required_argument, OPT_ANSWERS, "N,N,...",
-      "answer from this list (choice numbers in question order) instead of stdin", 0 },
-    { NULL, 0, 0, NULL, NULL, 0 }
-};
-
-struct quiz_opts {
-    const char *question; /* --question, or NULL for all */
-    const char *answers;  /* --answers, or NULL to read stdin */
-};
-
 /* How the quiz talks to the person at the other end. */
 struct quiz_io {
     int color;            /* colour the right/wrong marks (stdout is a terminal, no NO_COLOR) */
     int prompt;           /* print prompts (stdin is a terminal) */
 };
-
-static int own_option(int id, const char *arg, void *ctx)
-{
-    struct quiz_opts *o = ctx;
-
-    if (id == OPT_QUESTION)
-        o->question = arg;
-    else if (id == OPT_ANSWERS)
-        o->answers = arg;
-    return SL_EXIT_OK;
-}
 
 /* Colour only on a terminal, and never when NO_COLOR is set to anything (no-color.org). */
 static void detect_io(struct quiz_io *io)
@@ -249,52 +224,6 @@ static int ask(const struct sl_quiz_question *q, const struct quiz_io *io, size_
     }
 }
 
-/*
- * Turns --answers "1,3,2" into 0-based choices for the selected questions; prints the error
- * and returns SL_EXIT_USAGE when an entry is not a number, not a choice, or one too many.
- */
-static int parse_answers(const char *list, const struct sl_quiz_question *const *sel, size_t n,
-                         size_t *out, size_t *count)
-{
-    const char *p = list;
-
-    *count = 0;
-    for (;;) {
-        size_t len = strcspn(p, ",");
-        char *end;
-        long v;
-
-        if (*count == n)
-            return cli_usage_error("invalid --answers '%s' (more answers than the %zu question%s)",
-                                   list, n, n == 1 ? "" : "s");
-        v = strtol(p, &end, 10);
-        if (len == 0 || *p < '0' || *p > '9' || end != p + len)
-            return cli_usage_error("invalid --answers '%s' (expected choice numbers separated "
-                                   "by commas, such as 1,3,2)", list);
-        if (v < 1 || (size_t)v > sel[*count]->nchoices)
-            return cli_usage_error("invalid --answers '%s' (answer %zu is %ld, but question '%s' "
-                                   "has choices 1 to %zu)", list, *count + 1, v,
-                                   sel[*count]->id, sel[*count]->nchoices);
-        out[(*count)++] = (size_t)v - 1;
-        if (!p[len])
-            return SL_EXIT_OK;
-        p += len + 1;
-    }
-}
-
-/* Reports an unknown --question, listing the ids there are. */
-static int unknown_question(const struct sl_quiz *quiz, const char *id)
-{
-    char ids[1024];
-    size_t i, used = 0;
-
-    ids[0] = '\0';
-    for (i = 0; i < quiz->count && used < sizeof(ids); i++)
-        used += (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%s", i ? ", " : "",
-                                 quiz->questions[i].id);
-    return cli_usage_error("unknown question '%s' (expected one of: %s)", id, ids);
-}
-
 /* Asks the selected questions (answers from the list, or stdin) and prints the score. */
 static void run(const struct sl_quiz *quiz, const struct sl_quiz_question *const *sel, size_t n,
                 const size_t *answers, size_t nanswers, const struct quiz_io *io)
@@ -330,64 +259,22 @@ static void run(const struct sl_quiz *quiz, const struct sl_quiz_question *const
     putchar('\n');
 }
 
-int cmd_quiz(int argc, char **argv)
+int cli_quiz(struct cmd_input *in)
 {
-    struct quiz_opts o = { NULL, NULL };
-    struct cli_common common;
+    struct cmd_quiz_out out;
     struct quiz_io io;
-    struct sl_quiz *quiz = NULL;
-    const struct sl_quiz_question **sel = NULL;
-    size_t *answers = NULL;
-    size_t n, nanswers = 0, i;
-    char err[SL_ERR_LEN];
-    int first, st;
+    char err[8 * SL_ERR_LEN] = ""; /* an unknown --question lists every id */
+    int st = cli_report(cmd_quiz_run(in, &out, err, sizeof(err)), err);
 
-    st = cli_parse(argc, argv, "scalelab quiz [--question ID] [--answers N,N,...] [--json]\n\n"
-                   "The scaling quiz: type the number of an answer and press Enter; each answer\n"
-                   "is explained at once, the score comes at the end (end of input stops early)",
-                   CLI_WITH_JSON, own_flags, own_option, &o, &common, &first);
     if (st)
-        return st < 0 ? SL_EXIT_OK : st;
-    if (first < argc)
-        return cli_usage_error("unexpected argument '%s' (scalelab quiz takes only options)",
-                               argv[first]);
-    if (common.json && (o.question || o.answers))
-        return cli_usage_error("--json prints the whole quiz and cannot be combined with %s",
-                               o.question ? "--question" : "--answers");
-    if (sl_quiz_builtin(&quiz, err, sizeof(err)) != SL_OK)
-        return cli_runtime_error("%s", err);
-    if (common.json) {
-        char *doc = sl_quiz_json(quiz, err, sizeof(err));
-
-        sl_quiz_free(quiz);
-        return cli_print_json(doc, err);
+        ;
+    else if (in->json)
+        st = cli_print_json(sl_quiz_json(out.quiz, err, sizeof(err)), err);
+    else {
+        detect_io(&io);
+        run(out.quiz, out.questions, out.nquestions, out.answers, out.nanswers, &io);
+        st = fflush(stdout) ? cli_runtime_error("cannot write the quiz to stdout") : SL_EXIT_OK;
     }
-    st = SL_EXIT_FAILURE;
-    sel = sl_calloc(quiz->count, sizeof(*sel));
-    answers = sl_calloc(quiz->count, sizeof(*answers));
-    if (!sel || !answers) {
-        cli_runtime_error("out of memory");
-        goto out;
-    }
-    n = 0;
-    for (i = 0; i < quiz->count; i++)
-        if (!o.question || !strcmp(quiz->questions[i].id, o.question))
-            sel[n++] = &quiz->questions[i];
-    if (n == 0) {
-        st = unknown_question(quiz, o.question);
-        goto out;
-    }
-    if (o.answers) {
-        st = parse_answers(o.answers, sel, n, answers, &nanswers);
-        if (st)
-            goto out;
-    }
-    detect_io(&io);
-    run(quiz, sel, n, o.answers ? answers : NULL, nanswers, &io);
-    st = fflush(stdout) ? cli_runtime_error("cannot write the quiz to stdout") : SL_EXIT_OK;
-out:
-    sl_free(answers);
-    sl_free(sel);
-    sl_quiz_free(quiz);
+    cmd_quiz_out_release(&out);
     return st;
 }

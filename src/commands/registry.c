@@ -11,6 +11,9 @@ const struct cmd_def *const cmd_all[] = {
     &cmd_def_plan,
     &cmd_def_catalogs,
     &cmd_def_queue,
+    &cmd_def_simulate,
+    &cmd_def_fit,
+    &cmd_def_quiz,
     NULL
 };
 

@@ -5,38 +5,21 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli/cli.h"
 #include "commands/commands.h"
 #include "web.h"
 #include "web_assets.h"
 #include "banned.h"
 
 #define MAX_ARGS 64       /* query parameters one API call may carry */
-#define MAX_LOADS 32      /* loads one /api/compare may ask for */
-#define ARG_MAX_LEN 1024  /* longest parameter name or value */
-#define ARGV_CAP (MAX_ARGS + MAX_LOADS + 3) /* with the command's name, "--" and a NULL */
-
-struct api_route {
-    int (*cmd)(int argc, char **argv);
-    const char *name;       /* argv[0] */
-    const char *positional; /* a parameter passed as positional arguments (compare's loads) */
-    const char *repeatable; /* an option that may be given more than once (queue's station) */
-};
+#define ARG_MAX_LEN 1024  /* longest parameter value */
 
 struct route {
     const char *path;
     void (*handler)(const struct route *r, const struct web_request *req,
                     struct web_reply *out);
     enum web_route_kind kind;
-    int takes_body;                /* POST with a CSV catalog as the body */
-    const struct api_route *api;   /* for API routes */
     const struct web_asset *asset; /* for static routes */
-    const struct cmd_def *def;     /* for API routes of declared commands */
-};
-
-/* Parameters that make sense on the command line only. */
-static const char *const cli_only[] = {
-    "json", "csv", "ascii", "svg", "help", "progress", "no-progress", "calibration", NULL
+    const struct cmd_def *def;     /* for the API routes of commands */
 };
 
 static void set_body(struct web_reply *out, int status, const char *type, char *body)
@@ -140,136 +123,14 @@ void web_reply_error(struct web_reply *out, int status, const char *msg)
     }
 }
 
-/* Appends s to argv, copying it; returns nonzero when argv is full or memory ran out. */
-static int push(char **argv, int *argc, int cap, const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = b ? strlen(b) : 0;
-    char *s;
-
-    if (*argc >= cap)
-        return -1;
-    s = sl_malloc(la + lb + 1);
-    if (!s)
-        return -1;
-    memcpy(s, a, la);
-    if (b)
-        memcpy(s + la, b, lb);
-    s[la + lb] = '\0';
-    argv[(*argc)++] = s;
-    return 0;
-}
-
-/* A parameter name the command line could carry: lowercase letters, digits and dashes. */
-static int valid_name(const char *k)
-{
-    size_t i, n = strlen(k);
-
-    if (n == 0 || n > 64)
-        return 0;
-    for (i = 0; i < n; i++)
-        if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '-'))
-            return 0;
-    return k[0] != '-';
-}
-
 /*
- * Turns the query into the command's argv: name=value becomes --name=value (so a value can never
- * become a flag of its own), the positional parameter's comma-separated values come last.
+ * Checks what every route shares: clean text in every parameter (each route's parser checks
+ * names, values and repeats). 400 into out when not.
  */
-static int build_argv(const struct api_route *api, size_t nargs, const char *const *keys,
-                      const char *const *values, char **argv, int *argc, char *err,
-                      size_t errlen)
-{
-    int cap = ARGV_CAP - 1, loads = 0;
-    size_t i, k;
-
-    if (nargs > MAX_ARGS) {
-        snprintf(err, errlen, "too many parameters (%zu; at most %d)", nargs, MAX_ARGS);
-        return -1;
-    }
-    if (push(argv, argc, cap, api->name, NULL))
-        goto nomem;
-    for (i = 0; i < nargs; i++) {
-        if (!valid_name(keys[i])) {
-            snprintf(err, errlen, "invalid parameter name '%.64s' (expected a command-line "
-                     "option name such as catalog or target-utilization)", keys[i]);
-            return -1;
-        }
-        for (k = 0; cli_only[k]; k++)
-            if (!strcmp(keys[i], cli_only[k])) {
-                snprintf(err, errlen, "parameter '%s' is not available in the API", keys[i]);
-                return -1;
-            }
-        if (!values[i]) {
-            snprintf(err, errlen, "parameter '%s' needs a value", keys[i]);
-            return -1;
-        }
-        if (strlen(values[i]) > ARG_MAX_LEN) {
-            snprintf(err, errlen, "parameter '%s' is longer than %d bytes", keys[i],
-                     ARG_MAX_LEN);
-            return -1;
-        }
-        if (api->positional && !strcmp(keys[i], api->positional))
-            continue;
-        if (push(argv, argc, cap, "--", keys[i]))
-            goto nomem;
-        {
-            /* append "=value" to the flag just pushed */
-            char *flag = argv[*argc - 1];
-            size_t lf = strlen(flag), lv = strlen(values[i]);
-            char *s = sl_realloc(flag, lf + lv + 2);
-
-            if (!s)
-                goto nomem;
-            s[lf] = '=';
-            memcpy(s + lf + 1, values[i], lv + 1);
-            argv[*argc - 1] = s;
-        }
-    }
-    /* "--" ends the options: a value such as "-5k" stays a (bad) value, never an option */
-    if (api->positional && push(argv, argc, cap, "--", NULL))
-        goto nomem;
-    for (i = 0; api->positional && i < nargs; i++) {
-        const char *v = values[i], *end;
-
-        if (strcmp(keys[i], api->positional))
-            continue;
-        for (;;) {
-            char piece[ARG_MAX_LEN + 1];
-            size_t n;
-
-            end = strchr(v, ',');
-            n = end ? (size_t)(end - v) : strlen(v);
-            if (++loads > MAX_LOADS) {
-                snprintf(err, errlen, "too many values of '%s' (at most %d)", api->positional,
-                         MAX_LOADS);
-                return -1;
-            }
-            memcpy(piece, v, n);
-            piece[n] = '\0';
-            if (push(argv, argc, cap, piece, NULL))
-                goto nomem;
-            if (!end)
-                break;
-            v = end + 1;
-        }
-    }
-    return 0;
-nomem:
-    snprintf(err, errlen, "out of memory");
-    return -2;
-}
-
-/*
- * Checks what every route shares: clean text everywhere, and each parameter given once except
- * the positional one (compare's load), whose repeats add values, and a repeatable option
- * (queue's station). 400 into out when not.
- */
-static int check_params(const struct route *r, const struct web_request *req,
-                        struct web_reply *out)
+static int check_params(const struct web_request *req, struct web_reply *out)
 {
     char msg[SL_ERR_LEN];
-    size_t i, j;
+    size_t i;
 
     for (i = 0; i < req->nargs; i++) {
         if (!clean_text(req->keys[i])) {
@@ -283,15 +144,6 @@ static int check_params(const struct route *r, const struct web_request *req,
             web_reply_error(out, 400, msg);
             return -1;
         }
-        for (j = 0; !r->def && j < i; j++)
-            if (!strcmp(req->keys[i], req->keys[j]) &&
-                !(r->api && r->api->positional && !strcmp(req->keys[i], r->api->positional)) &&
-                !(r->api && r->api->repeatable && !strcmp(req->keys[i], r->api->repeatable))) {
-                snprintf(msg, sizeof(msg), "parameter '%.64s' is given twice (each parameter "
-                         "is given once)", req->keys[i]);
-                web_reply_error(out, 400, msg);
-                return -1;
-            }
     }
     return 0;
 }
@@ -310,39 +162,6 @@ static void reply_doc(struct web_reply *out, char *doc)
     body[n] = '\n';
     body[n + 1] = '\0';
     set_body(out, 200, "application/json", body);
-}
-
-static void api_handler(const struct route *r, const struct web_request *req,
-                        struct web_reply *out)
-{
-    char *argv[ARGV_CAP];
-    char err[SL_ERR_LEN] = "";
-    char *doc = NULL;
-    int argc = 0, i, st;
-
-    st = build_argv(r->api, req->nargs, req->keys, req->values, argv, &argc, err,
-                    sizeof(err));
-    argv[argc] = NULL;
-    if (st == 0) {
-        struct cli_api_input in = { req->body, req->body_len, req->cancel, req->sim_budget };
-
-        st = cli_run_for_api(r->api->cmd, argc, argv, &in, &doc, err, sizeof(err));
-    } else {
-        st = st == -2 ? SL_EXIT_FAILURE : SL_EXIT_USAGE;
-    }
-    for (i = 0; i < argc; i++)
-        sl_free(argv[i]);
-    if (req->cancel && atomic_load(req->cancel)) {
-        sl_free(doc);
-        web_reply_error(out, 503, "the answer was cancelled");
-        return;
-    }
-    if (st != SL_EXIT_OK) {
-        sl_free(doc);
-        web_reply_error(out, st == SL_EXIT_USAGE ? 400 : 500, err[0] ? err : "failed");
-        return;
-    }
-    reply_doc(out, doc);
 }
 
 /*
@@ -443,29 +262,32 @@ static void asset_handler(const struct route *r, const struct web_request *req,
     out->len = (size_t)(r->asset->end - r->asset->data);
 }
 
-static const struct api_route api_simulate = { cmd_simulate, "simulate", NULL, NULL };
-static const struct api_route api_quiz = { cmd_quiz, "quiz", NULL, NULL };
-static const struct api_route api_fit = { cmd_fit, "fit", NULL, NULL };
 
 #define LIGHT WEB_ROUTE_LIGHT
 #define HEAVY WEB_ROUTE_HEAVY
 
 /* The one route table: every path the server answers. */
 static const struct route routes[] = {
-    { "/", asset_handler, LIGHT, 0, NULL, &web_asset_index, NULL },
-    { "/index.html", asset_handler, LIGHT, 0, NULL, &web_asset_index, NULL },
-    { "/app.js", asset_handler, LIGHT, 0, NULL, &web_asset_app, NULL },
-    { "/style.css", asset_handler, LIGHT, 0, NULL, &web_asset_style, NULL },
-    { "/api/compare", command_handler, HEAVY, 1, NULL, NULL, &cmd_def_compare },
-    { "/api/curve", command_handler, HEAVY, 1, NULL, NULL, &cmd_def_curve },
-    { "/api/plan", command_handler, HEAVY, 1, NULL, NULL, &cmd_def_plan },
-    { "/api/queue", command_handler, HEAVY, 0, NULL, NULL, &cmd_def_queue },
-    { "/api/simulate", api_handler, HEAVY, 0, &api_simulate, NULL, NULL },
-    { "/api/quiz", api_handler, HEAVY, 0, &api_quiz, NULL, NULL },
-    { "/api/fit", api_handler, HEAVY, 0, &api_fit, NULL, NULL },
-    { "/api/catalogs", command_handler, LIGHT, 0, NULL, NULL, &cmd_def_catalogs },
-    { "/healthz", health_handler, LIGHT, 0, NULL, NULL, NULL },
+    { "/", asset_handler, LIGHT, &web_asset_index, NULL },
+    { "/index.html", asset_handler, LIGHT, &web_asset_index, NULL },
+    { "/app.js", asset_handler, LIGHT, &web_asset_app, NULL },
+    { "/style.css", asset_handler, LIGHT, &web_asset_style, NULL },
+    { "/api/compare", command_handler, HEAVY, NULL, &cmd_def_compare },
+    { "/api/curve", command_handler, HEAVY, NULL, &cmd_def_curve },
+    { "/api/plan", command_handler, HEAVY, NULL, &cmd_def_plan },
+    { "/api/queue", command_handler, HEAVY, NULL, &cmd_def_queue },
+    { "/api/simulate", command_handler, HEAVY, NULL, &cmd_def_simulate },
+    { "/api/quiz", command_handler, HEAVY, NULL, &cmd_def_quiz },
+    { "/api/fit", command_handler, HEAVY, NULL, &cmd_def_fit },
+    { "/api/catalogs", command_handler, LIGHT, NULL, &cmd_def_catalogs },
+    { "/healthz", health_handler, LIGHT, NULL, NULL },
 };
+
+/* Whether a route takes a POSTed CSV catalog as its body: the commands that plan on one. */
+static int route_takes_body(const struct route *r)
+{
+    return r->def && r->def->takes_catalog;
+}
 
 static const struct route *find_route(const char *path)
 {
@@ -481,7 +303,7 @@ enum web_route_kind web_route_kind(const char *path, int *takes_body)
 {
     const struct route *r = find_route(path);
 
-    *takes_body = r ? r->takes_body : 0;
+    *takes_body = r ? route_takes_body(r) : 0;
     return r ? r->kind : WEB_ROUTE_NONE;
 }
 
@@ -489,7 +311,7 @@ const char *web_route_allow(const char *path)
 {
     const struct route *r = find_route(path);
 
-    return r && r->takes_body ? "GET, HEAD, POST" : "GET, HEAD";
+    return r && route_takes_body(r) ? "GET, HEAD, POST" : "GET, HEAD";
 }
 
 void web_route(const struct web_request *req, struct web_reply *out)
@@ -510,18 +332,18 @@ void web_route(const struct web_request *req, struct web_reply *out)
         return;
     }
     if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD") &&
-        !(r->takes_body && !strcmp(req->method, "POST"))) {
+        !(route_takes_body(r) && !strcmp(req->method, "POST"))) {
         snprintf(msg, sizeof(msg), "method '%.16s' is not allowed on %s (expected %s)",
                  req->method, req->path, web_route_allow(req->path));
         web_reply_error(out, 405, msg);
         out->allow = web_route_allow(req->path);
         return;
     }
-    if (req->body && !r->takes_body) {
+    if (req->body && !route_takes_body(r)) {
         web_reply_error(out, 413, "request bodies are not accepted here");
         return;
     }
-    if (check_params(r, req, out))
+    if (check_params(req, out))
         return;
     r->handler(r, req, out);
 }

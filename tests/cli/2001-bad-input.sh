@@ -32,7 +32,7 @@ bad_input "invalid --cpu-ms 'fast'" $SCALELAB compare --cpu-ms fast
 bad_input "invalid --cpu-ms '-1'" $SCALELAB compare --cpu-ms -1
 # the value as typed, not as parsed
 bad_input "invalid --cpu-ms '99999999999999999999'" $SCALELAB compare --cpu-ms 99999999999999999999
-bad_input "invalid --service-ms '4294967296' (expected a positive number of milliseconds" \
+bad_input "invalid --service-ms '4294967296' (expected a number above 0 and up to 1e9)" \
     $SCALELAB simulate --load 1 --service-ms 4294967296
 printf '{"sigma": 0.01, "kappa": 0.0001, "lambda": 1e-9}' >"$tmp/tiny.json"
 bad_input "lambda 1e-09 per second is too small" $SCALELAB plan --load 1k --calibration "$tmp/tiny.json"

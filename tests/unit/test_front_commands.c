@@ -149,6 +149,126 @@ static void commands_api_surface(void **state)
     assert_int_equal(cmd_count(&in, "station"), 2);
 }
 
+/* simulate: repeated events in order, text parameters parsed by the run, the API's bounds. */
+static void commands_simulate(void **state)
+{
+    struct cmd_simulate_out *out = sl_malloc(sizeof(*out));
+
+    (void)state;
+    assert_non_null(out);
+    assert_int_equal(PARSE(&cmd_def_simulate, "simulate", "--load", "1k", "--service-ms", "1",
+                           "--fail", "1@1s-2s", "--fail=2@3s", "--add", "1@2s", "--no-progress"),
+                     CMD_OK);
+    assert_int_equal(cmd_count(&in, "fail"), 2);
+    assert_string_equal(cmd_repeated(&in, "fail", 1), "2@3s");
+    assert_int_equal(cmd_given(&in, "no-progress"), 1);
+    /* a seed is any u64 as typed, and the message repeats one that is not */
+    assert_int_equal(PARSE(&cmd_def_simulate, "simulate", "--load", "1k", "--service-ms", "1",
+                           "--seed", "18446744073709551616"), CMD_OK);
+    expect_error(cmd_simulate_run(&in, out, err, sizeof(err)),
+                 "invalid --seed '18446744073709551616' (expected a whole number from 0 to "
+                 "18446744073709551615)");
+    assert_int_equal(PARSE(&cmd_def_simulate, "simulate", "--load", "1k", "--service-ms", "1",
+                           "--seed", "18446744073709551615", "--requests", "200"), CMD_OK);
+    assert_int_equal(cmd_simulate_run(&in, out, err, sizeof(err)), CMD_OK);
+    assert_true(out->result.seed == UINT64_MAX);
+    assert_true(out->result.offered == 200);
+    sl_sim_result_release(&out->result);
+    assert_int_equal(PARSE(&cmd_def_simulate, "simulate", "--load", "1k", "--service-ms", "1",
+                           "--requests", "1.5"), CMD_OK);
+    expect_error(cmd_simulate_run(&in, out, err, sizeof(err)), "invalid --requests '1.5'");
+    assert_int_equal(PARSE(&cmd_def_simulate, "simulate", "--service-ms", "1"), CMD_OK);
+    expect_error(cmd_simulate_run(&in, out, err, sizeof(err)), "missing --load");
+    assert_int_equal(PARSE(&cmd_def_simulate, "simulate", "--load", "1k", "--service-ms", "1",
+                           "--cores", "4", "--queue", "3"), CMD_OK);
+    expect_error(cmd_simulate_run(&in, out, err, sizeof(err)),
+                 "invalid --queue '3' (expected at least the 4 cores");
+    /* the API: two threads at most, no progress flags, and work within the budget */
+    assert_int_equal(cmd_input_init(&in, &cmd_def_simulate, CMD_API, err, sizeof(err)), CMD_OK);
+    expect_error(cmd_set(&in, "threads", "3", err, sizeof(err)),
+                 "invalid threads '3' (expected a whole number from 1 to 2 in the API)");
+    expect_error(cmd_set(&in, "progress", NULL, err, sizeof(err)),
+                 "parameter 'progress' is not available in the API");
+    assert_int_equal(cmd_set(&in, "load", "1k", err, sizeof(err)), CMD_OK);
+    assert_int_equal(cmd_set(&in, "service-ms", "1", err, sizeof(err)), CMD_OK);
+    in.sim_budget = 1e5;
+    expect_error(cmd_simulate_run(&in, out, err, sizeof(err)),
+                 "simulation too large for the API");
+    /* a run by duration alone: the 10,000 arrivals of 10 s fit the budget */
+    assert_int_equal(cmd_set(&in, "duration", "10s", err, sizeof(err)), CMD_OK);
+    if (cmd_simulate_run(&in, out, err, sizeof(err)) != CMD_OK)
+        fail_msg("%s", err);
+    assert_true(out->result.offered > 5000 && out->result.offered < 20000);
+    sl_sim_result_release(&out->result);
+    sl_free(out);
+}
+
+/* fit: one positional file (read by the command line), --points in both surfaces. */
+static void commands_fit(void **state)
+{
+    static const char csv[] = "n,throughput\n1,100\n2,190\n4,340\n8,560\n";
+    struct cmd_fit_out out;
+
+    (void)state;
+    assert_int_equal(PARSE(&cmd_def_fit, "fit", "-", "--predict", "8,16"), CMD_OK);
+    assert_int_equal(cmd_count(&in, "file"), 1);
+    assert_string_equal(cmd_repeated(&in, "file", 0), "-");
+    in.input_text = csv;
+    in.input_len = strlen(csv);
+    in.input_label = "-";
+    assert_int_equal(cmd_fit_run(&in, &out, err, sizeof(err)), CMD_OK);
+    assert_int_equal(out.npredict, 2);
+    assert_string_equal(out.label, "-");
+    assert_int_equal(out.fit.n_points, 4);
+    sl_usl_fit_release(&out.fit);
+    expect_error(PARSE(&cmd_def_fit, "fit", "a.csv", "b.csv"),
+                 "too many arguments ('b.csv'; fit takes at most 1)");
+    assert_int_equal(PARSE(&cmd_def_fit, "fit", "a.csv", "--points", "1:1,2:2,3:3"), CMD_OK);
+    expect_error(cmd_fit_run(&in, &out, err, sizeof(err)), "either in a file or with --points");
+    assert_int_equal(PARSE(&cmd_def_fit, "fit"), CMD_OK);
+    expect_error(cmd_fit_run(&in, &out, err, sizeof(err)), "missing measurements");
+    assert_int_equal(PARSE(&cmd_def_fit, "fit", "--points", "1:1,2:2,3:3", "--predict", "x"),
+                     CMD_OK);
+    expect_error(cmd_fit_run(&in, &out, err, sizeof(err)), "invalid --predict 'x'");
+    assert_int_equal(cmd_input_init(&in, &cmd_def_fit, CMD_API, err, sizeof(err)), CMD_OK);
+    expect_error(cmd_set(&in, "svg", "x.svg", err, sizeof(err)),
+                 "parameter 'svg' is not available in the API");
+    expect_error(cmd_set(&in, "file", "x.csv", err, sizeof(err)), "(it reads a file)");
+    expect_error(cmd_fit_run(&in, &out, err, sizeof(err)), "missing points");
+    assert_int_equal(cmd_set(&in, "points", "1:100,2:190,4:340", err, sizeof(err)), CMD_OK);
+    assert_int_equal(cmd_fit_run(&in, &out, err, sizeof(err)), CMD_OK);
+    assert_string_equal(out.label, "--points");
+    sl_usl_fit_release(&out.fit);
+}
+
+/* quiz: the questions to ask and the answers given, checked before anything is asked. */
+static void commands_quiz(void **state)
+{
+    struct cmd_quiz_out out;
+
+    (void)state;
+    assert_int_equal(PARSE(&cmd_def_quiz, "quiz", "--question", "million-wall", "--answers",
+                           "3"), CMD_OK);
+    assert_int_equal(cmd_quiz_run(&in, &out, err, sizeof(err)), CMD_OK);
+    assert_int_equal(out.nquestions, 1);
+    assert_int_equal(out.nanswers, 1);
+    assert_int_equal(out.answers[0], 2);
+    cmd_quiz_out_release(&out);
+    assert_int_equal(PARSE(&cmd_def_quiz, "quiz", "--json", "--question", "million-wall"),
+                     CMD_OK);
+    expect_error(cmd_quiz_run(&in, &out, err, sizeof(err)), "cannot be combined with --question");
+    cmd_quiz_out_release(&out);
+    assert_int_equal(PARSE(&cmd_def_quiz, "quiz", "--question", "nope"), CMD_OK);
+    expect_error(cmd_quiz_run(&in, &out, err, sizeof(err)), "unknown question 'nope'");
+    cmd_quiz_out_release(&out);
+    assert_int_equal(PARSE(&cmd_def_quiz, "quiz", "--answers", "1,x"), CMD_OK);
+    expect_error(cmd_quiz_run(&in, &out, err, sizeof(err)), "invalid --answers '1,x'");
+    cmd_quiz_out_release(&out);
+    assert_int_equal(cmd_input_init(&in, &cmd_def_quiz, CMD_API, err, sizeof(err)), CMD_OK);
+    expect_error(cmd_set(&in, "question", "million-wall", err, sizeof(err)),
+                 "parameter 'question' is not available in the API");
+}
+
 /* Help texts come from the table: ranges, defaults and choices as a user reads them. */
 static void commands_describe(void **state)
 {
@@ -164,6 +284,11 @@ static void commands_describe(void **state)
     p = in.param[cmd_find(&in, "queue")];
     cmd_describe(p, CMD_API, buf, sizeof(buf));
     assert_string_equal(buf, "a whole number from 1 to 200000 in the API");
+    assert_int_equal(cmd_input_init(&in, &cmd_def_simulate, CMD_CLI, err, sizeof(err)), CMD_OK);
+    assert_string_equal(cmd_default_text(in.param[cmd_find(&in, "servers")], buf, sizeof(buf)),
+                        "4");
+    assert_string_equal(cmd_default_text(in.param[cmd_find(&in, "boot")], buf, sizeof(buf)),
+                        "30s");
 }
 
 int main(void)
@@ -174,6 +299,9 @@ int main(void)
         cmocka_unit_test(commands_parse_errors),
         cmocka_unit_test(commands_parse_keeps_no_state),
         cmocka_unit_test(commands_api_surface),
+        cmocka_unit_test(commands_simulate),
+        cmocka_unit_test(commands_fit),
+        cmocka_unit_test(commands_quiz),
         cmocka_unit_test(commands_describe),
     };
 
