@@ -35,7 +35,7 @@ SCLI_OBJ := $(CLI_SRC:%.c=$(SAN)/%.o) $(SAN)/version.o $(SAN)/src/web/web_files.
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
 
 .PHONY: all run check deps unit cli-tests web-tests bench soak lint clean san
-.PHONY: fuzz fuzz-build fuzz-tests
+.PHONY: fuzz fuzz-build fuzz-tests man
 all: $(BUILD)/scalelab
 
 $(BUILD)/libscalelab.a: $(LIB_OBJ)
@@ -174,6 +174,10 @@ $(BUILD)/bench_fit: bench/bench_fit.c $(BUILD)/libscalelab.a
 
 lint:
 	$(Q)scripts/lint
+
+# The manual page is generated from the command tables; tests/cli/1007 holds it equal to them.
+man: $(BUILD)/scalelab
+	$(Q)$(BUILD)/scalelab man >docs/scalelab.1.tmp && mv docs/scalelab.1.tmp docs/scalelab.1
 
 clean:
 	rm -rf $(BUILD)

@@ -47,6 +47,29 @@ int cli_report(int status, const char *err);
 /* Renderers of declared commands. */
 int cli_queue(struct cmd_input *in);
 
+/* A command of main.c's table: declared (its table and a renderer), or one that parses argv. */
+struct sl_cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+    const struct cmd_def *def;
+    int (*render)(struct cmd_input *in);
+};
+
+/*
+ * The manual page (roff, section 1) of the n commands of cmds (main.c's table), generated from
+ * the tables: each declared command in full (synopsis, description, every command-line
+ * parameter with its placeholder, help, accepted values and default), the others by name and
+ * summary. Returns an exit status (SL_EXIT_FAILURE, with a message, if `to` fails).
+ */
+int cli_print_man(FILE *to, const struct sl_cmd *cmds, size_t n);
+
+/*
+ * A bash completion script for the n commands of cmds: command names, each declared command's
+ * options, the choices of an ENUM and file names for a FILE parameter. An exit status.
+ */
+int cli_print_completion_bash(FILE *to, const struct sl_cmd *cmds, size_t n);
+
 /* Process-wide set-up (jansson's allocator and hash seed); call once at start. */
 void cli_init(void);
 

@@ -6,14 +6,8 @@
 #include "cli.h"
 #include "banned.h"
 
-/* A command: declared (its table and a renderer), or one that parses its own argv. */
-struct sl_cmd {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *summary;
-    const struct cmd_def *def;
-    int (*render)(struct cmd_input *in);
-};
+static int render_man(struct cmd_input *in);
+static int render_completion(struct cmd_input *in);
 
 static const struct sl_cmd commands[] = {
     { "compare", cmd_compare, "both strategies side by side at one or more loads", NULL, NULL },
@@ -34,7 +28,24 @@ static const struct sl_cmd commands[] = {
       NULL, NULL },
     { "lab", cmd_lab, "app servers behind haproxy, a checking client: what each store loses",
       NULL, NULL },
+    { "man", NULL, NULL, &cmd_def_man, render_man },
+    { "completion", NULL, NULL, &cmd_def_completion, render_completion },
 };
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* The manual page and the completion script describe this table: they are rendered here. */
+static int render_man(struct cmd_input *in)
+{
+    (void)in;
+    return cli_print_man(stdout, commands, NCOMMANDS);
+}
+
+static int render_completion(struct cmd_input *in)
+{
+    (void)in; /* bash, the one shell its table accepts */
+    return cli_print_completion_bash(stdout, commands, NCOMMANDS);
+}
 
 static void usage(FILE *to)
 {

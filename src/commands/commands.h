@@ -6,6 +6,8 @@
 #include "command.h"
 
 extern const struct cmd_def cmd_def_queue;
+extern const struct cmd_def cmd_def_man;
+extern const struct cmd_def cmd_def_completion;
 
 /* `queue`: one station (M/M/c, M/M/c/K, M/G/c, closed) or a network of stations. */
 struct cmd_queue_out {

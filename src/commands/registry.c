@@ -7,6 +7,8 @@
 
 const struct cmd_def *const cmd_all[] = {
     &cmd_def_queue,
+    &cmd_def_man,
+    &cmd_def_completion,
     NULL
 };
 
