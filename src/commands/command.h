@@ -233,4 +233,11 @@ void cmd_catalog_names(char *buf, size_t len);
 extern const struct cmd_def *const cmd_all[];
 const struct cmd_def *cmd_lookup(const char *name);
 
+/*
+ * Whether the API takes a catalog as the request body (POST, Content-Type text/csv) for def:
+ * every command with an API route and the planning parameters does, the body standing in for
+ * catalog= (cmd_catalog reads it). The route table and the API's description both ask here.
+ */
+int cmd_api_takes_body(const struct cmd_def *def);
+
 #endif

@@ -21,3 +21,8 @@ const struct cmd_def *cmd_lookup(const char *name)
             return cmd_all[i];
     return NULL;
 }
+
+int cmd_api_takes_body(const struct cmd_def *def)
+{
+    return def->json && (def->shared & CMD_SHARED_PLANNING);
+}

@@ -13,7 +13,7 @@
 
 #define MAX_ARGS 64       /* query parameters one API call may carry */
 #define MAX_LOADS 32      /* loads one /api/compare may ask for */
-#define ARG_MAX_LEN 1024  /* longest parameter name or value */
+#define ARG_MAX_LEN WEB_ARG_MAX_LEN /* longest parameter name or value */
 #define ARGV_CAP (MAX_ARGS + MAX_LOADS + 3) /* with the command's name, "--" and a NULL */
 
 struct api_route {
@@ -28,7 +28,8 @@ struct route {
     void (*handler)(const struct route *r, const struct web_request *req,
                     struct web_reply *out);
     enum web_route_kind kind;
-    int takes_body;                /* POST with a CSV catalog as the body */
+    int takes_body;                /* POST with a CSV catalog as the body (for a declared
+                                    * command, its table decides: cmd_api_takes_body) */
     const struct api_route *api;   /* for API routes */
     const struct web_asset *asset; /* for static routes */
     const struct cmd_def *def;     /* for API routes of declared commands */
@@ -443,6 +444,17 @@ static void health_handler(const struct route *r, const struct web_request *req,
     no_args_handler(r, req, out, health_doc);
 }
 
+static char *openapi_doc(char *err, size_t errlen)
+{
+    return web_openapi_json(sl_cli_version, err, errlen);
+}
+
+static void openapi_handler(const struct route *r, const struct web_request *req,
+                            struct web_reply *out)
+{
+    no_args_handler(r, req, out, openapi_doc);
+}
+
 static void asset_handler(const struct route *r, const struct web_request *req,
                           struct web_reply *out)
 {
@@ -478,6 +490,7 @@ static const struct route routes[] = {
     { "/api/quiz", api_handler, HEAVY, 0, &api_quiz, NULL, NULL },
     { "/api/fit", api_handler, HEAVY, 0, &api_fit, NULL, NULL },
     { "/api/catalogs", catalogs_handler, LIGHT, 0, NULL, NULL, NULL },
+    { "/api/openapi.json", openapi_handler, LIGHT, 0, NULL, NULL, NULL },
     { "/healthz", health_handler, LIGHT, 0, NULL, NULL, NULL },
 };
 
@@ -491,11 +504,17 @@ static const struct route *find_route(const char *path)
     return NULL;
 }
 
+/* Whether r takes a POSTed catalog: a declared command's table says, other rows their flag. */
+static int route_takes_body(const struct route *r)
+{
+    return r->def ? cmd_api_takes_body(r->def) : r->takes_body;
+}
+
 enum web_route_kind web_route_kind(const char *path, int *takes_body)
 {
     const struct route *r = find_route(path);
 
-    *takes_body = r ? r->takes_body : 0;
+    *takes_body = r ? route_takes_body(r) : 0;
     return r ? r->kind : WEB_ROUTE_NONE;
 }
 
@@ -503,7 +522,7 @@ const char *web_route_allow(const char *path)
 {
     const struct route *r = find_route(path);
 
-    return r && r->takes_body ? "GET, HEAD, POST" : "GET, HEAD";
+    return r && route_takes_body(r) ? "GET, HEAD, POST" : "GET, HEAD";
 }
 
 void web_route(const struct web_request *req, struct web_reply *out)
@@ -524,14 +543,14 @@ void web_route(const struct web_request *req, struct web_reply *out)
         return;
     }
     if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD") &&
-        !(r->takes_body && !strcmp(req->method, "POST"))) {
+        !(route_takes_body(r) && !strcmp(req->method, "POST"))) {
         snprintf(msg, sizeof(msg), "method '%.16s' is not allowed on %s (expected %s)",
                  req->method, req->path, web_route_allow(req->path));
         web_reply_error(out, 405, msg);
         out->allow = web_route_allow(req->path);
         return;
     }
-    if (req->body && !r->takes_body) {
+    if (req->body && !route_takes_body(r)) {
         web_reply_error(out, 413, "request bodies are not accepted here");
         return;
     }
