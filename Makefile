@@ -41,7 +41,7 @@ SCLI_OBJ := $(CLI_SRC:%.c=$(SAN)/%.o) $(SAN)/version.o $(SAN)/src/web/web_files.
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(SAN)/tests/%)
 
 .PHONY: all run check deps unit cli-tests web-tests bench soak lint clean san
-.PHONY: fuzz fuzz-build fuzz-tests
+.PHONY: fuzz fuzz-build fuzz-tests man
 all: $(BUILD)/scalelab
 
 $(BUILD)/libscalelab.a: $(LIB_OBJ)
@@ -229,6 +229,9 @@ install: all
 uninstall:
 	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	$(Q)rmdir $(DESTDIR)$(INCDIR)/scalelab 2>/dev/null || true
+# The manual page is generated from the command tables; tests/cli/1007 holds it equal to them.
+man: $(BUILD)/scalelab
+	$(Q)$(BUILD)/scalelab man >docs/scalelab.1.tmp && mv docs/scalelab.1.tmp docs/scalelab.1
 
 clean:
 	rm -rf $(BUILD)

@@ -16,8 +16,6 @@ enum sl_exit {
     SL_EXIT_USAGE = 2    /* bad input or usage; nothing was changed */
 };
 
-extern const char *sl_cli_version;
-
 /*
  * Runs a declared command: parses argv with its table (help on --help), reads the files it
  * names (a catalog path, a calibration), then calls render, which prints. An exit status.
@@ -43,11 +41,15 @@ int cli_quiz(struct cmd_input *in);
 int cli_serve(struct cmd_input *in);
 int cli_app(struct cmd_input *in);
 int cli_lab(struct cmd_input *in);
+int cli_man(struct cmd_input *in);
+int cli_completion(struct cmd_input *in);
 
 /* The command-line-only commands, declared beside their renderers. */
 extern const struct cmd_def cli_def_serve;
 extern const struct cmd_def cli_def_app;
 extern const struct cmd_def cli_def_lab;
+extern const struct cmd_def cli_def_man;
+extern const struct cmd_def cli_def_completion;
 
 /* Process-wide set-up (jansson's allocator and hash seed); call once at start. */
 void cli_init(void);
@@ -85,5 +87,19 @@ struct cli_command {
     int (*render)(struct cmd_input *in);
 };
 extern const struct cli_command cli_commands[];
+
+/*
+ * The manual page (roff, section 1) of every command of cmds (a NULL def ends it), generated
+ * from their tables: synopsis, description, every command-line parameter with its placeholder,
+ * help, accepted values and default. Returns an exit status (SL_EXIT_FAILURE, with a message,
+ * if `to` fails).
+ */
+int cli_print_man(FILE *to, const struct cli_command *cmds);
+
+/*
+ * A bash completion script for the commands of cmds: command names, each command's options,
+ * the choices of an ENUM and file names for a FILE parameter. An exit status.
+ */
+int cli_print_completion_bash(FILE *to, const struct cli_command *cmds);
 
 #endif

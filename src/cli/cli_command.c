@@ -65,7 +65,8 @@ void cli_print_help(FILE *to, const struct cmd_def *def)
         const char *nl = strchr(line, '\n');
         int n = nl ? (int)(nl - line) : (int)strlen(line);
 
-        fprintf(to, "%s scalelab %s %.*s\n", first ? "usage:" : "      ", def->name, n, line);
+        fprintf(to, "%s scalelab %s%s%.*s\n", first ? "usage:" : "      ", def->name,
+                n ? " " : "", n, line);
         first = 0;
         line = nl ? nl + 1 : NULL;
     }

@@ -6,22 +6,6 @@
 #include "cli.h"
 #include "banned.h"
 
-/* Every command, in the order the command list shows them: its declaration and its renderer. */
-const struct cli_command cli_commands[] = {
-    { &cmd_def_compare, cli_compare },
-    { &cmd_def_curve, cli_curve },
-    { &cmd_def_plan, cli_plan },
-    { &cmd_def_catalogs, cli_catalogs },
-    { &cmd_def_queue, cli_queue },
-    { &cmd_def_simulate, cli_simulate },
-    { &cmd_def_fit, cli_fit },
-    { &cli_def_serve, cli_serve },
-    { &cmd_def_quiz, cli_quiz },
-    { &cli_def_app, cli_app },
-    { &cli_def_lab, cli_lab },
-    { NULL, NULL }
-};
-
 static void usage(FILE *to)
 {
     size_t i;
@@ -29,7 +13,7 @@ static void usage(FILE *to)
     fprintf(to, "usage: scalelab [--version] [--help] <command> [options]\n\n"
                 "Scale up (one bigger machine) or scale out (more machines)?\n\ncommands:\n");
     for (i = 0; cli_commands[i].def; i++)
-        fprintf(to, "  %-10s %s\n", cli_commands[i].def->name, cli_commands[i].def->summary);
+        fprintf(to, "  %-12s %s\n", cli_commands[i].def->name, cli_commands[i].def->summary);
     fprintf(to, "\n'scalelab <command> --help' lists a command's options.\n");
 }
 

@@ -71,7 +71,6 @@ const struct cmd_def cmd_def_compare = {
     .shared = CMD_SHARED_ALL,
     .json = compare_json,
     .api_path = "/api/compare",
-    .takes_catalog = 1,
 };
 
 /* ---- plan ---- */
@@ -123,7 +122,6 @@ const struct cmd_def cmd_def_plan = {
     .shared = CMD_SHARED_ALL,
     .json = plan_json,
     .api_path = "/api/plan",
-    .takes_catalog = 1,
 };
 
 /* ---- curve ---- */
@@ -208,5 +206,4 @@ const struct cmd_def cmd_def_curve = {
     .shared = CMD_SHARED_ALL,
     .json = curve_json,
     .api_path = "/api/curve",
-    .takes_catalog = 1,
 };

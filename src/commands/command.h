@@ -106,7 +106,6 @@ struct cmd_def {
     /* the JSON document of a run (the API and --json), or NULL for a command-line-only command */
     int (*json)(const struct cmd_input *in, char **doc, char *err, size_t errlen);
     const char *api_path;    /* "/api/NAME" when json is set */
-    int takes_catalog;       /* the API also takes a catalog as a POSTed text/csv body */
 };
 
 /* Most work of one API simulation by default, in event-equivalents (sl_sim_cost): about 0.3 s. */
@@ -237,5 +236,15 @@ void cmd_catalog_names(char *buf, size_t len);
 /* Every command, in the order the command list shows them; NULL-terminated. */
 extern const struct cmd_def *const cmd_all[];
 const struct cmd_def *cmd_lookup(const char *name);
+
+/*
+ * Whether the API takes a catalog as the request body (POST, Content-Type text/csv) for def:
+ * every command with an API route and the planning parameters does, the body standing in for
+ * catalog= (cmd_catalog reads it). The route table and the API's description both ask here.
+ */
+int cmd_api_takes_body(const struct cmd_def *def);
+
+/* The program's version (build/version.c), as --version prints it. */
+extern const char *sl_cli_version;
 
 #endif

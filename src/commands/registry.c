@@ -1,4 +1,4 @@
-/* The list of every command, in the order the command list shows them. */
+/* The commands of this layer (those the API may serve), and what the API takes for each. */
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 
@@ -25,4 +25,9 @@ const struct cmd_def *cmd_lookup(const char *name)
         if (!strcmp(cmd_all[i]->name, name))
             return cmd_all[i];
     return NULL;
+}
+
+int cmd_api_takes_body(const struct cmd_def *def)
+{
+    return def->json && (def->shared & CMD_SHARED_PLANNING);
 }

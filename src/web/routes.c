@@ -11,7 +11,7 @@
 #include "banned.h"
 
 #define MAX_ARGS 64       /* query parameters one API call may carry */
-#define ARG_MAX_LEN 1024  /* longest parameter value */
+#define ARG_MAX_LEN WEB_ARG_MAX_LEN /* longest parameter value */
 
 struct route {
     const char *path;
@@ -251,6 +251,17 @@ static void health_handler(const struct route *r, const struct web_request *req,
     no_args_handler(r, req, out, health_doc);
 }
 
+static char *openapi_doc(char *err, size_t errlen)
+{
+    return web_openapi_json(sl_cli_version, err, errlen);
+}
+
+static void openapi_handler(const struct route *r, const struct web_request *req,
+                            struct web_reply *out)
+{
+    no_args_handler(r, req, out, openapi_doc);
+}
+
 static void asset_handler(const struct route *r, const struct web_request *req,
                           struct web_reply *out)
 {
@@ -280,13 +291,14 @@ static const struct route routes[] = {
     { "/api/quiz", command_handler, HEAVY, NULL, &cmd_def_quiz },
     { "/api/fit", command_handler, HEAVY, NULL, &cmd_def_fit },
     { "/api/catalogs", command_handler, LIGHT, NULL, &cmd_def_catalogs },
+    { "/api/openapi.json", openapi_handler, LIGHT, NULL, NULL },
     { "/healthz", health_handler, LIGHT, NULL, NULL },
 };
 
 /* Whether a route takes a POSTed CSV catalog as its body: the commands that plan on one. */
 static int route_takes_body(const struct route *r)
 {
-    return r->def && r->def->takes_catalog;
+    return r->def && cmd_api_takes_body(r->def);
 }
 
 static const struct route *find_route(const char *path)

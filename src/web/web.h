@@ -10,6 +10,8 @@
 #define WEB_ALLOW_HOSTS_MAX 16
 /* Largest request body (a catalog posted as CSV), bytes. */
 #define WEB_BODY_MAX (256 * 1024)
+/* Longest query parameter name or value the API takes, bytes. */
+#define WEB_ARG_MAX_LEN 1024
 
 struct web_opts {
     const char *addr;      /* IPv4 address to bind; "127.0.0.1" unless told otherwise */
@@ -67,6 +69,14 @@ void web_route(const struct web_request *req, struct web_reply *out);
 
 /* A JSON error document {"error": msg} with `status` into out (500 text if memory runs out). */
 void web_reply_error(struct web_reply *out, int status, const char *msg);
+
+/*
+ * The API's OpenAPI 3.1 description (GET /api/openapi.json) as JSON text, generated from
+ * cmd_all and the route table: a path per routed command with a JSON document, its parameters
+ * with their types, ranges and defaults in the API, and the fixed routes. `version` is the
+ * document's info.version. The text is the caller's (sl_free); NULL with err on failure.
+ */
+char *web_openapi_json(const char *version, char *err, size_t errlen);
 
 /* Frees the reply's body. */
 void web_reply_release(struct web_reply *r);

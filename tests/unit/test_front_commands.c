@@ -30,7 +30,7 @@ static void expect_error(int st, const char *needle)
 /* Every table: names a user can type, each once, help for each, defaults its own range accepts. */
 static void commands_tables_are_valid(void **state)
 {
-    size_t c, i;
+    size_t c, i, k;
 
     (void)state;
     for (c = 0; cmd_all[c]; c++) {
@@ -56,6 +56,13 @@ static void commands_tables_are_valid(void **state)
                 fail_msg("%s: parameter '%s' lacks help or a placeholder", def->name, p->name);
             if (p->type == CMD_ENUM && !(p->choices && p->choices[0]))
                 fail_msg("%s: enum '%s' has no choices", def->name, p->name);
+            /* the completion script hands choices to compgen -W as plain words */
+            for (k = 0; p->type == CMD_ENUM && p->choices[k]; k++)
+                if (!*p->choices[k] || strspn(p->choices[k], "abcdefghijklmnopqrstuvwxyz"
+                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_:,") !=
+                                           strlen(p->choices[k]))
+                    fail_msg("%s: choice '%s' of '%s' is not a plain word", def->name,
+                             p->choices[k], p->name);
             if (p->workload && !sl_workload_field(p->workload))
                 fail_msg("%s: '%s' names no workload field", def->name, p->name);
             if (!p->surface)
