@@ -61,14 +61,14 @@ static enum sl_status take_rep0(struct sim_state *st, struct sl_sim_result *out)
         o->completed = s->completed_w;
         o->share = routed > 0 ? (double)s->routed_w / routed : 0.0;
     }
-    sim_series_finish(&st->series, st->c->servers);
+    sl_sim_series_finish(&st->series, st->c->servers);
     out->series = st->series.p;
     out->n_series = st->series.used;
     st->series.p = NULL;
     out->warmup_s = st->tw;
     out->stop_s = st->ts;
-    sim_steady_ci(&st->mser, st->c->warmup_fraction, &out->batch_ci);
-    sim_steady_ci(&st->mser_wait, st->c->warmup_fraction, &out->wait_ci);
+    sl_sim_steady_ci(&st->mser, st->c->warmup_fraction, &out->batch_ci);
+    sl_sim_steady_ci(&st->mser_wait, st->c->warmup_fraction, &out->wait_ci);
     out->little_l = ratio(st->area_s - st->area_w, window);
     out->little_lambda = ratio((double)(st->w_offered - st->w_dropped), window);
     out->little_w = ratio(st->w_sojourn, (double)st->w_departed);
@@ -95,13 +95,13 @@ static void summarise(struct sim_state *st, struct sl_sim_rep *rep, struct rep_e
     rep->mean_response_s = sl_hist_mean(&st->resp);
     rep->mean_wait_s = sl_hist_mean(&st->wait);
     rep->drop_fraction = ratio((double)st->w_dropped, (double)st->w_offered);
-    sim_steady_ci(&st->mser, st->c->warmup_fraction, &rep->batch_ci);
+    sl_sim_steady_ci(&st->mser, st->c->warmup_fraction, &rep->batch_ci);
     rep->unstable = st->unstable;
     x->resp_sum = st->resp.sum;
     x->wait_sum = st->wait.sum;
     x->counter_err = st->counter_err;
     x->counter_reads = st->counter_reads;
-    x->mser_s = sim_batches_mser(&st->mser);
+    x->mser_s = sl_sim_batches_mser(&st->mser);
     x->tw = st->tw;
     x->w_offered = st->w_offered;
     x->w_completed = st->w_completed;
@@ -134,8 +134,8 @@ static void unlock(struct job *j)
 static void run_rep(struct job *j, long i)
 {
     uint64_t seed = j->c->seed;
-    struct sim_state *st = sim_state_new(j->c, seed, i, &j->progress);
-    enum sl_status status = st ? sim_state_run(st) : SL_E_NOMEM;
+    struct sim_state *st = sl_sim_state_new(j->c, seed, i, &j->progress);
+    enum sl_status status = st ? sl_sim_state_run(st) : SL_E_NOMEM;
 
     if (status == SL_OK) {
         summarise(st, &j->out->reps[i], &j->extra[i], seed);
@@ -150,7 +150,7 @@ static void run_rep(struct job *j, long i)
         j->status = status;
     }
     unlock(j);
-    sim_state_free(st);
+    sl_sim_state_free(st);
 }
 
 static void *worker(void *arg)
@@ -241,7 +241,7 @@ static void pool(struct job *j)
             /* each replication's steady-state mean (its warm-up cut as its interval's) */
             for (i = 0; i < n; i++)
                 y[i] = r->reps[i].batch_ci.mean;
-            sim_ci_from_values(y, (size_t)n, &r->rep_ci);
+            sl_sim_ci_from_values(y, (size_t)n, &r->rep_ci);
             r->rep_ci.batch_size = 1;
             sl_free(y);
         }

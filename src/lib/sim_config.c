@@ -63,7 +63,7 @@ enum sl_status sl_sim_lb_parse(const char *s, enum sl_sim_lb *out)
 }
 
 /* Servers in the run, counting every scale-out. */
-long sim_total_servers(const struct sl_sim_config *c)
+long sl_sim_total_servers(const struct sl_sim_config *c)
 {
     long n = c->servers;
     size_t i;
@@ -168,9 +168,9 @@ static enum sl_status check_events(const struct sl_sim_config *c, long total, ch
 }
 
 /* Estimated peak memory of one replication, bytes (the engine's real figure is bytes_used). */
-double sim_estimate_bytes(const struct sl_sim_config *c)
+double sl_sim_estimate_bytes(const struct sl_sim_config *c)
 {
-    double total = (double)sim_total_servers(c);
+    double total = (double)sl_sim_total_servers(c);
     double cores = total * (double)c->cores;
     double waiting = c->queue == SL_SIM_QUEUE_UNBOUNDED ? (double)c->max_in_system
                                                          : total * (double)c->queue;
@@ -239,7 +239,7 @@ enum sl_status sl_sim_check(const struct sl_sim_config *c, char *err, size_t err
                  "(expected at least one of them)");
         return SL_E_INVALID;
     }
-    if (c->requests > 0 && c->duration_s <= 0 && sim_max_rate(c) <= 0) {
+    if (c->requests > 0 && c->duration_s <= 0 && sl_sim_max_rate(c) <= 0) {
         snprintf(err, errlen, "invalid rate curve: every rate is 0, so %llu requests never "
                  "arrive (expected a positive rate or a duration)",
                  (unsigned long long)c->requests);
@@ -261,7 +261,7 @@ enum sl_status sl_sim_check(const struct sl_sim_config *c, char *err, size_t err
                  (unsigned long long)c->max_in_system, 1ULL << 31);
         return SL_E_INVALID;
     }
-    total = sim_total_servers(c);
+    total = sl_sim_total_servers(c);
     st = check_events(c, total, err, errlen);
     if (st)
         return st;
@@ -272,7 +272,7 @@ enum sl_status sl_sim_check(const struct sl_sim_config *c, char *err, size_t err
                  SL_SIM_MAX_TOTAL_CORES);
         return SL_E_TOO_LARGE;
     }
-    bytes = sim_estimate_bytes(c) * (double)(c->threads < c->replications ? c->threads
+    bytes = sl_sim_estimate_bytes(c) * (double)(c->threads < c->replications ? c->threads
                                                                             : c->replications);
     if (bytes > (double)SL_SIM_MAX_BYTES) {
         snprintf(err, errlen, "simulation too large: about %.0f MiB of memory (expected at most "
@@ -284,7 +284,7 @@ enum sl_status sl_sim_check(const struct sl_sim_config *c, char *err, size_t err
 }
 
 /* Highest rate of the arrival process, requests/s. */
-double sim_max_rate(const struct sl_sim_config *c)
+double sl_sim_max_rate(const struct sl_sim_config *c)
 {
     double m = 0;
     size_t i;
@@ -508,7 +508,7 @@ double sl_sim_cost_per_arrival(const struct sl_sim_config *c)
 double sl_sim_cost(const struct sl_sim_config *c)
 {
     double arrivals = (double)c->requests, setup;
-    double by_time = c->duration_s > 0 ? c->duration_s * sim_max_rate(c) : INFINITY;
+    double by_time = c->duration_s > 0 ? c->duration_s * sl_sim_max_rate(c) : INFINITY;
 
     if (c->requests == 0 || by_time < arrivals)
         arrivals = by_time;

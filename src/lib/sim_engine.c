@@ -222,7 +222,7 @@ static void rebuild_up(struct sim_state *st)
             st->up_list[st->n_up++] = (uint32_t)i;
     if (st->rr >= st->n_up)
         st->rr = 0;
-    sim_series_at(&st->series, st->now)->servers_up = st->n_up;
+    sl_sim_series_at(&st->series, st->now)->servers_up = st->n_up;
 }
 
 /* Abandonment: waiting requests whose deadline has passed leave, at their deadline. */
@@ -244,7 +244,7 @@ static void purge(struct sim_state *st, struct sim_server *s)
             st->area_w -= st->tw - d;
         if (st->stop_set && d < st->ts)
             st->area_s -= st->ts - d;
-        sim_series_at(&st->series, d)->timed_out++;
+        sl_sim_series_at(&st->series, d)->timed_out++;
         if (w->arrival >= st->tw) {
             st->w_timed_out++;
             st->w_sojourn += to;
@@ -423,7 +423,7 @@ static double start(struct sim_state *st, struct sim_server *s, uint32_t slot, d
     k->lock = -1;
     if (in_window)
         sl_hist_add(&st->wait, st->now - arrival);
-    sim_batches_add(&st->mser_wait, st->now - arrival, st->now);
+    sl_sim_batches_add(&st->mser_wait, st->now - arrival, st->now);
     svc = sl_rng_dist_draw(&st->dist, &st->rng_svc);
     if (c->lock_fraction > 0 && sl_rng_uniform(&st->rng_misc) < c->lock_fraction)
         take_lock(st, s, k);
@@ -485,7 +485,7 @@ static void on_arrival(struct sim_state *st)
     in_window = st->warm_set;
     if (in_window)
         st->w_offered++;
-    pt = sim_series_at(&st->series, t);
+    pt = sl_sim_series_at(&st->series, t);
     pt->offered++;
     if (st->track_sessions)
         session = sl_rng_below(&st->rng_arr, (uint32_t)c->sessions);
@@ -538,7 +538,7 @@ static void lose(struct sim_state *st, double arrival)
 {
     st->failed++;
     st->in_system--;
-    sim_series_at(&st->series, st->now)->failed++;
+    sl_sim_series_at(&st->series, st->now)->failed++;
     if (arrival >= st->tw) {
         st->w_failed++;
         st->w_sojourn += st->now - arrival;
@@ -562,7 +562,7 @@ static void on_done(struct sim_state *st, const struct sim_event *ev)
     resp = t - k->arrival;
     st->completed++;
     st->in_system--;
-    pt = sim_series_at(&st->series, t);
+    pt = sl_sim_series_at(&st->series, t);
     pt->completed++;
     pt->mean_response_s += resp;
     if (st->warm_set && !st->stop_set)
@@ -574,7 +574,7 @@ static void on_done(struct sim_state *st, const struct sim_event *ev)
         st->w_sojourn += resp;
         st->w_departed++;
     }
-    sim_batches_add(&st->mser, resp, t);
+    sl_sim_batches_add(&st->mser, resp, t);
     count_request(st, s);
     if (k->lock >= 0)
         st->lock_holders[k->lock]--;
@@ -725,7 +725,7 @@ static uint64_t cancel_mask(const struct sl_sim_config *c)
     return every - 1;
 }
 
-enum sl_status sim_state_run(struct sim_state *st)
+enum sl_status sl_sim_state_run(struct sim_state *st)
 {
     uint64_t mask = cancel_mask(st->c);
 
@@ -807,7 +807,7 @@ static int alloc_servers(struct sim_state *st, long total)
 static int alloc_state(struct sim_state *st)
 {
     const struct sl_sim_config *c = st->c;
-    long total = sim_total_servers(c), i;
+    long total = sl_sim_total_servers(c), i;
 
     st->queue_bound = c->queue == SL_SIM_QUEUE_UNBOUNDED ? UINT32_MAX : (uint32_t)c->queue;
     if (alloc_servers(st, total))
@@ -829,7 +829,7 @@ static int alloc_state(struct sim_state *st)
     st->heap = st_calloc(st, st->heap_cap, sizeof(*st->heap));
     if (!st->heap)
         return -1;
-    return sim_series_init(&st->series, (size_t)c->series_cap, &st->bytes);
+    return sl_sim_series_init(&st->series, (size_t)c->series_cap, &st->bytes);
 }
 
 /* Schedules the configured failures, recoveries, boots and marks, and the first arrival. */
@@ -863,7 +863,7 @@ static void schedule(struct sim_state *st)
     next_arrival(st);
 }
 
-struct sim_state *sim_state_new(const struct sl_sim_config *c, uint64_t seed, long rep,
+struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed, long rep,
                                 struct sim_progress *progress)
 {
     struct sim_state *st = sl_calloc(1, sizeof(*st));
@@ -881,7 +881,7 @@ struct sim_state *sim_state_new(const struct sl_sim_config *c, uint64_t seed, lo
     if (sl_rng_dist_init(&st->dist, c->dist, c->service_s, c->cv, NULL, 0) != SL_OK)
         goto fail;
     st->rate = c->load_rps;
-    st->rate_max = sim_max_rate(c);
+    st->rate_max = sl_sim_max_rate(c);
     st->local_state = c->state == SL_STATE_MEMORY || c->state == SL_STATE_STICKY;
     /* a token carries the session, not a counter or a lock shared by all users */
     st->local_counters = st->local_state || c->state == SL_STATE_TOKEN;
@@ -891,8 +891,8 @@ struct sim_state *sim_state_new(const struct sl_sim_config *c, uint64_t seed, lo
     st->ts = INFINITY;
     sl_hist_init(&st->resp);
     sl_hist_init(&st->wait);
-    sim_batches_init(&st->mser, SIM_MSER_CAP, 5);
-    sim_batches_init(&st->mser_wait, SIM_MSER_CAP, 5);
+    sl_sim_batches_init(&st->mser, SIM_MSER_CAP, 5);
+    sl_sim_batches_init(&st->mser_wait, SIM_MSER_CAP, 5);
     if (alloc_state(st))
         goto fail;
     schedule(st);
@@ -900,11 +900,11 @@ struct sim_state *sim_state_new(const struct sl_sim_config *c, uint64_t seed, lo
         goto fail;
     return st;
 fail:
-    sim_state_free(st);
+    sl_sim_state_free(st);
     return NULL;
 }
 
-void sim_state_free(struct sim_state *st)
+void sl_sim_state_free(struct sim_state *st)
 {
     long i;
 
@@ -922,6 +922,6 @@ void sim_state_free(struct sim_state *st)
     sl_free(st->sess_epoch);
     sl_free(st->lock_holders);
     sl_free(st->heap);
-    sim_series_release(&st->series);
+    sl_sim_series_release(&st->series);
     sl_free(st);
 }

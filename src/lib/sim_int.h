@@ -139,25 +139,25 @@ struct sim_state {
 };
 
 /* sim_config.c */
-long sim_total_servers(const struct sl_sim_config *c);
-double sim_max_rate(const struct sl_sim_config *c);
-double sim_estimate_bytes(const struct sl_sim_config *c);
+long sl_sim_total_servers(const struct sl_sim_config *c);
+double sl_sim_max_rate(const struct sl_sim_config *c);
+double sl_sim_estimate_bytes(const struct sl_sim_config *c);
 
 /* sim_stats.c */
-void sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size);
-void sim_batches_add(struct sim_batches *b, double x, double t);
-void sim_steady_ci(const struct sim_batches *b, double warmup_fraction, struct sl_sim_ci *out);
-double sim_batches_mser(const struct sim_batches *b);
-void sim_ci_from_values(const double *y, size_t k, struct sl_sim_ci *out);
-int sim_series_init(struct sim_series *s, size_t cap, size_t *bytes);
-struct sl_sim_point *sim_series_at(struct sim_series *s, double t);
-void sim_series_finish(struct sim_series *s, long servers_up0);
-void sim_series_release(struct sim_series *s);
+void sl_sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size);
+void sl_sim_batches_add(struct sim_batches *b, double x, double t);
+void sl_sim_steady_ci(const struct sim_batches *b, double warmup_fraction, struct sl_sim_ci *out);
+double sl_sim_batches_mser(const struct sim_batches *b);
+void sl_sim_ci_from_values(const double *y, size_t k, struct sl_sim_ci *out);
+int sl_sim_series_init(struct sim_series *s, size_t cap, size_t *bytes);
+struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t);
+void sl_sim_series_finish(struct sim_series *s, long servers_up0);
+void sl_sim_series_release(struct sim_series *s);
 
 /* sim_engine.c */
-struct sim_state *sim_state_new(const struct sl_sim_config *c, uint64_t seed, long rep,
+struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed, long rep,
                                 struct sim_progress *progress);
-enum sl_status sim_state_run(struct sim_state *st);
-void sim_state_free(struct sim_state *st);
+enum sl_status sl_sim_state_run(struct sim_state *st);
+void sl_sim_state_free(struct sim_state *st);
 
 #endif

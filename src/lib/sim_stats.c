@@ -71,7 +71,7 @@ double sl_sim_t_quantile(long df, double conf)
            + (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * v * v * v * v);
 }
 
-void sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size)
+void sl_sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size)
 {
     b->cap = cap;
     b->k = 0;
@@ -80,7 +80,7 @@ void sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size)
     b->cur_sum = 0;
 }
 
-void sim_batches_add(struct sim_batches *b, double x, double t)
+void sl_sim_batches_add(struct sim_batches *b, double x, double t)
 {
     size_t i;
 
@@ -118,7 +118,7 @@ static double lag1(const double *y, size_t k, double mean)
  * The 95 % t interval of the mean of k values (batch means or replication means). Times are
  * never negative, so when no value is, the interval is cut at 0.
  */
-void sim_ci_from_values(const double *y, size_t k, struct sl_sim_ci *out)
+void sl_sim_ci_from_values(const double *y, size_t k, struct sl_sim_ci *out)
 {
     double mean = 0, ss = 0, half, least = INFINITY;
     size_t i;
@@ -175,7 +175,7 @@ static size_t mser_index(const struct sim_batches *b)
 }
 
 /* The time of the last observation MSER-5 deletes (0 if none). */
-double sim_batches_mser(const struct sim_batches *b)
+double sl_sim_batches_mser(const struct sim_batches *b)
 {
     size_t d = mser_index(b);
 
@@ -233,7 +233,7 @@ static void adjust_interval(const double *y, size_t k, struct sl_sim_ci *out)
  * check of the cut, not used for it: on M/M/c runs of 20,000 requests it cut after early peaks
  * and its intervals covered less often (docs/model.md, section 11).
  */
-void sim_steady_ci(const struct sim_batches *b, double warmup_fraction, struct sl_sim_ci *out)
+void sl_sim_steady_ci(const struct sim_batches *b, double warmup_fraction, struct sl_sim_ci *out)
 {
     double y[SIM_MSER_CAP] = { 0 };
     size_t d = (size_t)ceil(warmup_fraction * (double)b->k), k, i;
@@ -246,7 +246,7 @@ void sim_steady_ci(const struct sim_batches *b, double warmup_fraction, struct s
     for (i = 0; i < k; i++)
         y[i] = b->sum[d + i] / (double)size;
     for (;;) {
-        sim_ci_from_values(y, k, out);
+        sl_sim_ci_from_values(y, k, out);
         if (k < 40 || !(out->lag1 > 0.1))
             break;
         for (i = 0; i < k / 2; i++)
@@ -262,7 +262,7 @@ void sim_steady_ci(const struct sim_batches *b, double warmup_fraction, struct s
         adjust_interval(y, k, out);
 }
 
-int sim_series_init(struct sim_series *s, size_t cap, size_t *bytes)
+int sl_sim_series_init(struct sim_series *s, size_t cap, size_t *bytes)
 {
     size_t i;
 
@@ -298,7 +298,7 @@ static void merge_points(struct sl_sim_point *dst, const struct sl_sim_point *a,
 }
 
 /* The bucket holding time t (t >= 0), coarsening the series until it fits. */
-struct sl_sim_point *sim_series_at(struct sim_series *s, double t)
+struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t)
 {
     double pos = t * s->inv_width;
     size_t idx, i;
@@ -322,7 +322,7 @@ struct sl_sim_point *sim_series_at(struct sim_series *s, double t)
 }
 
 /* Turns response sums into means, fills in times and carries servers_up forward. */
-void sim_series_finish(struct sim_series *s, long servers_up0)
+void sl_sim_series_finish(struct sim_series *s, long servers_up0)
 {
     long up = servers_up0;
     size_t i;
@@ -339,7 +339,7 @@ void sim_series_finish(struct sim_series *s, long servers_up0)
     }
 }
 
-void sim_series_release(struct sim_series *s)
+void sl_sim_series_release(struct sim_series *s)
 {
     sl_free(s->p);
     s->p = NULL;
