@@ -174,9 +174,10 @@ void cmd_describe(const struct cmd_param *p, unsigned surface, char *buf, size_t
     case CMD_INTEGER:
         snprintf(buf, len, "a whole number from %.0f to %.0f%s", r.min, r.max, api);
         break;
-    case CMD_NUMBER:
-        snprintf(buf, len, "a number %s %s and %s %s%s", r.min_open ? "above" : "from", lo,
-                 r.max_open ? "below" : "up to", hi, api);
+    case CMD_NUMBER: /* "from 0 to 1", "above 0 and up to 1e6", "from 0 to below 1" */
+        snprintf(buf, len, "a number %s %s %s %s%s", r.min_open ? "above" : "from", lo,
+                 r.min_open ? (r.max_open ? "and below" : "and up to")
+                            : (r.max_open ? "to below" : "to"), hi, api);
         break;
     case CMD_LOAD:
     case CMD_LOADS:
@@ -450,9 +451,16 @@ int cmd_finish(struct cmd_input *in, char *err, size_t errlen)
     for (i = 0; i < in->nparams; i++)
         if ((in->param[i]->flags & CMD_REQUIRED) && !in->value[i].given &&
             (in->param[i]->surface & in->surface))
-            return cmd_usage(err, errlen, "missing %s (expected %s)",
-                             spell(in->param[i], in->surface, name, sizeof(name)),
-                             in->param[i]->help);
+        {
+            char what[160];
+
+            cmd_describe(in->param[i], in->surface, what, sizeof(what));
+            return cmd_usage(err, errlen, "missing %s: %s (expected %s)",
+                             in->param[i]->flags & CMD_POSITIONAL && in->surface == CMD_CLI
+                                 ? in->param[i]->arg
+                                 : spell(in->param[i], in->surface, name, sizeof(name)),
+                             in->param[i]->help, what);
+        }
     if (in->json && in->csv)
         return cmd_usage(err, errlen, "--json and --csv cannot be combined");
     return CMD_OK;

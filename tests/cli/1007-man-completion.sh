@@ -45,7 +45,7 @@ command -v bash >/dev/null || { echo "SKIP: bash not installed (completion untes
 $SCALELAB completion bash >"$tmp/c.bash" 2>"$tmp/err" ||
     fail "completion bash exited nonzero: $(cat "$tmp/err")"
 bash -n "$tmp/c.bash" || fail "the completion script is not valid bash"
-bad_input "missing shell" $SCALELAB completion
+bad_input "missing SHELL: the shell the script is for (expected bash)" $SCALELAB completion
 bad_input "invalid shell 'zsh' (expected bash)" $SCALELAB completion zsh
 
 # completes WORD...: COMPREPLY after completing the last word, one line, words sorted
