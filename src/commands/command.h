@@ -202,6 +202,12 @@ int cmd_finish(struct cmd_input *in, char *err, size_t errlen);
  */
 int cmd_parse_argv(struct cmd_input *in, int argc, char **argv, char *err, size_t errlen);
 
+/*
+ * text with every "--name" of one of in's parameters spelled "name", as the API spells them
+ * (messages are written once, in the command line's words). Into out, cut to len.
+ */
+void cmd_api_words(const struct cmd_input *in, const char *text, char *out, size_t len);
+
 /* Formats a message into err and returns CMD_USAGE (or CMD_FAILURE for cmd_failure). */
 int cmd_usage(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int cmd_failure(char *err, size_t errlen, const char *fmt, ...)

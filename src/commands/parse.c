@@ -542,3 +542,30 @@ int cmd_parse_argv(struct cmd_input *in, int argc, char **argv, char *err, size_
     }
     return cmd_finish(in, err, errlen);
 }
+
+void cmd_api_words(const struct cmd_input *in, const char *text, char *out, size_t len)
+{
+    size_t o = 0;
+
+    while (*text && o + 1 < len) {
+        if (text[0] == '-' && text[1] == '-') {
+            char name[64];
+            size_t n = 0;
+
+            while (n + 1 < sizeof(name) && ((text[2 + n] >= 'a' && text[2 + n] <= 'z') ||
+                                            (text[2 + n] >= '0' && text[2 + n] <= '9') ||
+                                            text[2 + n] == '-'))
+                n++;
+            memcpy(name, text + 2, n);
+            name[n] = '\0';
+            while (n && name[n - 1] == '-') /* "--foo-" ends at the name */
+                name[--n] = '\0';
+            if (n && cmd_find(in, name) >= 0) {
+                text += 2; /* the API spells it bare */
+                continue;
+            }
+        }
+        out[o++] = *text++;
+    }
+    out[o] = '\0';
+}

@@ -202,17 +202,22 @@ static void command_handler(const struct route *r, const struct web_request *req
         in->sim_budget = req->sim_budget;
         st = r->def->json(in, &doc, err, sizeof(err));
     }
-    sl_free(in);
     if (req->cancel && atomic_load(req->cancel)) {
+        sl_free(in);
         sl_free(doc);
         web_reply_error(out, 503, "the answer was cancelled");
         return;
     }
     if (st) {
+        char words[SL_ERR_LEN];
+
+        cmd_api_words(in, err[0] ? err : "failed", words, sizeof(words));
+        sl_free(in);
         sl_free(doc);
-        web_reply_error(out, st == CMD_USAGE ? 400 : 500, err[0] ? err : "failed");
+        web_reply_error(out, st == CMD_USAGE ? 400 : 500, words);
         return;
     }
+    sl_free(in);
     reply_doc(out, doc);
 }
 

@@ -55,6 +55,10 @@ for q in "compare?load=-5k" "compare?load=-h" "compare?load=--help" "compare?loa
     json_error 400 "/api/$q"
 done
 status_only() { curl -s -o "$tmp/body" -w '%{http_code}' "$url$1"; }
+# The API's messages name its parameters as the API spells them.
+json_error 400 "/api/queue?station=a:1:1&servers=2&load=10"
+grep -q '"station cannot be combined with servers, service-ms' "$tmp/body" ||
+    fail "API error in command-line words: $(head -c 200 "$tmp/body")"
 for q in "plan?load=1k" "compare?load=1k,1m" "curve?from=1k&to=1m&points=5"; do
     [ "$(status_only "/api/$q")" = 200 ] || fail "/api/$q after bad queries: $(head -c 200 "$tmp/body")"
 done

@@ -276,6 +276,20 @@ static void commands_quiz(void **state)
                  "parameter 'question' is not available in the API");
 }
 
+/* The API's messages spell its parameters bare, and leave every other "--" alone. */
+static void commands_api_words(void **state)
+{
+    char out[160];
+
+    (void)state;
+    assert_int_equal(cmd_input_init(&in, &cmd_def_queue, CMD_API, err, sizeof(err)), CMD_OK);
+    cmd_api_words(&in, "--station cannot be combined with --servers (see --frob, -- and --)",
+                  out, sizeof(out));
+    assert_string_equal(out, "station cannot be combined with servers (see --frob, -- and --)");
+    cmd_api_words(&in, "missing --think: x", out, 12);
+    assert_string_equal(out, "missing thi");
+}
+
 /* Help texts come from the table: ranges, defaults and choices as a user reads them. */
 static void commands_describe(void **state)
 {
@@ -306,6 +320,7 @@ int main(void)
         cmocka_unit_test(commands_parse_errors),
         cmocka_unit_test(commands_parse_keeps_no_state),
         cmocka_unit_test(commands_api_surface),
+        cmocka_unit_test(commands_api_words),
         cmocka_unit_test(commands_simulate),
         cmocka_unit_test(commands_fit),
         cmocka_unit_test(commands_quiz),
