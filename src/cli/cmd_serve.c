@@ -24,6 +24,9 @@ static const struct cmd_param params[] = {
       .min = 1e3, .max = 1e12,
       .help = "most work of one API simulation, in simulated events (8e6 is about 0.3 s)",
       .surface = CMD_CLI },
+    { .name = "cache-mb", .type = CMD_NUMBER, .arg = "MB", .def = "8", .min = 0, .max = 4096,
+      .help = "MiB of computed API answers kept to answer again at once (0: none)",
+      .surface = CMD_CLI },
     { .name = "allow-host", .type = CMD_TEXT, .arg = "NAME",
       .help = "another Host name to answer; others get 403",
       .accepts = "a host name or address such as scalelab.local or 192.168.1.20", .max = 253,
@@ -64,6 +67,7 @@ int cli_serve(struct cmd_input *in)
     o.workers = (unsigned)cmd_get(in, "workers")->integer;
     o.deadline_s = cmd_get(in, "deadline")->number;
     o.sim_budget = cmd_get(in, "sim-budget")->number;
+    o.cache_bytes = (size_t)(cmd_get(in, "cache-mb")->number * 1024 * 1024);
     for (i = 0; i < cmd_count(in, "allow-host"); i++) {
         const char *h = cmd_repeated(in, "allow-host", i);
 

@@ -208,6 +208,16 @@ int cmd_parse_argv(struct cmd_input *in, int argc, char **argv, char *err, size_
  */
 void cmd_api_words(const struct cmd_input *in, const char *text, char *out, size_t len);
 
+/*
+ * The canonical form of a parsed request, for a cache of its documents: every parameter that
+ * was given, in the table's order, with numbers as their parsed values ("1k" and "1e3" are
+ * 1000), loads in order and repeated values in order. Parameters left at their default are
+ * absent rather than filled in, because a command may treat a given parameter differently
+ * (queue refuses --servers beside --station whatever its value). Fields are separated by
+ * control characters, which no accepted value holds. Its length, or -1 when it does not fit.
+ */
+int cmd_canonical(const struct cmd_input *in, char *buf, size_t len);
+
 /* Formats a message into err and returns CMD_USAGE (or CMD_FAILURE for cmd_failure). */
 int cmd_usage(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int cmd_failure(char *err, size_t errlen, const char *fmt, ...)

@@ -227,34 +227,46 @@ static int parse_whole(const char *s, double *out)
     return 0;
 }
 
+/* "invalid NAME 'TEXT' (expected WHAT)": the message of a value p's type or range refuses. */
+static int invalid(const struct cmd_input *in, const struct cmd_param *p, const char *text,
+                   char *err, size_t errlen)
+{
+    char name[80], what[160];
+
+    spell(p, in->surface, name, sizeof(name));
+    if (p->type == CMD_FLAG)
+        return cmd_usage(err, errlen, "invalid %s '%s' (expected true or false)", name, text);
+    cmd_describe(p, in->surface, what, sizeof(what));
+    return cmd_usage(err, errlen, "invalid %s '%s' (expected %s)", name, text, what);
+}
+
 /* Parses text into v by p's type; the message says what is accepted. */
 static int parse_typed(const struct cmd_input *in, const struct cmd_param *p, const char *text,
                        struct cmd_value *v, char *err, size_t errlen)
 {
-    char name[80], what[160];
     struct cmd_range r;
     double x;
     int i;
 
-    spell(p, in->surface, name, sizeof(name));
-    cmd_describe(p, in->surface, what, sizeof(what));
-    cmd_range_of(p, in->surface, &r);
     switch (p->type) {
     case CMD_NUMBER:
+        cmd_range_of(p, in->surface, &r);
         if (sl_parse_number(text, &x) != SL_OK || !in_range(&r, x))
-            return cmd_usage(err, errlen, "invalid %s '%s' (expected %s)", name, text, what);
+            return invalid(in, p, text, err, errlen);
         v->number = x;
         return CMD_OK;
     case CMD_INTEGER:
+        cmd_range_of(p, in->surface, &r);
         if (parse_whole(text, &x) || !in_range(&r, x))
-            return cmd_usage(err, errlen, "invalid %s '%s' (expected %s)", name, text, what);
+            return invalid(in, p, text, err, errlen);
         v->number = x;
         v->integer = (long)x;
         return CMD_OK;
     case CMD_LOAD:
     case CMD_LOADS: /* one of its values */
+        cmd_range_of(p, in->surface, &r);
         if (sl_parse_load(text, &x) != SL_OK || !in_range(&r, x))
-            return cmd_usage(err, errlen, "invalid %s '%s' (expected %s)", name, text, what);
+            return invalid(in, p, text, err, errlen);
         v->number = x;
         return CMD_OK;
     case CMD_ENUM:
@@ -263,21 +275,25 @@ static int parse_typed(const struct cmd_input *in, const struct cmd_param *p, co
                 v->choice = i;
                 return CMD_OK;
             }
-        return cmd_usage(err, errlen, "invalid %s '%s' (expected %s)", name, text, what);
+        return invalid(in, p, text, err, errlen);
     case CMD_FLAG:
         if (!strcmp(text, "true") || !strcmp(text, "1") || !*text)
             v->choice = 1;
         else if (!strcmp(text, "false") || !strcmp(text, "0"))
             v->choice = 0;
         else
-            return cmd_usage(err, errlen, "invalid %s '%s' (expected true or false)", name, text);
+            return invalid(in, p, text, err, errlen);
         return CMD_OK;
     case CMD_TEXT:
     case CMD_FILE:
         if (!*text)
-            return cmd_usage(err, errlen, "invalid %s '' (expected %s)", name, what);
-        if (p->max > 0 && (double)strlen(text) > p->max)
+            return invalid(in, p, text, err, errlen);
+        if (p->max > 0 && (double)strlen(text) > p->max) {
+            char name[80];
+
+            spell(p, in->surface, name, sizeof(name));
             return cmd_usage(err, errlen, "invalid %s (longer than %.0f bytes)", name, p->max);
+        }
         return CMD_OK;
     }
     return CMD_OK;
@@ -568,4 +584,56 @@ void cmd_api_words(const struct cmd_input *in, const char *text, char *out, size
         out[o++] = *text++;
     }
     out[o] = '\0';
+}
+
+/* Appends fmt's text to buf at *o; -1 once it does not fit. */
+static int canon_put(char *buf, size_t len, size_t *o, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf + *o, len - *o, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= len - *o)
+        return -1;
+    *o += (size_t)n;
+    return 0;
+}
+
+int cmd_canonical(const struct cmd_input *in, char *buf, size_t len)
+{
+    size_t i, k, o = 0;
+
+    if (!len)
+        return -1;
+    buf[0] = '\0';
+    for (i = 0; i < in->nparams; i++) {
+        const struct cmd_param *p = in->param[i];
+        const struct cmd_value *v = &in->value[i];
+        int st = 0;
+
+        if (!v->given)
+            continue;
+        st |= canon_put(buf, len, &o, "%s\x1e", p->name);
+        if (p->type == CMD_LOADS) {
+            for (k = 0; k < in->nloads; k++)
+                st |= canon_put(buf, len, &o, "%s%.17g", k ? "," : "", in->loads[k]);
+        } else if (p->flags & (CMD_REPEAT | CMD_POSITIONAL)) {
+            for (k = 0; k < in->nvalues; k++)
+                if (in->value_param[k] == i)
+                    st |= canon_put(buf, len, &o, "%s\x1d", in->values[k]);
+        } else if (p->type == CMD_NUMBER || p->type == CMD_LOAD || p->type == CMD_INTEGER)
+            st |= canon_put(buf, len, &o, "%.17g", v->number);
+        else if (p->type == CMD_ENUM)
+            st |= canon_put(buf, len, &o, "%s", p->choices[v->choice]);
+        else if (p->type == CMD_FLAG)
+            st |= canon_put(buf, len, &o, "%d", v->choice);
+        else
+            st |= canon_put(buf, len, &o, "%s", v->text);
+        st |= canon_put(buf, len, &o, "\x1f");
+        if (st)
+            return -1;
+    }
+    return (int)o;
 }

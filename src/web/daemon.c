@@ -224,7 +224,8 @@ static void *reaper(void *arg)
 
 /* Limits of one connection. */
 #define CONNECTION_IDLE_S 10
-#define CONNECTION_MEMORY (128 * 1024) /* room for WEB_QUERY_MAX parameters and a long URL */
+#define CONNECTION_MEMORY (128 * 1024) /* room for WEB_QUERY_MAX parameters and a long URL
+                                       * (MHD parses even 1,000 of them before we refuse) */
 #define LISTEN_BACKLOG 128
 
 static void *no_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)

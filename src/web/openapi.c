@@ -308,6 +308,15 @@ static json_t *catalog_body(void)
     return sl_json_done(b, bad);
 }
 
+/* {"description": ...} of a 304: the client's copy (its ETag) is still the document. */
+static json_t *not_modified(void)
+{
+    json_t *r = json_object();
+
+    return sl_json_done(r, put_str(r, "description", "the document of the ETag given in "
+                                   "If-None-Match is still the answer (no body)"));
+}
+
 /* GET (post 0) or POST (post 1) of a declared command, with the parameters of in. */
 static json_t *operation(const struct cmd_input *in, int post)
 {
@@ -327,6 +336,8 @@ static json_t *operation(const struct cmd_input *in, int post)
     if (post)
         bad |= sl_json_put(op, "requestBody", catalog_body());
     bad |= sl_json_put(op, "responses", responses(object_schema(), 1u | 2u | (post ? 4u : 0u)));
+    if (!post) /* a GET's document carries an ETag and is revalidated with If-None-Match */
+        bad |= sl_json_put(json_object_get(op, "responses"), "304", not_modified());
     return sl_json_done(op, bad);
 }
 

@@ -164,36 +164,40 @@ static void reply_doc(struct web_reply *out, char *doc)
     set_body(out, 200, "application/json", body);
 }
 
-/*
- * A declared command: the query parsed by the command's own table (the command line's parser,
- * without argv) and its JSON function called directly.
- */
+/* The query parsed by the command's own table (the command line's parser, without argv). */
+static int parse_query(const struct route *r, const struct web_request *req,
+                       struct cmd_input *in, char *err, size_t errlen)
+{
+    size_t i;
+    int st = cmd_input_init(in, r->def, CMD_API, err, errlen);
+
+    if (!st && req->nargs > MAX_ARGS)
+        st = cmd_usage(err, errlen, "too many parameters (%zu; at most %d)", req->nargs,
+                       MAX_ARGS);
+    for (i = 0; !st && i < req->nargs; i++) {
+        if (req->values[i] && strlen(req->values[i]) > ARG_MAX_LEN)
+            st = cmd_usage(err, errlen, "parameter '%.64s' is longer than %d bytes",
+                           req->keys[i], ARG_MAX_LEN);
+        else
+            st = cmd_set(in, req->keys[i], req->values[i], err, errlen);
+    }
+    return st ? st : cmd_finish(in, err, errlen);
+}
+
+/* A declared command: the query parsed, then the command's JSON function called directly. */
 static void command_handler(const struct route *r, const struct web_request *req,
                             struct web_reply *out)
 {
     struct cmd_input *in = sl_malloc(sizeof(*in));
     char err[SL_ERR_LEN] = "";
     char *doc = NULL;
-    size_t i;
     int st;
 
     if (!in) {
         web_reply_error(out, 500, "out of memory");
         return;
     }
-    st = cmd_input_init(in, r->def, CMD_API, err, sizeof(err));
-    if (!st && req->nargs > MAX_ARGS)
-        st = cmd_usage(err, sizeof(err), "too many parameters (%zu; at most %d)", req->nargs,
-                       MAX_ARGS);
-    for (i = 0; !st && i < req->nargs; i++) {
-        if (req->values[i] && strlen(req->values[i]) > ARG_MAX_LEN)
-            st = cmd_usage(err, sizeof(err), "parameter '%.64s' is longer than %d bytes",
-                           req->keys[i], ARG_MAX_LEN);
-        else
-            st = cmd_set(in, req->keys[i], req->values[i], err, sizeof(err));
-    }
-    if (!st)
-        st = cmd_finish(in, err, sizeof(err));
+    st = parse_query(r, req, in, err, sizeof(err));
     if (!st) {
         in->catalog_text = req->body;
         in->catalog_len = req->body_len;
@@ -363,6 +367,81 @@ void web_route(const struct web_request *req, struct web_reply *out)
     if (check_params(req, out))
         return;
     r->handler(r, req, out);
+}
+
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20)
+            return 1;
+    return 0;
+}
+
+/* The command route of a request whose answer depends on its query alone, or NULL. */
+static const struct route *pure_route(const struct web_request *req)
+{
+    const struct route *r = find_route(req->path);
+
+    if (!r || !r->def || !r->def->json || req->body ||
+        (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")))
+        return NULL;
+    return r;
+}
+
+char *web_route_query_key(const struct web_request *req)
+{
+    const struct route *r = pure_route(req);
+    size_t i, n, o = 0;
+    char *key;
+
+    if (!r)
+        return NULL;
+    n = strlen(r->path) + 3;
+    for (i = 0; i < req->nargs; i++) {
+        /* the separators are control characters: a query holding one is refused later */
+        if (has_control(req->keys[i]) || (req->values[i] && has_control(req->values[i])))
+            return NULL;
+        n += strlen(req->keys[i]) + (req->values[i] ? strlen(req->values[i]) : 0) + 2;
+    }
+    key = sl_malloc(n);
+    if (!key)
+        return NULL;
+    /* "?" first: never a canonical key, which starts with the path */
+    o += (size_t)snprintf(key, n, "?%s\x1c", r->path);
+    for (i = 0; i < req->nargs; i++)
+        o += (size_t)snprintf(key + o, n - o, "%s%c%s\x1f", req->keys[i],
+                              req->values[i] ? '\x1e' : '\x1d',
+                              req->values[i] ? req->values[i] : "");
+    return key;
+}
+
+int web_route_cache_key(const struct web_request *req, char *key, size_t len)
+{
+    const struct route *r = pure_route(req);
+    struct web_reply refused;
+    struct cmd_input *in;
+    char err[SL_ERR_LEN];
+    size_t n;
+    int got;
+
+    if (!r)
+        return -1;
+    memset(&refused, 0, sizeof(refused));
+    if (check_params(req, &refused)) {
+        web_reply_release(&refused);
+        return -1;
+    }
+    n = strlen(r->path);
+    in = sl_malloc(sizeof(*in));
+    if (!in || n + 2 > len || parse_query(r, req, in, err, sizeof(err))) {
+        sl_free(in);
+        return -1;
+    }
+    memcpy(key, r->path, n);
+    key[n] = '\x1c'; /* between the path and the parameters: no path or value holds it */
+    got = cmd_canonical(in, key + n + 1, len - n - 1);
+    sl_free(in);
+    return got < 0 ? -1 : 0;
 }
 
 void web_reply_release(struct web_reply *r)

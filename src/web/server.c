@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cache.h"
 #include "commands/command.h"
 #include "daemon.h"
 #include "jobs.h"
@@ -15,12 +16,17 @@
 
 /* Heavy requests that may wait for a worker; beyond, 503 with Retry-After. */
 #define QUEUE_PER_WORKER 16
+/* Longest cache key kept (longer queries are answered, never cached). */
+#define KEY_MAX 4096
+/* How long a client may reuse an API document without asking again, seconds. */
+#define API_MAX_AGE "600"
 /* Longest URI answered (MHD itself refuses, in HTML, what does not fit its connection memory). */
 #define WEB_URI_MAX (16 * 1024)
 
 struct server {
     const struct web_opts *opts;
     struct web_jobs *jobs;
+    struct web_cache *cache;     /* NULL with --cache-mb 0 */
 };
 
 /* Where a request is: reading, computing on a worker, or answered and ready to send. */
@@ -41,21 +47,39 @@ struct request {
     struct web_query q;
     struct web_request req;
     struct web_reply reply;
+    /* a document that is a pure function of its query: its key, its entity tag, its entry */
+    int keyed;
+    char *query_key;             /* the query in its own words (web_route_query_key) */
+    char *key;                   /* its canonical form (web_route_cache_key) */
+    char etag[20];
+    const struct web_cache_entry *entry; /* held until the request ends */
+    int hit;                             /* the entry was found, not computed */
 };
 
-/* Headers every answer carries: no sniffing, nothing external, no caching of API answers. */
-static void add_headers(struct MHD_Response *resp, const struct web_reply *r)
+/*
+ * Headers every answer carries: no sniffing, nothing external; a document of a query (keyed)
+ * may be kept by the client and revalidated by its entity tag, other answers are not kept.
+ */
+static void add_headers(struct MHD_Response *resp, const struct request *rq)
 {
+    const struct web_reply *r = &rq->reply;
     char retry[16];
 
-    MHD_add_response_header(resp, "Content-Type", r->content_type);
+    if (r->content_type)
+        MHD_add_response_header(resp, "Content-Type", r->content_type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "Content-Security-Policy",
                             "default-src 'self'; style-src 'self' 'unsafe-inline'; "
                             "img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'; "
                             "form-action 'none'");
-    MHD_add_response_header(resp, "Cache-Control", r->fixed ? "no-cache" : "no-store");
+    if (rq->keyed && (r->status == 200 || r->status == 304)) {
+        MHD_add_response_header(resp, "Cache-Control", "public, max-age=" API_MAX_AGE);
+        MHD_add_response_header(resp, "ETag", rq->etag);
+        MHD_add_response_header(resp, "X-Cache", rq->hit ? "hit" : "miss");
+    } else {
+        MHD_add_response_header(resp, "Cache-Control", r->fixed ? "no-cache" : "no-store");
+    }
     if (r->allow)
         MHD_add_response_header(resp, "Allow", r->allow);
     if (r->retry_after_s) {
@@ -64,24 +88,54 @@ static void add_headers(struct MHD_Response *resp, const struct web_reply *r)
     }
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *conn, struct web_reply *r)
+/* MHD is done with a response made from a cache entry. */
+static void entry_sent(void *cls)
 {
+    web_cache_release(cls);
+}
+
+/* The body of rq's answer: nothing when the client holds it (304), the entry, or the reply. */
+static struct MHD_Response *make_response(struct request *rq)
+{
+    struct web_reply *r = &rq->reply;
+    const char *inm = rq->keyed && r->status == 200
+                          ? MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+                                                        MHD_HTTP_HEADER_IF_NONE_MATCH)
+                          : NULL;
+    const struct web_cache_entry *e = rq->entry;
     struct MHD_Response *resp;
+
+    if (inm && web_cache_etag_matches(inm, rq->etag)) {
+        r->status = 304;
+        return MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    }
+    if (e) {
+        resp = MHD_create_response_from_buffer_with_free_callback_cls(
+            e->len, (void *)e->body, entry_sent, (void *)e);
+        if (resp)
+            rq->entry = NULL; /* the response holds it now */
+        return resp;
+    }
+    if (r->fixed)
+        return MHD_create_response_from_buffer(r->len, (void *)r->fixed,
+                                               MHD_RESPMEM_PERSISTENT);
+    return MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_COPY);
+}
+
+/* Queues rq's answer and frees the reply's body. */
+static enum MHD_Result send_reply(struct request *rq)
+{
+    struct MHD_Response *resp = make_response(rq);
     enum MHD_Result ret;
 
-    if (r->fixed)
-        resp = MHD_create_response_from_buffer(r->len, (void *)r->fixed,
-                                               MHD_RESPMEM_PERSISTENT);
-    else
-        resp = MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_COPY);
     if (!resp) {
-        web_reply_release(r);
+        web_reply_release(&rq->reply);
         return MHD_NO;
     }
-    add_headers(resp, r);
-    ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+    add_headers(resp, rq);
+    ret = MHD_queue_response(rq->conn, (unsigned)rq->reply.status, resp);
     MHD_destroy_response(resp);
-    web_reply_release(r);
+    web_reply_release(&rq->reply);
     return ret;
 }
 
@@ -89,7 +143,61 @@ static enum MHD_Result send_error(struct request *rq, int status, const char *ms
 {
     web_reply_error(&rq->reply, status, msg);
     rq->stage = STAGE_DONE;
-    return send_reply(rq->conn, &rq->reply);
+    return send_reply(rq);
+}
+
+/* The query's own words lead to the entry next time, without parsing (a copy of the document). */
+static void remember_words(struct request *rq)
+{
+    if (rq->entry && strcmp(rq->query_key, rq->key))
+        web_cache_release(web_cache_put(rq->srv->cache, rq->query_key, rq->entry->body,
+                                        rq->entry->len));
+}
+
+/*
+ * Finds the request's document in the cache: by its words, else by its canonical form (then
+ * the words are remembered). Sets keyed when the answer is a pure function of the query, and
+ * entry on a hit.
+ */
+static void look_up(struct request *rq)
+{
+    struct web_cache *c = rq->srv->cache;
+    char key[KEY_MAX];
+
+    rq->query_key = web_route_query_key(&rq->req);
+    if (!rq->query_key)
+        return;
+    if (c && (rq->entry = web_cache_get(c, rq->query_key)) != NULL) {
+        rq->keyed = 1;
+        return;
+    }
+    if (web_route_cache_key(&rq->req, key, sizeof(key)) || !(rq->key = sl_strdup(key)))
+        return; /* an error to answer, or a query too long to keep */
+    rq->keyed = 1;
+    if (c && (rq->entry = web_cache_get(c, rq->key)) != NULL)
+        remember_words(rq);
+}
+
+/*
+ * A keyed document just computed: stored in the cache (and sent from there), or at least
+ * tagged so that a client holding it gets a 304.
+ */
+static void keep_answer(struct request *rq)
+{
+    struct web_reply *r = &rq->reply;
+
+    if (!rq->keyed || r->status != 200 || !r->body)
+        return;
+    if (rq->srv->cache) {
+        rq->entry = web_cache_put(rq->srv->cache, rq->key, r->body, r->len);
+        remember_words(rq);
+    }
+    if (rq->entry) {
+        memcpy(rq->etag, rq->entry->etag, sizeof(rq->etag));
+        web_reply_release(r); /* sent from the entry */
+    } else {
+        web_cache_etag(r->body, r->len, rq->etag);
+    }
 }
 
 /* On a worker: the answer, computed with the job's cancel flag. */
@@ -99,6 +207,8 @@ static void run_job(struct web_job *j)
 
     rq->req.cancel = &j->cancel;
     web_route(&rq->req, &rq->reply);
+    if (!atomic_load(&j->cancel))
+        keep_answer(rq);
 }
 
 /* On a worker, after run_job or instead of it: a cancelled answer becomes 503; then resume. */
@@ -111,6 +221,9 @@ static void finish_job(struct web_job *j)
         char msg[128];
 
         web_reply_release(&rq->reply);
+        web_cache_release(rq->entry);
+        rq->entry = NULL;
+        rq->keyed = 0;
         if (why == WEB_JOB_DEADLINE)
             snprintf(msg, sizeof(msg), "the answer took longer than the deadline of %g s "
                      "(serve --deadline)", rq->srv->opts->deadline_s);
@@ -124,20 +237,48 @@ static void finish_job(struct web_job *j)
     MHD_resume_connection(rq->conn);
 }
 
-/* Every request starts here, with its raw URI: %00 in the path is refused later. */
+/*
+ * What the raw URI said, before MHD decoded it: a path holding %00 (refused later) and a URI
+ * over WEB_URI_MAX. MHD keeps the pointer returned as the request's *con_cls; it is one of
+ * these constants, never memory, because MHD tells the completion callback only about requests
+ * that reached the handler.
+ */
+enum { URI_BAD_PATH = 1, URI_LONG = 2 };
+static const char uri_said[4];
+
 static void *begin_request(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-    struct request *rq = sl_calloc(1, sizeof(*rq));
     const char *p;
+    int said = 0;
+
+    (void)cls;
+    (void)conn;
+    for (p = uri; *p && *p != '?'; p++)
+        if (p[0] == '%' && p[1] == '0' && p[2] == '0')
+            said |= URI_BAD_PATH;
+    if (strlen(uri) > WEB_URI_MAX)
+        said |= URI_LONG;
+    return (void *)&uri_said[said];
+}
+
+static int is_uri_said(const void *p)
+{
+    return (const char *)p >= uri_said && (const char *)p < uri_said + sizeof(uri_said);
+}
+
+/* The handler's first call: the request's state, from what the URI said. */
+static struct request *new_request(struct server *srv, struct MHD_Connection *conn,
+                                   const void *said)
+{
+    struct request *rq = sl_calloc(1, sizeof(*rq));
+    int bits = is_uri_said(said) ? (int)((const char *)said - uri_said) : 0;
 
     if (!rq)
         return NULL;
-    rq->srv = cls;
+    rq->srv = srv;
     rq->conn = conn;
-    for (p = uri; *p && *p != '?'; p++)
-        if (p[0] == '%' && p[1] == '0' && p[2] == '0')
-            rq->bad_path = 1;
-    rq->long_uri = strlen(uri) > WEB_URI_MAX;
+    rq->bad_path = (bits & URI_BAD_PATH) != 0;
+    rq->long_uri = (bits & URI_LONG) != 0;
     return rq;
 }
 
@@ -149,9 +290,12 @@ static void end_request(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)cls;
     (void)conn;
     (void)toe;
-    if (!rq)
+    if (!rq || is_uri_said(rq))
         return;
     web_reply_release(&rq->reply);
+    web_cache_release(rq->entry);
+    sl_free(rq->query_key);
+    sl_free(rq->key);
     sl_free(rq->body);
     sl_free(rq);
     *con_cls = NULL;
@@ -191,7 +335,7 @@ static enum MHD_Result check_head(struct request *rq, const char *url, const cha
         rq->req.path = url;
         web_route(&rq->req, &rq->reply);
         rq->stage = STAGE_DONE;
-        return send_reply(conn, &rq->reply);
+        return send_reply(rq);
     }
     if (!strcmp(method, "POST") && has_body) {
         if (!type || (strncasecmp(type, "text/csv", 8) || (type[8] && type[8] != ';')))
@@ -249,10 +393,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     struct request *rq = *con_cls;
     char msg[128];
 
-    (void)cls;
     (void)version;
-    if (!rq)
-        return MHD_NO; /* out of memory in begin_request */
+    if (!rq || is_uri_said(rq)) {
+        rq = new_request(cls, conn, rq);
+        *con_cls = rq;
+        if (!rq)
+            return MHD_NO;
+    }
     if (rq->stage == STAGE_HEAD)
         return check_head(rq, url, method);
     if (*upload_data_size) {
@@ -261,7 +408,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         return MHD_YES;
     }
     if (rq->stage == STAGE_DONE)
-        return send_reply(conn, &rq->reply);
+        return send_reply(rq);
     if (rq->stage == STAGE_WORKING)
         return MHD_YES;
     if (rq->body_refused) {
@@ -283,10 +430,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     rq->req.body = rq->body;
     rq->req.body_len = rq->body_len;
     rq->req.sim_budget = rq->srv->opts->sim_budget;
+    look_up(rq);
+    if (rq->entry) { /* answered at once, on this thread, with no copy */
+        rq->hit = 1;
+        rq->reply.status = 200;
+        rq->reply.content_type = "application/json";
+        memcpy(rq->etag, rq->entry->etag, sizeof(rq->etag));
+        rq->stage = STAGE_DONE;
+        return send_reply(rq);
+    }
     if (web_route_kind(url, &rq->takes_body) != WEB_ROUTE_HEAVY) {
         web_route(&rq->req, &rq->reply);
+        keep_answer(rq);
         rq->stage = STAGE_DONE;
-        return send_reply(conn, &rq->reply);
+        return send_reply(rq);
     }
     rq->job.run = run_job;
     rq->job.finish = finish_job;
@@ -323,18 +480,27 @@ static void stopping(void *ctx)
 
 int web_serve(const struct web_opts *opts, char *err, size_t errlen)
 {
-    struct server srv = { opts, NULL };
+    struct server srv = { opts, NULL, NULL };
     struct web_daemon d = { .addr = opts->addr, .port = opts->port, .threads = opts->threads,
                             .handler = handle, .handler_cls = &srv, .completed = end_request,
                             .uri_log = begin_request, .uri_log_cls = &srv, .suspend = 1,
                             .ready = announce, .stopping = stopping, .ctx = &srv };
     int sig = 0, st;
 
+    if (opts->cache_bytes) {
+        srv.cache = web_cache_new(opts->cache_bytes);
+        if (!srv.cache)
+            return cmd_failure(err, errlen, "no memory for a cache of %zu bytes",
+                               opts->cache_bytes);
+    }
     srv.jobs = web_jobs_new(opts->workers, opts->workers * QUEUE_PER_WORKER);
-    if (!srv.jobs)
+    if (!srv.jobs) {
+        web_cache_free(srv.cache);
         return cmd_failure(err, errlen, "cannot start the worker threads");
+    }
     st = web_daemon_run(&d, &sig, err, errlen);
     web_jobs_free(srv.jobs);
+    web_cache_free(srv.cache); /* every response holding an entry is gone with the daemon */
     if (st == CMD_OK)
         printf("scalelab: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     return st;

@@ -20,6 +20,7 @@ struct web_opts {
     unsigned workers;      /* threads that compute API answers */
     double deadline_s;     /* an API request is answered 503 after this long, seconds */
     double sim_budget;     /* most work of one simulation, event-equivalents (sl_sim_cost) */
+    size_t cache_bytes;    /* the API's document cache (cache.h); 0 turns it off */
     size_t n_allow_hosts;
     const char *allow_hosts[WEB_ALLOW_HOSTS_MAX]; /* more Host names to accept (--allow-host) */
 };
@@ -66,6 +67,21 @@ const char *web_route_allow(const char *path);
  * routes check req->cancel while they work.
  */
 void web_route(const struct web_request *req, struct web_reply *out);
+
+/*
+ * The cache key of a request whose answer is a pure function of its route and parameters: a
+ * GET or HEAD of a command's route, without a body, whose parameters parse. The route and
+ * cmd_canonical's form into key; -1 when the request is not one (its answer is computed, and
+ * an error says why), or the key does not fit in len.
+ */
+int web_route_cache_key(const struct web_request *req, char *key, size_t len);
+
+/*
+ * The request's query as it came (decoded parameters in their order), for finding at once a
+ * document asked for in the same words before; NULL when web_route_cache_key would refuse it
+ * for its route or method, or memory ran out. The caller's (sl_free).
+ */
+char *web_route_query_key(const struct web_request *req);
 
 /* A JSON error document {"error": msg} with `status` into out (500 text if memory runs out). */
 void web_reply_error(struct web_reply *out, int status, const char *msg);

@@ -4,33 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 0; }
 
-# start_server NAME ARGS...: serves in the background; sets url_NAME, pid_NAME
-start_server() {
-    name=$1; shift
-    $SCALELAB serve --port 0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-    eval "pid_$name=$!"
-    i=0
-    while ! grep -q 'serving on' "$tmp/$name.out" 2>/dev/null && [ $i -lt 100 ]; do
-        sleep 0.1; i=$((i + 1))
-    done
-    eval "url_$name=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/$name.out")"
-}
-
-# stop_server NAME: SIGTERM; must exit 0 within 2 s with no sanitizer report
-stop_server() {
-    eval "p=\$pid_$1"
-    kill -TERM "$p"
-    i=0
-    while kill -0 "$p" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
-    if kill -0 "$p" 2>/dev/null; then
-        kill -KILL "$p"; fail "$1: server still running 2 s after SIGTERM"
-    else
-        wait "$p" || fail "$1: server exited nonzero after SIGTERM: $(cat "$tmp/$1.err")"
-    fi
-    grep -q "ERROR: AddressSanitizer\|runtime error" "$tmp/$1.err" &&
-        fail "$1: sanitizer report: $(head -20 "$tmp/$1.err")"
-}
-
 start_server main
 url=$url_main
 [ -n "$url" ] || { cat "$tmp/main.err"; fail "server did not start"; finish; }
@@ -136,7 +109,7 @@ json_error 400 "/api/simulate?servers=4&load=1k&service-ms=1&requests=1M&replica
 stop_server main
 
 # Deadline, hang-ups, a full pool and shutdown, on a server whose budget allows long runs.
-start_server slow --deadline 0.3 --workers 1 --sim-budget 1e11
+start_server slow --deadline 0.3 --workers 1 --sim-budget 1e11 --cache-mb 0
 url=$url_slow
 long="/api/simulate?servers=4&load=1e4&service-ms=0.3&requests=500M"
 t0=$(date +%s%N)
@@ -147,7 +120,7 @@ curl -s -D "$tmp/h" -o /dev/null "$url$long"
 grep -qi '^retry-after: ' "$tmp/h" || fail "a deadline 503 has no Retry-After"
 stop_server slow
 
-start_server pool --deadline 60 --workers 1 --sim-budget 1e11
+start_server pool --deadline 60 --workers 1 --sim-budget 1e11 --cache-mb 0
 url=$url_pool
 python3 - "${url##*:}" "$long" <<'PY' || fail "hang-ups, queue and /healthz under load"
 import http.client, socket, sys, time, threading

@@ -45,3 +45,30 @@ finish() {
     [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
     exit 0
 }
+
+# start_server NAME ARGS...: serves in the background; sets url_NAME, pid_NAME
+start_server() {
+    name=$1; shift
+    $SCALELAB serve --port 0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+    eval "pid_$name=$!"
+    i=0
+    while ! grep -q 'serving on' "$tmp/$name.out" 2>/dev/null && [ $i -lt 100 ]; do
+        sleep 0.1; i=$((i + 1))
+    done
+    eval "url_$name=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/$name.out")"
+}
+
+# stop_server NAME: SIGTERM; must exit 0 within 2 s with no sanitizer report
+stop_server() {
+    eval "p=\$pid_$1"
+    kill -TERM "$p"
+    i=0
+    while kill -0 "$p" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+    if kill -0 "$p" 2>/dev/null; then
+        kill -KILL "$p"; fail "$1: server still running 2 s after SIGTERM"
+    else
+        wait "$p" || fail "$1: server exited nonzero after SIGTERM: $(cat "$tmp/$1.err")"
+    fi
+    grep -q "ERROR: AddressSanitizer\|runtime error" "$tmp/$1.err" &&
+        fail "$1: sanitizer report: $(head -20 "$tmp/$1.err")"
+}

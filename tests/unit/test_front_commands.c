@@ -290,6 +290,47 @@ static void commands_api_words(void **state)
     assert_string_equal(out, "missing thi");
 }
 
+/* canonical QUERY...: the canonical form of one API request of def (keys and values alternate). */
+static const char *canonical(const struct cmd_def *def, const char *const *kv, char *buf,
+                             size_t len)
+{
+    size_t i;
+
+    assert_int_equal(cmd_input_init(&in, def, CMD_API, err, sizeof(err)), CMD_OK);
+    for (i = 0; kv[i]; i += 2)
+        assert_int_equal(cmd_set(&in, kv[i], kv[i + 1], err, sizeof(err)), CMD_OK);
+    assert_int_equal(cmd_finish(&in, err, sizeof(err)), CMD_OK);
+    assert_true(cmd_canonical(&in, buf, len) >= 0);
+    return buf;
+}
+
+/* One canonical form for one request however it is spelled; another for another request. */
+static void commands_canonical(void **state)
+{
+    static const char *const a[] = { "load", "100k", "state", "store", NULL };
+    static const char *const b[] = { "state", "store", "load", "1e5", NULL };
+    static const char *const c[] = { "load", "100001", "state", "store", NULL };
+    static const char *const d[] = { "load", "100k", NULL };
+    static const char *const e[] = { "load", "100k", "state", "memory", NULL };
+    static const char *const f[] = { "load", "1k,2k", NULL };
+    static const char *const g[] = { "load", "1000", "load", "2e3", NULL };
+    static const char *const h[] = { "load", "2k,1k", NULL };
+    char x[512], y[512];
+
+    (void)state;
+    assert_string_equal(canonical(&cmd_def_plan, a, x, sizeof(x)),
+                        canonical(&cmd_def_plan, b, y, sizeof(y)));
+    assert_string_not_equal(x, canonical(&cmd_def_plan, c, y, sizeof(y)));
+    assert_string_not_equal(x, canonical(&cmd_def_plan, d, y, sizeof(y)));
+    /* a parameter given at its default is kept: a command may treat it as given */
+    assert_string_not_equal(canonical(&cmd_def_plan, d, x, sizeof(x)),
+                            canonical(&cmd_def_plan, e, y, sizeof(y)));
+    assert_string_equal(canonical(&cmd_def_compare, f, x, sizeof(x)),
+                        canonical(&cmd_def_compare, g, y, sizeof(y)));
+    assert_string_not_equal(x, canonical(&cmd_def_compare, h, y, sizeof(y)));
+    assert_int_equal(cmd_canonical(&in, x, 4), -1); /* does not fit */
+}
+
 /* Help texts come from the table: ranges, defaults and choices as a user reads them. */
 static void commands_describe(void **state)
 {
@@ -321,6 +362,7 @@ int main(void)
         cmocka_unit_test(commands_parse_keeps_no_state),
         cmocka_unit_test(commands_api_surface),
         cmocka_unit_test(commands_api_words),
+        cmocka_unit_test(commands_canonical),
         cmocka_unit_test(commands_simulate),
         cmocka_unit_test(commands_fit),
         cmocka_unit_test(commands_quiz),
