@@ -30,7 +30,7 @@ endif
 
 LIB_SRC  := $(sort $(wildcard src/lib/*.c))
 CLI_SRC  := $(sort $(wildcard src/commands/*.c src/cli/*.c src/web/*.c src/lab/*.c))
-WEB      := $(sort $(wildcard web/*))
+WEB      := $(sort $(wildcard web/*.* web/js/*.js))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 DATA     := $(sort $(wildcard data/*.csv data/*.json data/*.txt))
 

@@ -59,11 +59,18 @@ PY
 status 200 /healthz
 grep -q '"ok"' "$tmp/body" || fail "/healthz body"
 
-# the page and its files come from the binary, with no address outside this server
-for p in / /index.html /app.js /style.css; do
+# the page and its files come from the binary, with no address outside this server; each module
+# of web/js is served at /js/NAME.js as JavaScript, and the one-file script of old is gone
+modules=$(cd "$here/../../web" && for f in js/*.js; do printf ' /%s' "$f"; done)
+for p in / /index.html /style.css $modules; do
     status 200 "$p"
     grep -Eq '(src|href)=["'"'"']?(https?:)?//' "$tmp/body" && fail "$p links outside the server"
 done
+for p in $modules; do
+    curl -s -D "$tmp/h" -o /dev/null "$url$p"
+    grep -qi '^content-type: text/javascript' "$tmp/h" || fail "$p is not served as JavaScript"
+done
+status 404 /app.js
 curl -s -D "$tmp/h" -o /dev/null "$url/" && grep -qi '^content-type: text/html' "$tmp/h" ||
     fail "/ is not text/html"
 grep -qi "^content-security-policy: default-src 'self'" "$tmp/h" || fail "no CSP on /"

@@ -34,11 +34,27 @@ const presets = [['1k', 1e3], ['10k', 1e4], ['100k', 1e5], ['500k', 5e5], ['1m',
 
 test('the page loads with no console errors and no request leaving 127.0.0.1', async () => {
   const { page, context, errors, foreign } = await openPage(browser, server.url);
+  // every script the page pulls in: its path, status and content type
+  const scripts = [];
+  page.on('response', (r) => {
+    if (r.request().resourceType() === 'script') {
+      scripts.push([new URL(r.url()).pathname, r.status(), r.headers()['content-type'] || '']);
+    }
+  });
   await page.goto(`${server.url}/?load=10k`);
   await waitForLoad(page, 1e4);
   await page.waitForSelector('#curve-chart polyline, #curve-chart path');
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);
+  // the ES modules: main.js and every module it imports, each answered as JavaScript
+  const paths = scripts.map(([p]) => p);
+  assert.ok(paths.includes('/js/main.js') && paths.includes('/js/api.js'), paths.join(' '));
+  for (const [path, status, type] of scripts) {
+    assert.match(path, /^\/js\/[a-z]+\.js$/);
+    assert.equal(status, 200, path);
+    assert.match(type, /^text\/javascript\b/, path);
+  }
+  assert.equal((await fetch(`${server.url}/app.js`)).status, 404);
   await context.close();
 });
 

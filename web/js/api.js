@@ -1,0 +1,180 @@
+/* Shared by every section: the JSON API calls, number formats, DOM and SVG helpers, timers. */
+
+/*
+ * Every figure the page shows comes from the same-origin JSON API (/api/compare, /api/curve,
+ * /api/plan, /api/queue, /api/simulate, /api/fit, /api/catalogs, /api/quiz); the modules only
+ * fetch, format, lay out and draw. No framework, no external URLs.
+ */
+
+/* ------------------------------------------------------------------ API access */
+
+var controllers = {};
+var errors = {};
+
+function toQuery(pairs) {
+  return pairs.map(function (p) {
+    return encodeURIComponent(p[0]) + '=' + encodeURIComponent(p[1]);
+  }).join('&');
+}
+
+/*
+ * GET /api/<path>?<pairs>. A newer call with the same key aborts the older one, so only the
+ * latest answer is ever rendered. Resolves to the document, or to null when superseded.
+ */
+export function api(key, path, pairs) {
+  if (controllers[key]) controllers[key].abort();
+  var ctl = new AbortController();
+  controllers[key] = ctl;
+  var url = '/api/' + path + (pairs && pairs.length ? '?' + toQuery(pairs) : '');
+  return fetch(url, { signal: ctl.signal, headers: { Accept: 'application/json' }, cache: 'no-store' })
+    .then(function (r) {
+      return r.json().catch(function () { return null; }).then(function (body) {
+        if (!r.ok) {
+          var msg = body && body.error ? body.error : 'HTTP ' + r.status;
+          throw new Error(msg);
+        }
+        return body;
+      });
+    })
+    .then(function (body) {
+      if (controllers[key] !== ctl) return null;
+      delete controllers[key];
+      setError(key, null);
+      return body;
+    }, function (err) {
+      if (controllers[key] === ctl) delete controllers[key];
+      if (err && err.name === 'AbortError') return null;
+      setError(key, (err && err.message) || 'request failed');
+      return null;
+    });
+}
+
+function setError(key, msg) {
+  if (msg) errors[key] = msg; else delete errors[key];
+  var box = $('api-error');
+  var keys = Object.keys(errors);
+  if (!keys.length) { box.hidden = true; box.textContent = ''; return; }
+  box.hidden = false;
+  box.textContent = 'The server could not answer (' + keys[0].replace(/-.*/, '') + '): ' + errors[keys[0]];
+}
+
+/* ------------------------------------------------------------------ formatting */
+
+export var NBSP = '\u00a0';
+export function nf(max, min) {
+  return new Intl.NumberFormat('en-US', { maximumFractionDigits: max, minimumFractionDigits: min || 0 });
+}
+export var NF0 = nf(0), NF1 = nf(1), NF2 = nf(2);
+
+export function isNum(x) { return typeof x === 'number' && isFinite(x); }
+export function fmtInt(n) { return isNum(n) ? NF0.format(n) : '—'; }
+export function fmtNum(n) {
+  if (!isNum(n)) return '—';
+  if (Math.abs(n) >= 100) return NF0.format(n);
+  if (Math.abs(n) >= 10) return NF1.format(n);
+  return NF2.format(n);
+}
+export function fmtUSD(n) {
+  if (!isNum(n)) return '—';
+  if (Math.abs(n) >= 100 || n === Math.round(n)) return '$' + NF0.format(n);
+  return '$' + nf(2, 2).format(n);
+}
+export function fmtPct(f, digits) {
+  if (!isNum(f)) return '—';
+  var p = f * 100, d = digits;
+  if (d === undefined) d = p === 0 ? 0 : (Math.abs(p) < 1 ? 2 : (Math.abs(p) < 10 ? 1 : (Math.abs(p) >= 100 ? 0 : 1)));
+  return nf(d).format(p) + NBSP + '%';
+}
+/* Availability: enough decimals to tell 99.5 % from 99.98 %. */
+export function fmtAvail(a) {
+  if (!isNum(a)) return '—';
+  if (a >= 0.999999) return nf(5).format(a * 100) + NBSP + '%';
+  if (a >= 0.99) return nf(3).format(a * 100) + NBSP + '%';
+  return nf(1).format(a * 100) + NBSP + '%';
+}
+/* The unavailable share of a 730-hour month, written as a duration. */
+export function fmtDowntime(a) {
+  if (!isNum(a)) return '—';
+  var min = (1 - a) * 730 * 60;
+  if (min < 1 / 60) return 'under a second';
+  if (min < 1) return Math.round(min * 60) + NBSP + 's';
+  if (min < 60) return NF0.format(min) + NBSP + 'min';
+  if (min < 48 * 60) {
+    var h = Math.floor(min / 60), m = Math.round(min - h * 60);
+    if (m === 60) { h += 1; m = 0; }
+    return h + NBSP + 'h' + (m ? ' ' + m + NBSP + 'min' : '');
+  }
+  return NF1.format(min / 60 / 24) + NBSP + 'days';
+}
+export function fmtLoadShort(n) {
+  if (!isNum(n)) return '—';
+  if (n >= 1e6) return nf(2).format(n / 1e6) + 'M';
+  if (n >= 1e3) return nf(n >= 1e5 ? 0 : 1).format(n / 1e3) + 'K';
+  return NF0.format(n);
+}
+export function fmtRps(n) { return fmtInt(n) + NBSP + 'req/s'; }
+export function fmtSeconds(s) {
+  if (!isNum(s)) return '—';
+  if (s === 0) return '0' + NBSP + 's';
+  if (s < 1e-3) return nf(1).format(s * 1e6) + NBSP + 'µs';
+  if (s < 1) return nf(s < 0.01 ? 2 : (s < 0.1 ? 1 : 0)).format(s * 1e3) + NBSP + 'ms';
+  if (s < 100) return nf(2).format(s) + NBSP + 's';
+  return NF0.format(s) + NBSP + 's';
+}
+export function fmtRatio(r) {
+  if (!isNum(r)) return '—';
+  return (r >= 10 ? NF1.format(r) : NF2.format(r)) + '×';
+}
+var RESOURCE = { cpu: 'CPU', memory: 'memory', network: 'network', disk: 'disk' };
+export function resName(r) { return RESOURCE[r] || String(r || '—'); }
+export function plural(n, one, many) { return n === 1 ? one : many; }
+
+/* ------------------------------------------------------------------ DOM helpers */
+
+export function $(id) { return document.getElementById(id); }
+export function el(tag, attrs, text) {
+  var e = document.createElement(tag);
+  if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+  if (text !== undefined && text !== null) e.textContent = text;
+  return e;
+}
+var SVGNS = 'http://www.w3.org/2000/svg';
+export function svg(tag, attrs, parent, text) {
+  var e = document.createElementNS(SVGNS, tag);
+  if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+  if (text !== undefined && text !== null) e.textContent = text;
+  if (parent) parent.appendChild(e);
+  return e;
+}
+export function clearSVG(node) {
+  /* keep <title> and <desc>, drop the drawing */
+  Array.prototype.slice.call(node.childNodes).forEach(function (c) {
+    if (c.nodeName !== 'title' && c.nodeName !== 'desc') node.removeChild(c);
+  });
+}
+/* Show a figure: text for people, the raw API number in data-value for tests. */
+export function show(id, text, value, sub) {
+  var e = $(id);
+  if (!e) return;
+  e.textContent = text;
+  if (value !== undefined) e.setAttribute('data-value', value === null ? 'null' : String(value));
+  var dd = e.parentNode;
+  var old = dd.querySelector('.sub');
+  if (old) dd.removeChild(old);
+  if (sub) dd.appendChild(el('span', { 'class': 'sub' }, sub));
+}
+
+/* Draw at the element's own width so text keeps its size on a phone. */
+export function chartSize(root, min, max) {
+  var w = Math.round(root.getBoundingClientRect().width) || max;
+  return Math.max(min, Math.min(max, w));
+}
+
+/* ------------------------------------------------------------------ timers */
+
+/* Runs fn after ms, replacing what is pending under the same key (a debounce). */
+var timers = {};
+export function later(key, ms, fn) {
+  clearTimeout(timers[key]);
+  timers[key] = setTimeout(fn, ms);
+}

@@ -1,0 +1,94 @@
+/* The page's entry point: reads the view from the URL, hands each section its controls, asks for
+ * every figure once, and owns the events that concern the whole page (resize, hash, scrolling). */
+import { $, api, later } from './api.js';
+import { S, SECTIONS, docs, readHash, readURL, writeURL } from './view.js';
+import * as ceiling from './ceiling.js';
+import * as futures from './futures.js';
+import * as curves from './curves.js';
+import * as stateless from './stateless.js';
+import * as capacity from './capacity.js';
+import * as quiz from './quiz.js';
+
+/* A new load: the panels follow quickly, the fix table and the fitted plan a little later. */
+function loadChanged(fromSlider) {
+  futures.syncLoadControls(fromSlider);
+  stateless.showLoad();
+  writeURL();
+  later('fast', 30, function () { futures.loadCompare(); capacity.loadPlan(); });
+  later('slow', 200, function () { stateless.loadFixes(); capacity.runFit(); });
+}
+
+/* A new catalog, spares rule or target: everything planned on the workload is asked again. */
+function workloadChanged() {
+  writeURL();
+  later('fast', 0, function () { futures.loadCompare(); capacity.loadPlan(); curves.loadCurve(); });
+  later('slow', 100, stateless.loadFixes);
+}
+
+/* The window's events: the charts drawn at the page's width follow a new width (not a new height,
+ * as a phone's address bar makes), and a new #hash becomes the section kept in the URL. */
+function watchWindow() {
+  var lastWidth = window.innerWidth;
+  window.addEventListener('resize', function () {
+    if (window.innerWidth === lastWidth) return;
+    lastWidth = window.innerWidth;
+    later('resize', 150, function () {
+      ceiling.redrawQueue();
+      curves.renderCurve();
+    });
+  });
+  window.addEventListener('hashchange', function () { readHash(); writeURL(); });
+}
+
+/* Keep the section being read in the URL, without moving the page. */
+var userMoved = false;
+function trackSections() {
+  ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (ev) {
+    window.addEventListener(ev, function () { userMoved = true; }, { passive: true, once: true });
+  });
+  if (!('IntersectionObserver' in window)) return;
+  var io = new IntersectionObserver(function (entries) {
+    if (!userMoved) return;
+    entries.forEach(function (en) {
+      if (en.isIntersecting && S.section !== en.target.id) { S.section = en.target.id; writeURL(); }
+    });
+  }, { rootMargin: '-45% 0px -50% 0px' });
+  SECTIONS.forEach(function (id) { var e = $(id); if (e) io.observe(e); });
+}
+
+function init() {
+  readURL();
+  curves.setup(workloadChanged);
+  capacity.setup(workloadChanged);
+  stateless.setup();
+  futures.setup(loadChanged);
+  stateless.showLoad();
+  ceiling.setup();
+  quiz.setup();
+  writeURL();
+  watchWindow();
+
+  var first = [
+    api('catalogs', 'catalogs', []).then(function (d) {
+      docs.catalogs = d;
+      if (docs.compare) futures.renderFutures(docs.compare);
+      if (docs.plan) ceiling.renderResources(docs.plan);
+    }),
+    futures.loadCompare(), capacity.loadPlan(), curves.loadCurve(), ceiling.loadQueue(),
+    quiz.loadQuiz(), stateless.runSim(), stateless.loadFixes(), capacity.runFit()
+  ];
+  Promise.all(first.map(function (p) {
+    return p.catch(function () { return null; });
+  })).then(function () {
+    /* the page grew while the figures arrived: go back to the section named in the URL */
+    if (S.section && !userMoved) {
+      var target = $(S.section);
+      if (target) target.scrollIntoView({ block: 'start' });
+    }
+    document.documentElement.setAttribute('data-ready', 'true');
+  });
+  trackSections();
+}
+
+/* A module script runs once the document is parsed, so the elements are all there. */
+init();
