@@ -132,6 +132,28 @@ test('a quiz answer reveals its explanation without a reload', async () => {
   await context.close();
 });
 
+test('every quiz answer shows its live model figures, and the score counts them', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/#quiz`);
+  const quiz = await api(server.url, '/api/quiz');
+  for (const q of quiz.questions) {
+    const fieldset = page.locator(`[data-question-id="${q.id}"]`);
+    await fieldset.waitFor();
+    await fieldset.locator('button').nth(q.answer).click();
+    await fieldset.locator('[data-explanation]').waitFor({ state: 'visible' });
+    if (q.model && ['compare', 'curve', 'plan', 'queue', 'simulate'].includes(q.model.kind)) {
+      // the live line of a question that names a model call ends as figures, never stuck
+      await page.waitForFunction((id) => /^Live model: \S/.test(document.querySelector(
+        `[data-question-id="${id}"] [data-model]`)?.textContent || ''), q.id, { timeout: 10000 });
+    }
+  }
+  const score = page.locator('[data-score]');
+  assert.equal(await score.getAttribute('data-answered'), String(quiz.questions.length));
+  assert.equal(await score.getAttribute('data-score'), String(quiz.questions.length));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the stateful demo loses sessions; the store mode loses none', async () => {
   const { page, context } = await openPage(browser, server.url);
   await page.goto(`${server.url}/#stateless`);

@@ -107,9 +107,9 @@ function quizLine(kind, d) {
     return 'at ' + fmtRps(d.load_rps) + ': N = ⌈' + fmtInt(d.load_rps) + ' ÷ ' + fmtNum(h.usable_rps_per_server) + '⌉ + ' +
       h.spares + ' = ' + fmtInt(h.servers) + ' × ' + h.instance + ', ' + fmtUSD(h.monthly_usd) + ' a month with state in ' + h.state +
       (h.store ? ' (the store tier: ' + fmtInt(h.store.nodes) + ' × ' + h.store.instance + ', ' + fmtUSD(h.store.monthly_usd) + ')' : '') +
-      '; database: ' + fmtInt(d.database.shards) + ' ' + plural(d.database.shards, 'primary', 'primaries') + ' + ' +
-      fmtInt(d.database.replicas_per_shard) + ' read ' + plural(d.database.replicas_per_shard, 'replica', 'replicas') + ' each, write ceiling ' +
-      fmtInt(d.database.max_primary_writes_qps) + '/s.';
+      '; database: ' + fmtInt(d.app.database.shards) + ' ' + plural(d.app.database.shards, 'primary', 'primaries') + ' + ' +
+      fmtInt(d.app.database.replicas_per_shard) + ' read ' + plural(d.app.database.replicas_per_shard, 'replica', 'replicas') + ' each, write ceiling ' +
+      fmtInt(d.app.database.max_primary_writes_qps) + '/s.';
   case 'simulate':
     return fmtInt(d.inputs.servers) + ' servers, state in ' + d.state.mode + ': ' + fmtInt(d.state.sessions_lost) + ' sessions lost (' +
       fmtPct(d.state.lost_fraction) + ' of returning requests), counters off by ' + fmtPct(d.state.counter_error, 0) +
