@@ -55,9 +55,18 @@ SL_API double sl_mmc_wait_quantile(long c, double lambda, double mu, double p);
 /*
  * The p-quantile of the response time (wait + service) in M/M/c, seconds. The exact CDF of
  * W = Wq + S (Wq is 0 with probability 1 - C and otherwise Exp(c mu - lambda); S ~ Exp(mu),
- * independent) is inverted by bisection to about 1e-13 relative. INFINITY / NaN as above.
+ * independent) is inverted by a safeguarded Newton iteration to about 1e-15 relative.
+ * INFINITY / NaN as above.
  */
 SL_API double sl_mmc_response_quantile(long c, double lambda, double mu, double p);
+
+/*
+ * The mean response time and the response quantiles at levels p[0..n-1] of one M/M/c queue
+ * (as sl_mmc_response_quantile, with Erlang C computed once): out_mean and out[0..n-1].
+ * INFINITY when lambda >= c mu, NaN for bad arguments.
+ */
+SL_API void sl_mmc_response(long c, double lambda, double mu, const double *p, size_t n,
+                            double *out_mean, double *out);
 
 /*
  * M/G/1 FCFS mean wait by Pollaczek-Khinchine, Wq = rho E[S] (1 + cv^2) / (2 (1 - rho)) with

@@ -132,9 +132,18 @@ void sl_plan_latency(const struct sl_instance *in, const struct sl_workload *w,
     long c = (long)in->vcpu;
     double mu = core_rate(in, w);
 
-    out->mean_s = mmc_mean(c, load_rps, mu);
-    out->p50_s = mmc_quantile(c, load_rps, mu, 0.5);
-    out->p99_s = mmc_quantile(c, load_rps, mu, 0.99);
+    static const double levels[2] = { 0.5, 0.99 };
+    double q[2];
+
+    if (load_rps > 0.0) { /* Erlang C once for the three figures */
+        sl_mmc_response(c, load_rps, mu, levels, 2, &out->mean_s, q);
+        out->p50_s = q[0];
+        out->p99_s = q[1];
+    } else {
+        out->mean_s = mmc_mean(c, load_rps, mu);
+        out->p50_s = mmc_quantile(c, load_rps, mu, 0.5);
+        out->p99_s = mmc_quantile(c, load_rps, mu, 0.99);
+    }
     out->slo_s = w->slo.kind == SL_SLO_NONE ? NAN : sl_plan_slo_statistic(in, w, load_rps);
 }
 
@@ -231,12 +240,27 @@ static double shards_availability(double p, long nodes, long shards)
     return pow(1.0 - pow(1.0 - p, (double)nodes), (double)shards);
 }
 
-/* The fewest boxes per shard, at least `least`, that bring `shards` shards to the target. */
+/* Most boxes per shard the search considers. */
+#define MAX_NODES_PER_SHARD 64
+
+/*
+ * The fewest boxes per shard, at least `least` and at most MAX_NODES_PER_SHARD, that bring
+ * `shards` shards to the target. (1 - q^n)^s >= T solves to n >= ln(1 - T^(1/s)) / ln q,
+ * with 1 - T^(1/s) = -expm1(ln T / s) exact for T near 1; the neighbours are then checked
+ * with the formula itself, so that rounding cannot move the answer.
+ */
 static long nodes_for_target(double p, long least, long shards, double target)
 {
-    long n = least;
+    double q = 1.0 - p, room = -expm1(log(target) / (double)shards), x;
+    long n;
 
-    while (n < 64 && shards_availability(p, n, shards) < target)
+    if (least >= MAX_NODES_PER_SHARD || shards_availability(p, least, shards) >= target)
+        return least;
+    x = q > 0.0 && q < 1.0 && room > 0.0 ? ceil(log(room) / log(q)) : MAX_NODES_PER_SHARD;
+    n = !(x < MAX_NODES_PER_SHARD) ? MAX_NODES_PER_SHARD : x > (double)least ? (long)x : least;
+    while (n > least + 1 && shards_availability(p, n - 1, shards) >= target)
+        n--;
+    while (n < MAX_NODES_PER_SHARD && shards_availability(p, n, shards) < target)
         n++;
     return n;
 }
@@ -557,6 +581,11 @@ static int db_on_instance(const struct sl_instance *in, const struct sl_workload
                 break;
             bb = b_fewest;
         }
+        /* b x max(s_min, (R/b + W)/C) bounds the boxes of every layout from b on, and grows
+         * with b: once its price passes the best found, no later layout is cheaper */
+        if (found && bb * fmax(s_min, (r / bb + wr) / box) * in->usd_per_month >
+                         best->monthly_usd * (1.0 + 1e-12))
+            break;
         s = fmax(s_min, ceil((r / bb + wr) / box - 1e-9));
         if (unsharded && s > 1.0)
             continue; /* only the last candidate, every reader a replica, can be unsharded */
