@@ -129,12 +129,28 @@ static double sse_at(const double *p, const struct sl_usl_point *pts, size_t m)
     return sum_sq(p, pts, m);
 }
 
+/* The decrease of the sum of squares that the linearised model promises for step h:
+ * |r|^2 - |r + J h|^2 = -2 b'h - h'A h, with A = J'J and b = J'r. */
+static double predicted_gain(double a[NPARAM][NPARAM], const double *b, const double *h)
+{
+    double gain = 0.0;
+    int j, k;
+
+    for (j = 0; j < NPARAM; j++) {
+        gain -= 2.0 * b[j] * h[j];
+        for (k = 0; k < NPARAM; k++)
+            gain -= h[j] * a[j][k] * h[k];
+    }
+    return gain;
+}
+
 /*
  * Levenberg-Marquardt with Marquardt's diagonal scaling (the three parameters differ by six
  * orders of magnitude) over the parameters in free_mask, the others held where they are; no
  * bounds (the caller keeps a solution only if it lies within them). Returns the final sum of
  * squares; sets *converged when a step no longer changes the sum or the parameters (relative
- * 1e-15 and 1e-12) or no step can improve it.
+ * 1e-15 and 1e-12), when a refused step is below 1e-12 relative or promises a gain under 1e-14
+ * of the sum (rounding, not a slope, made it worse), or when no step can improve it.
  */
 static double levenberg_marquardt(const struct sl_usl_point *pts, size_t m, double *p,
                                   const int *free_mask, int *iterations, int *converged)
@@ -179,6 +195,12 @@ static double levenberg_marquardt(const struct sl_usl_point *pts, size_t m, doub
                     }
                     continue;
                 }
+                if (change < 1e-12 || predicted_gain(a, b, step) <= 1e-14 * cur) {
+                    /* refused by rounding, not by the slope: the step is below the
+                     * parameters' resolution, or the local model promises nothing */
+                    *converged = 1;
+                    return cur;
+                }
             }
             mu *= 10.0;
             if (mu > 1e20) {
@@ -212,13 +234,65 @@ static int within_bounds(const double *p)
 }
 
 /*
+ * Starting values from the linearised law: with lambda0 the throughput of one unit, the
+ * deviation from linear scaling y = lambda0 n / X(n) - 1 equals sigma (n - 1) + kappa n (n - 1)
+ * exactly, so least squares through the origin in y gives sigma and kappa (Gunther, Guerrilla
+ * Capacity Planning, 2007, ch. 5). On a face the other coefficient is held at 0. Values at or
+ * below 0 are moved just inside the face, where the solve starts.
+ */
+static void linear_start(const struct sl_usl_point *pts, size_t m, const int *face, double *p)
+{
+    double lambda0 = 0.0, s11 = 0.0, s12 = 0.0, s22 = 0.0, r1 = 0.0, r2 = 0.0, det;
+    size_t i;
+
+    for (i = 0; i < m; i++)
+        lambda0 = fmax(lambda0, pts[i].throughput / pts[i].n);
+    for (i = 0; i < m; i++) {
+        double n = pts[i].n, u = n - 1.0, v = n * (n - 1.0);
+        double y = pts[i].throughput > 0.0 ? lambda0 * n / pts[i].throughput - 1.0 : 0.0;
+
+        s11 += u * u;
+        s12 += u * v;
+        s22 += v * v;
+        r1 += u * y;
+        r2 += v * y;
+    }
+    p[P_SIGMA] = p[P_KAPPA] = 0.0;
+    det = s11 * s22 - s12 * s12;
+    if (face[P_SIGMA] && face[P_KAPPA] && det > 1e-12 * s11 * s22) {
+        p[P_SIGMA] = (r1 * s22 - r2 * s12) / det;
+        p[P_KAPPA] = (r2 * s11 - r1 * s12) / det;
+    } else if (face[P_SIGMA] && s11 > 0.0) {
+        p[P_SIGMA] = r1 / s11;
+    } else if (face[P_KAPPA] && s22 > 0.0) {
+        p[P_KAPPA] = r2 / s22;
+    }
+    if (face[P_SIGMA])
+        p[P_SIGMA] = fmin(fmax(p[P_SIGMA], 1e-4), 0.5);
+    if (face[P_KAPPA])
+        p[P_KAPPA] = fmin(fmax(p[P_KAPPA], 1e-8), 0.5);
+    p[P_LAMBDA] = best_lambda(pts, m, p[P_SIGMA], p[P_KAPPA]);
+}
+
+/* One solve on a face from p; its sum of squares, or INFINITY when it ends outside the bounds. */
+static double solve_face(const struct sl_usl_point *pts, size_t m, const int *face, double *p,
+                         int *iterations, int *converged)
+{
+    double sse = levenberg_marquardt(pts, m, p, face, iterations, converged);
+
+    return within_bounds(p) && isfinite(sse) ? sse : INFINITY;
+}
+
+/*
  * The bounded least-squares problem (sigma, kappa in [0, 1], lambda > 0) solved face by face:
  * the interior (all three free), the faces kappa = 0 and sigma = 0 (two free), and the corner
- * sigma = kappa = 0 (lambda alone, in closed form); each from several starts, each solution kept
- * only if it lies within the bounds; the least sum of squares wins. A bounded optimum lies in
- * the interior of one of these faces, so this is exact where each face's own minimum is found.
- * Returns the sum of squares and the winning solve's iterations; *converged when every accepted
- * solve converged (the caller then checks the winner's optimality, kkt_holds).
+ * sigma = kappa = 0 (lambda alone, in closed form); each solution kept only if it lies within
+ * the bounds; the least sum of squares wins. A bounded optimum lies in the interior of one of
+ * these faces, so this is exact where each face's own minimum is found. Each face starts from
+ * the linearised law (linear_start), which lands next to its minimum; only when that solve
+ * does not converge are several fixed starts tried. Returns the sum of squares and the winning
+ * solve's iterations; *converged when every accepted solve converged (the caller then checks
+ * the winner's optimality, kkt_holds).
  */
 static double fit_faces(const struct sl_usl_point *pts, size_t m, double *best, int *iterations,
                         int *converged)
@@ -226,39 +300,49 @@ static double fit_faces(const struct sl_usl_point *pts, size_t m, double *best, 
     static const double starts[][2] = { { 0.01, 1e-4 }, { 0.1, 1e-6 }, { 1e-4, 1e-8 },
                                         { 0.3, 1e-3 }, { 0.03, 0.0 }, { 0.0, 1e-5 } };
     static const int faces[][NPARAM] = { { 1, 1, 1 }, { 1, 1, 0 }, { 1, 0, 1 } };
-    double best_sse = INFINITY, lambda0 = 0.0;
-    size_t i, f, s;
+    double best_sse;
+    size_t f, s;
     int all_converged = 1;
 
-    for (i = 0; i < m; i++)
-        lambda0 = fmax(lambda0, pts[i].throughput / pts[i].n);
     *iterations = 0;
     /* the corner: sigma = kappa = 0, lambda = sum x n / sum n^2 */
     best[P_SIGMA] = best[P_KAPPA] = 0.0;
     best[P_LAMBDA] = best_lambda(pts, m, 0.0, 0.0);
     best_sse = sse_at(best, pts, m);
-    for (f = 0; f < sizeof(faces) / sizeof(faces[0]); f++)
-        for (s = 0; s < sizeof(starts) / sizeof(starts[0]); s++) {
-            double p[NPARAM] = { lambda0, faces[f][P_SIGMA] ? starts[s][0] : 0.0,
-                                 faces[f][P_KAPPA] ? starts[s][1] : 0.0 };
-            int it = 0, conv = 0;
-            double sse;
+    for (f = 0; f < sizeof(faces) / sizeof(faces[0]); f++) {
+        double p[NPARAM], sse;
+        int it = 0, conv = 0;
 
-            if ((faces[f][P_SIGMA] && p[P_SIGMA] == 0.0) ||
-                (faces[f][P_KAPPA] && p[P_KAPPA] == 0.0))
+        linear_start(pts, m, faces[f], p);
+        sse = solve_face(pts, m, faces[f], p, &it, &conv);
+        for (s = 0; !conv && s < sizeof(starts) / sizeof(starts[0]); s++) {
+            double q[NPARAM] = { 0.0, faces[f][P_SIGMA] ? starts[s][0] : 0.0,
+                                 faces[f][P_KAPPA] ? starts[s][1] : 0.0 };
+            double e;
+            int qit = 0, qconv = 0;
+
+            if ((faces[f][P_SIGMA] && q[P_SIGMA] == 0.0) ||
+                (faces[f][P_KAPPA] && q[P_KAPPA] == 0.0))
                 continue; /* a start on a face belongs to that face's solve */
-            p[P_LAMBDA] = best_lambda(pts, m, p[P_SIGMA], p[P_KAPPA]);
-            sse = levenberg_marquardt(pts, m, p, faces[f], &it, &conv);
-            if (!within_bounds(p) || !isfinite(sse))
-                continue;
-            if (!conv)
-                all_converged = 0;
-            if (sse < best_sse) {
-                best_sse = sse;
-                memcpy(best, p, sizeof(p));
-                *iterations = it; /* the winning solve's */
+            q[P_LAMBDA] = best_lambda(pts, m, q[P_SIGMA], q[P_KAPPA]);
+            e = solve_face(pts, m, faces[f], q, &qit, &qconv);
+            if (qconv && e < INFINITY) { /* a start that converges replaces the first */
+                memcpy(p, q, sizeof(q));
+                sse = e;
+                it = qit;
+                conv = 1;
             }
         }
+        if (sse == INFINITY)
+            continue;
+        if (!conv)
+            all_converged = 0;
+        if (sse < best_sse) {
+            best_sse = sse;
+            memcpy(best, p, sizeof(p));
+            *iterations = it; /* the winning solve's */
+        }
+    }
     *converged = all_converged;
     return best_sse;
 }
