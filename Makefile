@@ -94,9 +94,11 @@ $(SAN)/tests/%: tests/unit/%.c tests/unit/sl_test.h $(SAN)/libscalelab.a | dirs
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Werror -Itests/unit -o $@ $< $(SAN)/libscalelab.a \
 		-lcmocka $(LDLIBS)
-# tests of the front ends (test_front_*.c) link them too, without main()
-SFRONT_OBJ := $(filter-out $(SAN)/src/cli/main.o,$(SCLI_OBJ))
-$(SAN)/tests/test_front_%: tests/unit/test_front_%.c tests/unit/sl_test.h $(SFRONT_OBJ) \
+# tests of the front ends (test_front_*.c) and of the lab's modules (test_lab_*.c) link the
+# front ends too, without main()
+SFRONT_OBJ   := $(filter-out $(SAN)/src/cli/main.o,$(SCLI_OBJ))
+SFRONT_TESTS := $(filter $(SAN)/tests/test_front_% $(SAN)/tests/test_lab_%,$(UNIT_BIN))
+$(SFRONT_TESTS): $(SAN)/tests/%: tests/unit/%.c tests/unit/sl_test.h $(SFRONT_OBJ) \
 		$(SAN)/libscalelab.a | dirs
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Werror -Itests/unit -o $@ $< $(SFRONT_OBJ) \

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lab/app.h"
+#include "lab/app_server.h"
 #include "banned.h"
 
 #define REDIS_HOST_MAX 255

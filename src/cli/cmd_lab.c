@@ -6,6 +6,10 @@
 
 #include "cli.h"
 #include "lab/lab.h"
+#include "lab/lab_client.h"
+#include "lab/lab_report.h"
+#include "lab/lab_run.h"
+#include "lab/lab_signals.h"
 #include "banned.h"
 
 static const char *const lab_states[] = { "memory", "sticky", "store", "token", NULL };

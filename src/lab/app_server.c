@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lab/app.h"
+#include "lab/app_server.h"
 #include "scalelab/alloc.h"
 #include "web/daemon.h"
 #include "banned.h"

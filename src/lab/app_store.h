@@ -98,6 +98,12 @@ struct app_store {
 /* A store in process memory, behind one mutex. NULL when out of memory. Caller owns (close). */
 struct app_store *app_store_memory_new(void);
 
+/* Seconds on a clock that never goes back; the memory store ages sessions by it. */
+typedef double app_clock_fn(void);
+
+/* As app_store_memory_new, with sessions aged by `now` (a test moves its own clock). */
+struct app_store *app_store_memory_new_clocked(app_clock_fn *now);
+
 /*
  * A store in Redis at host:port. Connects lazily: one connection per calling thread, 200 ms
  * connect and command timeouts, reconnected after any error. With a password (pass[0..len),
@@ -124,31 +130,7 @@ enum app_result app_store_redis_probe(struct app_store *st, char *err, size_t er
  */
 struct app_store *app_store_token_new(const unsigned char *key, size_t key_len);
 
-/*
- * Decodes a key given in hex (SCALELAB_TOKEN_KEY) into key[0..cap); returns its length, or 0
- * if hex is not an even number of hex digits giving APP_KEY_MIN to cap bytes.
- */
-size_t app_token_key_parse(const char *hex, unsigned char *key, size_t cap);
-
 /* Fills key[0..len) from OpenSSL's random generator; returns 0 on success, -1 on failure. */
 int app_token_key_random(unsigned char *key, size_t len);
-
-/* Nonzero if s is 1..APP_NAME_MAX bytes of [A-Za-z0-9_.-]. */
-int app_name_valid(const char *s);
-
-/* Nonzero if s is an Idempotency-Key: 1..APP_IDEM_MAX bytes of [A-Za-z0-9_.:-]. */
-int app_idem_valid(const char *s);
-
-/* Bytes of a scoped Idempotency-Key, NUL included: user, route and key with two ':'. */
-#define APP_IDEM_SCOPE_MAX (APP_NAME_MAX + 1 + 96 + 1 + APP_IDEM_MAX + 1)
-
-/*
- * Writes "<user>:<route>:<key>" into out[APP_IDEM_SCOPE_MAX]: the Idempotency-Key `key` as
- * the stores remember it. route is the request's target (the path, and the query that the
- * write depends on: "/cart/add?item=X", "/counter/incr", "/seats/N/book"), so a key reused by
- * another user or on another route or item is another request. user holds no ':' and routes
- * hold none, so the text is unambiguous. Returns 0, or -1 if it does not fit.
- */
-int app_idem_scope(char *out, const char *user, const char *route, const char *key);
 
 #endif

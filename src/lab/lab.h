@@ -1,11 +1,9 @@
-/* `scalelab lab`: the orchestrator of real processes, its checking client and its reports. */
+/* `scalelab lab`'s vocabulary: what a run is asked to do, what it measured, and their names. */
 /* SPDX-License-Identifier: MIT */
 #ifndef SL_LAB_H
 #define SL_LAB_H
 
-#include <jansson.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <sys/types.h>
 
 #include "scalelab/hist.h"
@@ -102,7 +100,7 @@ struct lab_result {
     uint64_t post_login;          /* requests sent while the user held a session */
     uint64_t sessions_lost;       /* of those, answered 401 or X-Session: miss */
     uint64_t carts_wrong;         /* cart answers that differ from what the user added */
-    uint64_t replays;             /* requests libcurl sent twice (lab_client.c, on_debug) */
+    uint64_t replays;             /* requests libcurl sent twice (lab_client.c: on_debug) */
     uint64_t replays_from_store;  /* answers with Idempotent-Replayed: the app applied it once */
     uint64_t duplicates;          /* cart items a replay added twice */
     uint64_t counter_acked;       /* increments answered 200 */
@@ -141,98 +139,5 @@ void lab_event_add(struct lab_result *r, double t_s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Sorts the timeline by time and derives p50, p99, throughput, drift and errors. */
 void lab_result_finish(struct lab_result *r);
-
-/* ---- lab_procs.c: processes ---- */
-
-/*
- * Installs SIGINT, SIGTERM and SIGHUP handlers that only set a flag (lab_interrupted) and
- * ignores SIGPIPE. Call once before lab_run.
- */
-void lab_signals_install(void);
-/* Nonzero after SIGINT or SIGTERM; async-signal-safe to set, safe to read from any thread. */
-int lab_interrupted(void);
-
-/*
- * Checks that the programs a run of `o` needs are on PATH; on failure writes
- * "lab needs haproxy (apt-get install haproxy)" into err and returns -1.
- */
-int lab_check_programs(const struct lab_opts *o, char *err, size_t errlen);
-
-/*
- * One whole run: a private directory (after removing those of labs that were SIGKILLed),
- * redis-server (redis mode, with a random password), o->backends apps and haproxy, all
- * healthy; the workload with its kills, restarts and additions; then everything stopped and
- * removed, also on error and interruption. r must come from lab_result_init. Returns 0, or -1
- * with err set (r then holds what was measured before the failure). A store that died or
- * stopped answering during the workload is not an error here: it is r->store_failure.
- */
-int lab_run(const struct lab_opts *o, struct lab_result *r, char *err, size_t errlen);
-
-/* ---- lab_client.c: the checking client ---- */
-
-struct lab_client;
-
-struct lab_client_cfg {
-    int port;           /* haproxy's frontend on 127.0.0.1 */
-    int users;
-    double duration_s;  /* 0: stop after `requests` */
-    uint64_t requests;
-    double t0;          /* monotonic start time of the workload, seconds (lab_now) */
-};
-
-/* Seconds on the monotonic clock. */
-double lab_now(void);
-
-/*
- * Process-wide libcurl set-up, routed through sl_malloc; call once before any client, with no
- * other thread running. Returns 0 or -1.
- */
-int lab_client_global_init(void);
-void lab_client_global_cleanup(void);
-
-/*
- * Starts the users on up to LAB_MAX_THREADS threads; they stop by themselves at the duration
- * or request budget, on lab_interrupted() or lab_client_stop. NULL (err set) on failure.
- * The caller owns the client (lab_client_free).
- */
-struct lab_client *lab_client_start(const struct lab_client_cfg *cfg, char *err, size_t errlen);
-/* Nonzero while some user still works. Thread-safe. */
-int lab_client_running(struct lab_client *c);
-/* Makes every user stop after its current request and waits for the threads. */
-void lab_client_stop(struct lab_client *c);
-/* Adds what the (stopped) client counted into r, client events included. */
-void lab_client_collect(struct lab_client *c, struct lab_result *r);
-void lab_client_free(struct lab_client *c);
-
-/* GET /counter through port; returns 0 with *value, or -1. */
-int lab_client_get_counter(int port, long long *value);
-
-/* ---- lab_report.c: reports ---- */
-
-/* The JSON document of one run (the fields plus extras); NULL when out of memory. */
-json_t *lab_result_json(const struct lab_result *r);
-/* {"runs": [one document per run]} (--compare); NULL when out of memory. */
-json_t *lab_compare_json(const struct lab_result *runs, int n);
-/* Serialises doc (taking it) as every scalelab document; the text is the caller's (sl_free). */
-char *lab_json_dump(json_t *doc);
-/* The text report of one run. */
-void lab_report_text(FILE *to, const struct lab_result *r);
-/* One table over several runs (--compare). */
-void lab_report_compare_text(FILE *to, const struct lab_result *runs, int n);
-
-/* One point of --sweep. */
-struct lab_sweep_point {
-    int backends;
-    int threads;               /* the apps' --threads */
-    double throughput_rps;
-    double cpu_ms_per_request; /* app CPU (user + system) per finished request */
-    double p99_ms;
-    uint64_t requests, errors;
-};
-
-void lab_sweep_text(FILE *to, const struct lab_sweep_point *p, int n);
-json_t *lab_sweep_json(const struct lab_sweep_point *p, int n);
-/* The CSV `backends,threads,throughput_rps,cpu_ms_per_request`; caller frees (sl_free). */
-char *lab_sweep_csv(const struct lab_sweep_point *p, int n);
 
 #endif

@@ -9,11 +9,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "scalelab/scalelab.h"
-#include "lab.h"
+#include "lab/lab_cart.h"
+#include "lab/lab_client.h"
+#include "lab/lab_clock.h"
+#include "lab/lab_signals.h"
 #include "banned.h"
 
 #define BODY_MAX (64 * 1024)   /* bytes of one answer body; more is a protocol error */
@@ -27,22 +29,6 @@ enum op {
     OP_SEAT = 3   /* POST /seats/N/book */
 };
 
-/* Entries of an expected cart: every add, and a second entry for each replay seen. */
-#define CART_CAP (2 * LAB_CART_ROTATE + 2)
-
-/*
- * What the user expects its cart to hold: each item between min and max times in a row. An add
- * that failed may be missing (min 0); one that libcurl sent twice may be there twice (max 2),
- * unless the app answered the second send from its Idempotency-Key store (then it is there at
- * most once, and missing only if the app died between storing the key and the write).
- */
-struct cart {
-    int n;
-    unsigned item[CART_CAP];      /* item numbers, oldest first */
-    unsigned char min[CART_CAP];
-    unsigned char max[CART_CAP];
-};
-
 struct worker;
 
 /* One virtual user: its own handle (cookie engine), strictly one request at a time. */
@@ -54,7 +40,7 @@ struct user {
     unsigned phase;         /* which operation comes next after login */
     unsigned item_seq;      /* numbers its items "i<seq>" */
     uint64_t rng;           /* xorshift state for seat numbers */
-    struct cart cart;
+    struct lab_cart cart;   /* what its session's cart should hold */
     /* the request in flight */
     enum op op;
     unsigned item;
@@ -110,14 +96,6 @@ struct lab_client {
     struct worker workers[LAB_MAX_THREADS];
     int n_workers;
 };
-
-double lab_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int lab_client_global_init(void)
 {
@@ -223,17 +201,10 @@ static void count_error(struct worker *w, struct user *u, enum lab_err e, double
     note_first(&w->first_error, t, what, u);
 }
 
-/* Appends the item in flight to the expected cart (send_next keeps room for it). */
+/* Appends the item in flight to the expected cart: twice if libcurl resent it unnoticed. */
 static void cart_expect(struct user *u, int min)
 {
-    struct cart *c = &u->cart;
-
-    if (c->n == CART_CAP)
-        return;
-    c->item[c->n] = u->item;
-    c->min[c->n] = (unsigned char)min;
-    c->max[c->n] = u->replayed && !u->from_store ? 2 : 1;
-    c->n++;
+    lab_cart_expect(&u->cart, u->item, min, u->replayed && !u->from_store ? 2 : 1);
 }
 
 /* A write that failed: it may or may not have happened, so the checks must accept both. */
@@ -243,70 +214,6 @@ static void outcome_unknown(struct worker *w, struct user *u)
         cart_expect(u, 0);
     else if (u->op == OP_INCR)
         w->unknown += u->replayed ? 2 : 1;
-}
-
-/*
- * Checks the answer's items against the expected cart: each entry's item between its min and
- * max times in a row, in order, nothing else. On success the cart becomes exactly what the
- * answer showed, and *dups counts items that were there twice. Returns 1 when the cart is right.
- */
-static int cart_matches(struct cart *c, json_t *items, int *dups)
-{
-    struct cart next;
-    size_t j = 0, n = json_array_size(items);
-    int i, k;
-
-    *dups = 0;
-    if (!json_is_array(items))
-        return 0;
-    next.n = 0;
-    for (i = 0; i < c->n; i++) {
-        char want[16];
-        int seen = 0;
-
-        snprintf(want, sizeof(want), "i%u", c->item[i]);
-        while (seen < c->max[i] && j < n) {
-            const char *s = json_string_value(json_array_get(items, j));
-
-            if (!s || strcmp(s, want))
-                break;
-            seen++;
-            j++;
-        }
-        if (seen < c->min[i])
-            return 0;
-        for (k = 0; k < seen; k++) {
-            if (next.n == CART_CAP)
-                return 0;
-            next.item[next.n] = c->item[i];
-            next.min[next.n] = next.max[next.n] = 1;
-            next.n++;
-        }
-        *dups += seen > 1;
-    }
-    if (j != n)
-        return 0;
-    *c = next;
-    return 1;
-}
-
-/* "wrong cart: got i1,i2,i2 want i1,i2" for the timeline (items of this session only). */
-static void describe_cart(const struct cart *c, json_t *items, char *out, size_t outlen)
-{
-    size_t len, i;
-    int k;
-
-    len = (size_t)snprintf(out, outlen, "wrong cart: got");
-    for (i = 0; i < json_array_size(items) && len < outlen; i++) {
-        const char *s = json_string_value(json_array_get(items, i));
-
-        len += (size_t)snprintf(out + len, outlen - len, "%s%s", i ? "," : " ", s ? s : "?");
-    }
-    if (len < outlen)
-        len += (size_t)snprintf(out + len, outlen - len, " want");
-    for (k = 0; k < c->n && len < outlen; k++)
-        len += (size_t)snprintf(out + len, outlen - len, "%si%u%s", k ? "," : " ", c->item[k],
-                                c->max[k] > 1 ? "+" : c->min[k] ? "" : "?");
 }
 
 static void on_success(struct worker *w, struct user *u, double t)
@@ -330,15 +237,15 @@ static void on_success(struct worker *w, struct user *u, double t)
         }
         w->logins++;
         u->logged_in = 1;
-        u->cart.n = 0;
+        lab_cart_clear(&u->cart);
         break;
     case OP_CART:
         cart_expect(u, !u->from_store);
-        if (!cart_matches(&u->cart, json_object_get(doc, "items"), &dups)) {
+        if (!lab_cart_check(&u->cart, json_object_get(doc, "items"), &dups)) {
             char what[LAB_EVENT_LEN];
 
             w->carts_wrong++;
-            describe_cart(&u->cart, json_object_get(doc, "items"), what, sizeof(what));
+            lab_cart_describe(&u->cart, json_object_get(doc, "items"), what, sizeof(what));
             note_first(&w->first_wrong, t, what, u);
             u->logged_in = 0; /* a fresh session, so that one wrong cart counts once */
         }
@@ -782,42 +689,4 @@ void lab_client_collect(struct lab_client *c, struct lab_result *r)
         lab_event_add(r, error.t_s, "%s", error.what);
     if (wrong.t_s >= 0)
         lab_event_add(r, wrong.t_s, "%s", wrong.what);
-}
-
-int lab_client_get_counter(int port, long long *value)
-{
-    struct user u;
-    json_error_t jerr;
-    int tries, st = -1;
-
-    memset(&u, 0, sizeof(u));
-    u.h = user_handle(&u);
-    if (!u.h)
-        return -1;
-    curl_easy_setopt(u.h, CURLOPT_HTTPGET, 1L);
-    snprintf(u.url, sizeof(u.url), "http://127.0.0.1:%d/counter", port);
-    curl_easy_setopt(u.h, CURLOPT_URL, u.url);
-    /* a backend killed a moment ago may still be in the rotation: a few tries */
-    for (tries = 0; tries < 3 && st; tries++) {
-        long status = 0;
-        json_t *doc, *v;
-
-        u.body_len = 0;
-        u.body_over = 0;
-        if (curl_easy_perform(u.h) != CURLE_OK)
-            continue;
-        curl_easy_getinfo(u.h, CURLINFO_RESPONSE_CODE, &status);
-        if (status != 200)
-            continue;
-        doc = json_loadb(u.body ? u.body : "", u.body_len, 0, &jerr);
-        v = json_object_get(doc, "value");
-        if (json_is_integer(v)) {
-            *value = (long long)json_integer_value(v);
-            st = 0;
-        }
-        json_decref(doc);
-    }
-    curl_easy_cleanup(u.h);
-    sl_free(u.body);
-    return st;
 }

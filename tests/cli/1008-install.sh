@@ -3,7 +3,7 @@
 # built against the installed library with pkg-config that plans a load.
 . "$(dirname "$0")/lib.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
-command -v pkg-config >/dev/null || { echo "SKIP: pkg-config not installed"; exit 0; }
+command -v pkg-config >/dev/null || { echo "SKIP: pkg-config not installed"; exit 77; }
 dest=$tmp/root
 make -s -C "$root" install DESTDIR="$dest" PREFIX=/usr/local >"$tmp/out" 2>&1 ||
     { fail "make install: $(tail -5 "$tmp/out")"; finish; }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # `serve`: every API route against the CLI's --json, status codes, limits, loopback, clean stop.
 . "$(dirname "$0")/lib.sh"
-command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 0; }
+command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 77; }
 
 $SCALELAB serve --port 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pid=$!

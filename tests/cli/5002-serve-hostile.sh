@@ -2,7 +2,7 @@
 # `serve` under hostile input: nothing leaks between requests, no file is read, every error is the
 # JSON document, Host is checked, heavy work is bounded, cancelled and queued, slow clients are cut.
 . "$(dirname "$0")/lib.sh"
-command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 0; }
+command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 77; }
 
 start_server main
 url=$url_main

@@ -3,7 +3,7 @@
 # there, a value just outside a parameter's declared range is refused, a value at its edge and
 # its default are not.
 . "$(dirname "$0")/lib.sh"
-command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 0; }
+command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 77; }
 
 $SCALELAB serve --port 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pid=$!

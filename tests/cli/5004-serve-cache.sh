@@ -3,7 +3,7 @@
 # same bytes on every route; equal queries spelled differently share an entry, different ones
 # never do; entity tags give 304; errors are never kept; --cache-mb 0 keeps nothing.
 . "$(dirname "$0")/lib.sh"
-command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 0; }
+command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 77; }
 
 start_server cached
 start_server fresh --cache-mb 0

@@ -41,6 +41,26 @@ bad_input() {
     grep -q "^scalelab: " "$tmp/err" || fail "$* stderr lacks the 'scalelab: ' prefix"
 }
 
+# have PROGRAM: it is on PATH, or in an sbin directory a non-root PATH often lacks (Debian
+# installs haproxy in /usr/sbin), where the lab looks too
+have() {
+    command -v "$1" >/dev/null || [ -x "/usr/sbin/$1" ] || [ -x "/usr/local/sbin/$1" ]
+}
+
+# needs CASE PROGRAM...: true when every PROGRAM is there; otherwise prints one line
+# "SKIP CASE: PROGRAM missing" (tests/run-all counts it as a skip) and is false, so that the
+# caller skips that case and runs the others: `needs "redis mode" redis-server && case_redis`
+needs() {
+    case_name=$1
+    shift
+    for program in "$@"; do
+        have "$program" && continue
+        echo "SKIP $case_name: $program missing"
+        return 1
+    done
+    return 0
+}
+
 finish() {
     [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
     exit 0

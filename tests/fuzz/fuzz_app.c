@@ -15,7 +15,7 @@
 
 #include "fuzz.h"
 #include "cli/cli.h"
-#include "lab/app.h"
+#include "lab/app_server.h"
 #include "banned.h"
 
 #define MAX_REQUESTS 100

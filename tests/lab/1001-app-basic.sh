@@ -1,11 +1,9 @@
 #!/bin/sh
 # `app`: every endpoint of docs/lab-protocol.md in memory, redis and token mode, sessions across
 # two processes, limits, Idempotency-Keys scoped to user and route, a Redis outage, a Redis with
-# a password (--redis-auth-file), bad flags and a clean stop; nothing is left running.
+# a password (--redis-auth-file), bad flags and a clean stop; nothing is left running. Each case
+# runs on its own: one whose program is missing prints its SKIP line, and the others still run.
 . "$(dirname "$0")/../cli/lib.sh"
-command -v curl >/dev/null || { echo "SKIP: curl not installed (apt-get install curl)"; exit 0; }
-command -v redis-server >/dev/null ||
-    { echo "SKIP: redis-server not installed (apt-get install redis-server)"; exit 0; }
 
 pids=""
 cleanup() {
@@ -51,6 +49,15 @@ EOF
 stop_redis() {
     kill -TERM "$redis_pid" 2>/dev/null
     wait "$redis_pid" 2>/dev/null
+}
+
+# start_redis_again: the same redis-server (port and configuration) after stop_redis
+start_redis_again() {
+    redis-server "$tmp/redis/redis.conf" >>"$tmp/redis/log" 2>&1 &
+    redis_pid=$!
+    pids="$pids $redis_pid"
+    i=0
+    until redis_ping || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
 }
 
 # start_app NAME ARGS...: `scalelab app --id NAME ARGS` on a free port; sets app_pid and url.
@@ -400,91 +407,94 @@ cross() {
     [ "$got" = "$2" ] || fail "$mode: a session of one app answered $got at another, want $2"
 }
 
-start_redis
-
 # memory: sessions stay in the process that made them
-start_app m1 --state memory --threads 3
-m1_pid=$app_pid m1_url=$url
-start_app m2 --state memory
-m2_pid=$app_pid m2_url=$url
-url=$m1_url app_pid=$m1_pid
-exercise memory m1
-login dave
-cross "$m2_url" 401
+case_memory() {
+    start_app m1 --state memory --threads 3
+    m1_pid=$app_pid m1_url=$url
+    start_app m2 --state memory
+    m2_pid=$app_pid m2_url=$url
+    url=$m1_url app_pid=$m1_pid
+    exercise memory m1
+    login dave
+    cross "$m2_url" 401
+    stop_app m1 "$m1_pid"
+    stop_app m2 "$m2_pid"
+}
 
-# redis: any app finds the session; counter and seats are shared
-start_app r1 --state store --redis "127.0.0.1:$rport"
-r1_pid=$app_pid r1_url=$url
-start_app r2 --state store --redis "localhost:$rport" --threads 1
-r2_pid=$app_pid r2_url=$url
-url=$r1_url app_pid=$r1_pid
-exercise redis r1
-login dave
-add d1
-cross "$r2_url" 200
-body '{"user":"dave","items":["d1"],"backend":"r2"}'
-url=$r2_url
-req 409 POST /seats/7/book -H "Cookie: $ck"
-req 200 GET /counter
-body '{"value":5}'
+# redis: any app finds the session; counter and seats are shared; then a Redis outage:
+# /readyz and state calls answer 503 at once, /healthz stays 200, and both apps recover
+case_redis() {
+    start_redis
+    start_app r1 --state store --redis "127.0.0.1:$rport"
+    r1_pid=$app_pid r1_url=$url
+    start_app r2 --state store --redis "localhost:$rport" --threads 1
+    r2_pid=$app_pid r2_url=$url
+    url=$r1_url app_pid=$r1_pid
+    exercise redis r1
+    login dave
+    add d1
+    cross "$r2_url" 200
+    body '{"user":"dave","items":["d1"],"backend":"r2"}'
+    url=$r2_url
+    req 409 POST /seats/7/book -H "Cookie: $ck"
+    req 200 GET /counter
+    body '{"value":5}'
+
+    url=$r1_url id=r1
+    stop_redis
+    req 503 GET /readyz
+    session none
+    body '{"error":"redis unavailable"}'
+    req 200 GET /healthz
+    start=$(date +%s%N)
+    req 503 POST /login?user=x
+    req 503 POST /counter/incr -H "Cookie: sid=0123456789abcdef0123456789abcdef"
+    req 503 GET /counter
+    ms=$((($(date +%s%N) - start) / 1000000))
+    [ "$ms" -lt 1500 ] || fail "three requests during the outage took $ms ms"
+    start_redis_again
+    for u in "$r1_url" "$r2_url"; do
+        url=$u
+        req 200 GET /readyz
+        req 200 GET /readyz
+        req 200 POST /login?user=back
+    done
+    stop_app r1 "$r1_pid"
+    stop_app r2 "$r2_pid"
+    stop_redis
+}
 
 # token: the same key on two apps, another key on a third
-key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-export SCALELAB_TOKEN_KEY="$key"
-start_app t1 --state token
-t1_pid=$app_pid t1_url=$url
-start_app t2 --state token
-t2_pid=$app_pid t2_url=$url
-unset SCALELAB_TOKEN_KEY
-start_app t3 --state token
-t3_pid=$app_pid t3_url=$url
-url=$t1_url app_pid=$t1_pid
-exercise token t1
-login erin
-add e1
-cross "$t2_url" 200
-body '{"user":"erin","items":["e1"],"backend":"t2"}'
-cross "$t3_url" 401
+case_token() {
+    key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+    export SCALELAB_TOKEN_KEY="$key"
+    start_app t1 --state token
+    t1_pid=$app_pid t1_url=$url
+    start_app t2 --state token
+    t2_pid=$app_pid t2_url=$url
+    unset SCALELAB_TOKEN_KEY
+    start_app t3 --state token
+    t3_pid=$app_pid t3_url=$url
+    url=$t1_url app_pid=$t1_pid
+    exercise token t1
+    login erin
+    add e1
+    cross "$t2_url" 200
+    body '{"user":"erin","items":["e1"],"backend":"t2"}'
+    cross "$t3_url" 401
+    stop_app t1 "$t1_pid"
+    stop_app t2 "$t2_pid"
+    stop_app t3 "$t3_pid"
+}
 
 # --work-us burns CPU on each request
-start_app w1 --work-us 30000
-w1_pid=$app_pid
-t=$(curl -s -o /dev/null -w '%{time_total}' "$url/whoami")
-awk -v t="$t" 'BEGIN { exit !(t >= 0.03) }' || fail "--work-us 30000 answered in $t s"
-stop_app w1 "$w1_pid" INT
-
-# a Redis outage: /readyz and state calls answer 503 at once, /healthz stays 200
-url=$r1_url id=r1
-stop_redis
-req 503 GET /readyz
-session none
-body '{"error":"redis unavailable"}'
-req 200 GET /healthz
-start=$(date +%s%N)
-req 503 POST /login?user=x
-req 503 POST /counter/incr -H "Cookie: sid=0123456789abcdef0123456789abcdef"
-req 503 GET /counter
-ms=$((($(date +%s%N) - start) / 1000000))
-[ "$ms" -lt 1500 ] || fail "three requests during the outage took $ms ms"
-start_redis_again() {
-    redis-server "$tmp/redis/redis.conf" >>"$tmp/redis/log" 2>&1 &
-    redis_pid=$!
-    pids="$pids $redis_pid"
-    i=0
-    until redis_ping || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
+case_work_us() {
+    start_app w1 --work-us 30000
+    w1_pid=$app_pid
+    t=$(curl -s -o /dev/null -w '%{time_total}' "$url/whoami")
+    awk -v t="$t" 'BEGIN { exit !(t >= 0.03) }' || fail "--work-us 30000 answered in $t s"
+    stop_app w1 "$w1_pid" INT
 }
-start_redis_again
-for u in "$r1_url" "$r2_url"; do
-    url=$u
-    req 200 GET /readyz
-    req 200 GET /readyz
-    req 200 POST /login?user=back
-done
-
-for a in m1 m2 r1 r2 t1 t2 t3; do
-    eval "stop_app $a \"\$${a}_pid\""
-done
-stop_redis
 
 # runtime_error FRAGMENT CMD...: exit 1 within 10 s, one line on stderr holding FRAGMENT (and
 # never the password), nothing on stdout
@@ -500,13 +510,8 @@ runtime_error() {
     grep -qF -f "$tmp/auth" "$tmp/err" && fail "$* printed the password"
 }
 
-# A Redis locked with requirepass: the app authenticates on every connection with the first
-# line of --redis-auth-file; no password or a wrong one stops it at start (exit 1), a later
-# refusal answers 503 naming it; the password is on no command line.
-lport=$(free_port)
-mkdir -p "$tmp/locked"
-pass=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-start_locked() { # PASSWORD
+# start_locked PASSWORD: a redis-server on $lport that wants PASSWORD
+start_locked() {
     cat >"$tmp/locked/redis.conf" <<EOF
 port $lport
 bind 127.0.0.1
@@ -530,85 +535,111 @@ EOF
         sleep 0.05
     done
 }
+
 stop_locked() {
     kill -TERM "$locked_pid" 2>/dev/null
     wait "$locked_pid" 2>/dev/null
 }
-(umask 077 && printf '%s\n' "$pass" >"$tmp/auth" && printf 'wrong\n' >"$tmp/auth.bad")
-start_locked "$pass"
-got=$(redis-cli -p "$lport" ping 2>&1)
-case $got in NOAUTH*) ;; *) fail "unauthenticated PING answered '$got', expected NOAUTH" ;; esac
-runtime_error "redis at '127.0.0.1:$lport' wants a password (NOAUTH Authentication required)" \
-    $SCALELAB app --state store --redis "127.0.0.1:$lport"
-runtime_error "redis at '127.0.0.1:$lport' refused the password of --redis-auth-file \
+
+# A Redis locked with requirepass: the app authenticates on every connection with the first
+# line of --redis-auth-file; no password or a wrong one stops it at start (exit 1), a later
+# refusal answers 503 naming it; the password is on no command line.
+case_locked_redis() {
+    lport=$(free_port)
+    mkdir -p "$tmp/locked"
+    pass=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+    (umask 077 && printf '%s\n' "$pass" >"$tmp/auth" && printf 'wrong\n' >"$tmp/auth.bad")
+    start_locked "$pass"
+    got=$(redis-cli -p "$lport" ping 2>&1)
+    case $got in
+    NOAUTH*) ;;
+    *) fail "unauthenticated PING answered '$got', expected NOAUTH" ;;
+    esac
+    runtime_error "redis at '127.0.0.1:$lport' wants a password (NOAUTH Authentication \
+required)" $SCALELAB app --state store --redis "127.0.0.1:$lport"
+    runtime_error "redis at '127.0.0.1:$lport' refused the password of --redis-auth-file \
 '$tmp/auth.bad' (WRONGPASS" $SCALELAB app --state store --redis "127.0.0.1:$lport" \
-    --redis-auth-file "$tmp/auth.bad"
-# a Redis without a password is given one: refused too, not ignored
-start_redis_again
-runtime_error "refused the password of --redis-auth-file '$tmp/auth' (ERR AUTH" \
-    $SCALELAB app --state store --redis "127.0.0.1:$rport" --redis-auth-file "$tmp/auth"
-stop_redis
+        --redis-auth-file "$tmp/auth.bad"
+    # a Redis without a password is given one: refused too, not ignored
+    start_redis
+    runtime_error "refused the password of --redis-auth-file '$tmp/auth' (ERR AUTH" \
+        $SCALELAB app --state store --redis "127.0.0.1:$rport" --redis-auth-file "$tmp/auth"
+    stop_redis
 
-mode=redis
-start_app a1 --state store --redis "127.0.0.1:$lport" --redis-auth-file "$tmp/auth"
-a1_pid=$app_pid id=a1
-req 200 GET /readyz
-login zoe
-add z1
-add z2
-cart zoe '"z1","z2"'
-req 200 POST /counter/incr -H "Cookie: $ck"
-body '{"value":1}'
-ps -eo args >"$tmp/ps"
-grep -F -f "$tmp/auth" "$tmp/ps" && fail "the Redis password is on a command line"
-grep -q -- "--redis-auth-file $tmp/auth" "$tmp/ps" || fail "ps does not show the app's auth file"
-# Redis comes back with another password: the app answers 503 saying so, /healthz stays 200
-stop_locked
-start_locked "other$pass"
-refused='{"error":"redis refused the app'"'"'s password (wrong or missing)"}'
-req 503 GET /readyz
-body "$refused"
-req 503 POST /login?user=x
-body "$refused"
-req 503 GET /counter
-req 200 GET /healthz
-stop_locked
-start_locked "$pass"
-req 200 GET /readyz
-req 200 POST /login?user=back
-stop_app a1 "$a1_pid"
-stop_locked
+    mode=redis
+    start_app a1 --state store --redis "127.0.0.1:$lport" --redis-auth-file "$tmp/auth"
+    a1_pid=$app_pid id=a1
+    req 200 GET /readyz
+    login zoe
+    add z1
+    add z2
+    cart zoe '"z1","z2"'
+    req 200 POST /counter/incr -H "Cookie: $ck"
+    body '{"value":1}'
+    ps -eo args >"$tmp/ps"
+    grep -F -f "$tmp/auth" "$tmp/ps" && fail "the Redis password is on a command line"
+    grep -q -- "--redis-auth-file $tmp/auth" "$tmp/ps" ||
+        fail "ps does not show the app's auth file"
+    # Redis comes back with another password: the app answers 503 saying so, /healthz stays 200
+    stop_locked
+    start_locked "other$pass"
+    refused='{"error":"redis refused the app'"'"'s password (wrong or missing)"}'
+    req 503 GET /readyz
+    body "$refused"
+    req 503 POST /login?user=x
+    body "$refused"
+    req 503 GET /counter
+    req 200 GET /healthz
+    stop_locked
+    start_locked "$pass"
+    req 200 GET /readyz
+    req 200 POST /login?user=back
+    stop_app a1 "$a1_pid"
+    stop_locked
+}
 
-chmod 644 "$tmp/auth"
-bad_input "invalid --redis-auth-file '$tmp/auth': group or others may read it (expected mode \
-0600 or 0400)" $SCALELAB app --state store --redis-auth-file "$tmp/auth"
-chmod 600 "$tmp/auth"
-bad_input "--redis-auth-file needs --state store" $SCALELAB app --redis-auth-file "$tmp/auth"
-bad_input "cannot read --redis-auth-file '$tmp/none': No such file or directory" \
-    $SCALELAB app --state store --redis-auth-file "$tmp/none"
-bad_input "cannot read --redis-auth-file '$tmp': not a regular file" \
-    $SCALELAB app --state store --redis-auth-file "$tmp"
-mkfifo "$tmp/fifo"
-bad_input "cannot read --redis-auth-file '$tmp/fifo': not a regular file" \
-    $SCALELAB app --state store --redis-auth-file "$tmp/fifo"
-for content in "" "\n" "a\nb\n" "$(printf '%0513d' 0)\n"; do
-    (umask 077 && printf "$content" >"$tmp/auth.odd")
-    bad_input "invalid --redis-auth-file '$tmp/auth.odd' (expected one line of 1 to 512 bytes" \
-        $SCALELAB app --state store --redis-auth-file "$tmp/auth.odd"
-done
+# bad flags and files: exit 2 with one line naming the problem, before anything is served
+case_bad_input() {
+    auth=$tmp/flags.auth
+    (umask 077 && printf 'secret\n' >"$auth")
+    chmod 644 "$auth"
+    bad_input "invalid --redis-auth-file '$auth': group or others may read it (expected mode \
+0600 or 0400)" $SCALELAB app --state store --redis-auth-file "$auth"
+    chmod 600 "$auth"
+    bad_input "--redis-auth-file needs --state store" $SCALELAB app --redis-auth-file "$auth"
+    bad_input "cannot read --redis-auth-file '$tmp/none': No such file or directory" \
+        $SCALELAB app --state store --redis-auth-file "$tmp/none"
+    bad_input "cannot read --redis-auth-file '$tmp': not a regular file" \
+        $SCALELAB app --state store --redis-auth-file "$tmp"
+    mkfifo "$tmp/fifo"
+    bad_input "cannot read --redis-auth-file '$tmp/fifo': not a regular file" \
+        $SCALELAB app --state store --redis-auth-file "$tmp/fifo"
+    for content in "" "\n" "a\nb\n" "$(printf '%0513d' 0)\n"; do
+        (umask 077 && printf "$content" >"$tmp/auth.odd")
+        bad_input "invalid --redis-auth-file '$tmp/auth.odd' (expected one line of 1 to 512 \
+bytes" $SCALELAB app --state store --redis-auth-file "$tmp/auth.odd"
+    done
 
-bad_input "invalid --state 'disk'" $SCALELAB app --state disk
-bad_input "invalid --redis 'nohost'" $SCALELAB app --redis nohost
-bad_input "invalid --redis 'h:0'" $SCALELAB app --redis h:0
-bad_input "invalid --redis ':6379'" $SCALELAB app --redis :6379
-bad_input "invalid --redis 'h:1e3'" $SCALELAB app --redis h:1e3
-bad_input "invalid --id 'a b'" $SCALELAB app --id "a b"
-bad_input "invalid --work-us '-1'" $SCALELAB app --work-us -1
-bad_input "invalid --threads '0'" $SCALELAB app --threads 0
-bad_input "invalid --port '70000'" $SCALELAB app --port 70000
-bad_input "invalid --addr 'nowhere'" $SCALELAB app --addr nowhere
-bad_input "invalid SCALELAB_TOKEN_KEY" env SCALELAB_TOKEN_KEY=abcd $SCALELAB app --state token
-bad_input "unexpected argument 'x'" $SCALELAB app x
+    bad_input "invalid --state 'disk'" $SCALELAB app --state disk
+    bad_input "invalid --redis 'nohost'" $SCALELAB app --redis nohost
+    bad_input "invalid --redis 'h:0'" $SCALELAB app --redis h:0
+    bad_input "invalid --redis ':6379'" $SCALELAB app --redis :6379
+    bad_input "invalid --redis 'h:1e3'" $SCALELAB app --redis h:1e3
+    bad_input "invalid --id 'a b'" $SCALELAB app --id "a b"
+    bad_input "invalid --work-us '-1'" $SCALELAB app --work-us -1
+    bad_input "invalid --threads '0'" $SCALELAB app --threads 0
+    bad_input "invalid --port '70000'" $SCALELAB app --port 70000
+    bad_input "invalid --addr 'nowhere'" $SCALELAB app --addr nowhere
+    bad_input "invalid SCALELAB_TOKEN_KEY" env SCALELAB_TOKEN_KEY=abcd $SCALELAB app --state token
+    bad_input "unexpected argument 'x'" $SCALELAB app x
+}
+
+needs "memory mode" curl && case_memory
+needs "redis mode and outage" curl redis-server redis-cli python3 && case_redis
+needs "token mode" curl && case_token
+needs "--work-us" curl && case_work_us
+needs "locked redis" curl redis-server redis-cli python3 timeout && case_locked_redis
+case_bad_input
 
 # nothing left running
 for p in $pids; do

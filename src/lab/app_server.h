@@ -1,8 +1,9 @@
 /* `scalelab app`: the demo app server of the live lab (protocol in docs/lab-protocol.md). */
 /* SPDX-License-Identifier: MIT */
-#ifndef SL_APP_H
-#define SL_APP_H
+#ifndef SL_APP_SERVER_H
+#define SL_APP_SERVER_H
 
+#include "lab/app_codec.h"
 #include "lab/app_store.h"
 
 /* Most microseconds of CPU work per request (--work-us). */

@@ -1,0 +1,125 @@
+/* The lab's vocabulary: names of modes and errors, default options, results' bookkeeping. */
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scalelab/scalelab.h"
+#include "lab/lab.h"
+#include "banned.h"
+
+static const char *const state_names[] = { "memory", "store", "token" };
+
+static const char *const err_names[LAB_ERR_KINDS] = {
+    "connect", "timeout", "transport", "http_4xx", "http_502", "http_503", "http_504",
+    "http_5xx", "protocol"
+};
+
+const char *lab_state_name(enum lab_state s)
+{
+    return (unsigned)s < 3 ? state_names[s] : "?";
+}
+
+const char *lab_mode_name(const struct lab_opts *o)
+{
+    return o->sticky ? "sticky" : lab_state_name(o->state);
+}
+
+int lab_state_parse(const char *s, enum lab_state *out)
+{
+    int i;
+
+    for (i = 0; i < 3; i++)
+        if (!strcmp(s, state_names[i])) {
+            *out = (enum lab_state)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *lab_err_name(enum lab_err e)
+{
+    return (unsigned)e < LAB_ERR_KINDS ? err_names[e] : "?";
+}
+
+void lab_opts_init(struct lab_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->state = LAB_STATE_STORE;
+    o->backends = 3;
+    o->users = 50;
+    o->requests = 20000;
+    o->work_us = 200;
+}
+
+int lab_result_init(struct lab_result *r, const struct lab_opts *o)
+{
+    memset(r, 0, sizeof(*r));
+    r->opts = *o;
+    r->counter_final = -1;
+    r->latency = sl_malloc(sizeof(*r->latency));
+    r->sec_requests = sl_calloc(LAB_MAX_SECONDS, sizeof(uint32_t));
+    r->sec_errors = sl_calloc(LAB_MAX_SECONDS, sizeof(uint32_t));
+    r->sec_lost = sl_calloc(LAB_MAX_SECONDS, sizeof(uint32_t));
+    if (!r->latency || !r->sec_requests || !r->sec_errors || !r->sec_lost) {
+        lab_result_release(r);
+        return -1;
+    }
+    sl_hist_init(r->latency);
+    return 0;
+}
+
+void lab_result_release(struct lab_result *r)
+{
+    sl_free(r->latency);
+    sl_free(r->sec_requests);
+    sl_free(r->sec_errors);
+    sl_free(r->sec_lost);
+    r->latency = NULL;
+    r->sec_requests = r->sec_errors = r->sec_lost = NULL;
+}
+
+void lab_event_add(struct lab_result *r, double t_s, const char *fmt, ...)
+{
+    va_list ap;
+    struct lab_event *e;
+
+    if (r->n_events == LAB_MAX_EVENTS)
+        return;
+    e = &r->events[r->n_events++];
+    e->t_s = t_s;
+    va_start(ap, fmt);
+    vsnprintf(e->what, sizeof(e->what), fmt, ap);
+    va_end(ap);
+}
+
+void lab_result_finish(struct lab_result *r)
+{
+    int i, k;
+
+    /* insertion sort: stable, so that events of one instant keep their order */
+    for (i = 1; i < r->n_events; i++) {
+        struct lab_event e = r->events[i];
+
+        for (k = i; k > 0 && r->events[k - 1].t_s > e.t_s; k--)
+            r->events[k] = r->events[k - 1];
+        r->events[k] = e;
+    }
+    r->errors = 0;
+    for (k = 0; k < LAB_ERR_KINDS; k++)
+        r->errors += r->err[k];
+    r->p50_ms = sl_hist_quantile(r->latency, 0.5) * 1e3;
+    r->p99_ms = sl_hist_quantile(r->latency, 0.99) * 1e3;
+    r->throughput_rps = r->elapsed_s > 0 ? (double)r->requests / r->elapsed_s : NAN;
+    /* increments that failed may or may not have counted: only outside that range is drift */
+    r->counter_drift = 0;
+    if (r->counter_final >= 0) {
+        uint64_t fin = (uint64_t)r->counter_final;
+
+        if (fin < r->counter_acked)
+            r->counter_drift = r->counter_acked - fin;
+        else if (fin > r->counter_acked + r->counter_unknown)
+            r->counter_drift = fin - r->counter_acked - r->counter_unknown;
+    }
+}

@@ -1,0 +1,190 @@
+/* The cart checker on hand-made carts: what it accepts, what it counts as lost or doubled. */
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <string.h>
+
+#include "sl_test.h"
+#include "lab/lab_cart.h"
+
+/* A JSON array of the items in text ("i1 i2 i2"), owned by the caller. */
+static json_t *answer(const char *text)
+{
+    json_t *a = json_array();
+    char copy[256], *save = NULL, *tok;
+
+    assert_non_null(a);
+    snprintf(copy, sizeof(copy), "%s", text);
+    for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+        assert_int_equal(json_array_append_new(a, json_string(tok)), 0);
+    return a;
+}
+
+/* Checks c against the answer text; returns the checker's verdict, *dups its count. */
+static int check(struct lab_cart *c, const char *text, int *dups)
+{
+    json_t *items = answer(text);
+    int ok = lab_cart_check(c, items, dups);
+
+    json_decref(items);
+    return ok;
+}
+
+/* A cart of items 1..n, each acknowledged once. */
+static void acknowledged(struct lab_cart *c, unsigned n)
+{
+    unsigned i;
+
+    lab_cart_clear(c);
+    for (i = 1; i <= n; i++)
+        lab_cart_expect(c, i, 1, 1);
+}
+
+static void the_cart_as_added_matches(void **state)
+{
+    struct lab_cart c;
+    int dups = -1;
+
+    (void)state;
+    acknowledged(&c, 3);
+    assert_true(check(&c, "i1 i2 i3", &dups));
+    assert_int_equal(dups, 0);
+    assert_int_equal(c.n, 3);
+    lab_cart_clear(&c);
+    assert_true(check(&c, "", &dups)); /* a new session's cart is empty */
+}
+
+static void a_lost_item_is_a_wrong_cart(void **state)
+{
+    struct lab_cart c, before;
+    int dups;
+
+    (void)state;
+    acknowledged(&c, 3);
+    before = c;
+    assert_false(check(&c, "i1 i3", &dups));
+    assert_memory_equal(&c, &before, sizeof(c)); /* unchanged when wrong */
+    assert_false(check(&c, "", &dups));           /* the whole cart lost */
+    assert_false(check(&c, "i1 i2", &dups));      /* the newest lost */
+}
+
+static void an_unexpected_order_or_item_is_a_wrong_cart(void **state)
+{
+    struct lab_cart c;
+    int dups;
+
+    (void)state;
+    acknowledged(&c, 3);
+    assert_false(check(&c, "i2 i1 i3", &dups));
+    assert_false(check(&c, "i1 i2 i3 i4", &dups)); /* an add that never was */
+    assert_false(check(&c, "i1 i2 i3 i3", &dups)); /* acknowledged once, there twice */
+    assert_false(check(&c, "i1 i2 x", &dups));
+}
+
+/* An add that failed may or may not have happened: both carts are right. */
+static void a_failed_add_may_be_missing_or_there(void **state)
+{
+    struct lab_cart c;
+    int dups;
+
+    (void)state;
+    acknowledged(&c, 2);
+    lab_cart_expect(&c, 3, 0, 1);
+    lab_cart_expect(&c, 4, 1, 1);
+    assert_true(check(&c, "i1 i2 i4", &dups));
+    assert_int_equal(c.n, 3); /* the cart is now what the app showed */
+    assert_int_equal(c.item[2], 4);
+    assert_int_equal(c.min[2], 1);
+
+    acknowledged(&c, 2);
+    lab_cart_expect(&c, 3, 0, 1);
+    assert_true(check(&c, "i1 i2 i3", &dups));
+    assert_int_equal(c.n, 3);
+    assert_int_equal(c.min[2], 1); /* seen once: from now on it must stay */
+    assert_false(check(&c, "i1 i2", &dups));
+}
+
+/* libcurl resent an add unnoticed by the app: the item may be there twice, a duplicate. */
+static void a_resent_add_may_be_there_twice(void **state)
+{
+    struct lab_cart c;
+    int dups;
+
+    (void)state;
+    acknowledged(&c, 1);
+    lab_cart_expect(&c, 2, 1, 2);
+    assert_true(check(&c, "i1 i2 i2", &dups));
+    assert_int_equal(dups, 1);
+    assert_int_equal(c.n, 3); /* both copies are now expected */
+    assert_true(check(&c, "i1 i2 i2", &dups));
+    assert_int_equal(dups, 0); /* counted once */
+
+    acknowledged(&c, 1);
+    lab_cart_expect(&c, 2, 1, 2);
+    assert_true(check(&c, "i1 i2", &dups));
+    assert_int_equal(dups, 0);
+    acknowledged(&c, 1);
+    lab_cart_expect(&c, 2, 1, 2);
+    assert_false(check(&c, "i1 i2 i2 i2", &dups));
+}
+
+static void an_answer_without_items_is_a_wrong_cart(void **state)
+{
+    struct lab_cart c;
+    json_t *obj = json_object(), *mixed = json_pack("[s, i]", "i1", 2);
+    int dups;
+
+    (void)state;
+    acknowledged(&c, 1);
+    assert_false(lab_cart_check(&c, NULL, &dups));
+    assert_false(lab_cart_check(&c, obj, &dups));
+    acknowledged(&c, 2);
+    assert_false(lab_cart_check(&c, mixed, &dups));
+    json_decref(obj);
+    json_decref(mixed);
+}
+
+static void a_full_cart_takes_no_more_entries(void **state)
+{
+    struct lab_cart c;
+    unsigned i;
+
+    (void)state;
+    lab_cart_clear(&c);
+    for (i = 1; i <= LAB_CART_CAP + 5; i++)
+        lab_cart_expect(&c, i, 1, 1);
+    assert_int_equal(c.n, LAB_CART_CAP);
+    assert_int_equal(c.item[LAB_CART_CAP - 1], LAB_CART_CAP);
+}
+
+static void a_wrong_cart_is_described(void **state)
+{
+    struct lab_cart c;
+    json_t *items = answer("i1 i2 i2");
+    char text[LAB_EVENT_LEN];
+
+    (void)state;
+    acknowledged(&c, 1);
+    lab_cart_expect(&c, 2, 0, 1);
+    lab_cart_expect(&c, 3, 1, 2);
+    lab_cart_describe(&c, items, text, sizeof(text));
+    assert_string_equal(text, "wrong cart: got i1,i2,i2 want i1,i2?,i3+");
+    lab_cart_describe(&c, items, text, 20);
+    assert_string_equal(text, "wrong cart: got i1,");
+    json_decref(items);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_cart_as_added_matches),
+        cmocka_unit_test(a_lost_item_is_a_wrong_cart),
+        cmocka_unit_test(an_unexpected_order_or_item_is_a_wrong_cart),
+        cmocka_unit_test(a_failed_add_may_be_missing_or_there),
+        cmocka_unit_test(a_resent_add_may_be_there_twice),
+        cmocka_unit_test(an_answer_without_items_is_a_wrong_cart),
+        cmocka_unit_test(a_full_cart_takes_no_more_entries),
+        cmocka_unit_test(a_wrong_cart_is_described),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
