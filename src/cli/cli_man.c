@@ -234,7 +234,12 @@ static void man_synopsis(struct roff *r, const struct cmd_def *def)
     }
 }
 
-/* One declared command: summary, description, where the API serves it, its parameters. */
+/* The shared groups listed once, under WORKLOAD OPTIONS (json and csv stay with each command). */
+#define MAN_SHARED_GROUPS (CMD_SHARED_PLANNING | CMD_SHARED_CPU | CMD_SHARED_STATE)
+
+static void man_shared_list(struct roff *r, const struct cmd_input *in);
+
+/* One declared command: summary, description, where the API serves it, its own parameters. */
 static int man_command(struct roff *r, const struct cmd_def *def)
 {
     struct cmd_input *in = sl_malloc(sizeof(*in));
@@ -261,9 +266,71 @@ static int man_command(struct roff *r, const struct cmd_def *def)
         roff_text(r, line);
     }
     for (i = 0; i < in->nparams; i++)
-        if (in->param[i]->surface & CMD_CLI)
+        if ((in->param[i]->surface & CMD_CLI) && !(in->param[i]->group & MAN_SHARED_GROUPS))
             man_param(r, def, in->param[i]);
+    if (def->shared & MAN_SHARED_GROUPS) {
+        roff_raw(r, ".PP\n");
+        roff_text(r, "It also takes these options, described under WORKLOAD OPTIONS: ");
+        man_shared_list(r, in);
+        roff_text(r, ".\n");
+    }
     sl_free(in);
+    return SL_EXIT_OK;
+}
+
+/* "--catalog, --instance, ... and --state": the workload options in an input, in order. */
+static void man_shared_list(struct roff *r, const struct cmd_input *in)
+{
+    size_t i, n = 0, k = 0;
+    char line[96];
+
+    for (i = 0; i < in->nparams; i++)
+        n += (in->param[i]->surface & CMD_CLI) && (in->param[i]->group & MAN_SHARED_GROUPS);
+    for (i = 0; i < in->nparams; i++) {
+        const struct cmd_param *p = in->param[i];
+
+        if (!(p->surface & CMD_CLI) || !(p->group & MAN_SHARED_GROUPS))
+            continue;
+        snprintf(line, sizeof(line), "%s`--%s`", k == 0 ? "" : k + 1 == n ? " and " : ", ",
+                 p->name);
+        roff_text(r, line);
+        k++;
+    }
+}
+
+/*
+ * The workload options, once for every command that takes them: each with the commands that
+ * take it, its range and default (the library's, for a workload field).
+ */
+static int man_workload(struct roff *r, const struct cli_command *cmds)
+{
+    const struct cmd_param *p;
+    char line[256];
+    size_t i;
+
+    roff_raw(r, ".SH \"WORKLOAD OPTIONS\"\n");
+    roff_text(r, "The options that describe a service and how it is sized, shared by the "
+                 "commands that plan; under each, the commands that take it.\n");
+    for (p = cmd_shared; p->name; p++) {
+        const struct cmd_def *first = NULL;
+        size_t o = 0;
+
+        if (!(p->group & MAN_SHARED_GROUPS) || !(p->surface & CMD_CLI))
+            continue;
+        o += (size_t)snprintf(line, sizeof(line), "Taken by");
+        for (i = 0; cmds[i].def; i++)
+            if (cmds[i].def->shared & p->group) {
+                if (!first)
+                    first = cmds[i].def;
+                o += (size_t)snprintf(line + o, sizeof(line) - o, "%s `%s`",
+                                      first == cmds[i].def ? "" : ",", cmds[i].def->name);
+            }
+        if (!first)
+            continue;
+        man_param(r, first, p);
+        snprintf(line + o, sizeof(line) - o, ".\n");
+        roff_text(r, line);
+    }
     return SL_EXIT_OK;
 }
 
@@ -353,6 +420,8 @@ int cli_print_man(FILE *to, const struct cli_command *cmds)
     man_header(&r, cmds);
     for (i = 0; !st && cmds[i].def; i++)
         st = man_command(&r, cmds[i].def);
+    if (!st)
+        st = man_workload(&r, cmds);
     if (st)
         return st;
     man_footer(&r);

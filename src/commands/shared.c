@@ -20,7 +20,8 @@ const struct cmd_param cmd_shared[] = {
     { .name = "catalog", .type = CMD_TEXT, .arg = "NAME|PATH", .def = "teaching",
       .help = "machine catalog: teaching, cloud (AWS), gcp, azure, or a CSV file (the API: a "
               "CSV request body)",
-      .accepts = "an embedded catalog's name or a CSV file", .max = 4096, .surface = CMD_BOTH,
+      .accepts = "an embedded catalog's name (teaching, cloud, gcp or azure; on the command "
+                 "line also a CSV file)", .max = 4096, .surface = CMD_BOTH,
       .group = PLAN },
     { .name = "instance", .type = CMD_TEXT, .arg = "NAME",
       .help = "instance type of horizontal tiers (default: the cheapest for the load)",

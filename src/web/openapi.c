@@ -202,18 +202,19 @@ static int put_default(json_t *schema, const struct cmd_param *p, int array)
     return sl_json_put(schema, "default", a);
 }
 
-/* One query parameter of an operation. */
-static json_t *parameter(const struct cmd_param *p)
+/* One query parameter of an operation (of in's command), described in the API's words. */
+static json_t *parameter(const struct cmd_input *in, const struct cmd_param *p)
 {
     json_t *o = json_object(), *schema = value_schema(p);
-    char what[256], text[640];
+    char what[256], raw[640], text[640];
     size_t cap = most_values(p);
     int array = p->type == CMD_LOADS || cap > 1, bad = 0;
 
     cmd_describe(p, CMD_API, what, sizeof(what));
-    snprintf(text, sizeof(text), "%s. Accepts %s%s.", p->help, what,
+    snprintf(raw, sizeof(raw), "%s. Accepts %s%s.", p->help, what,
              p->type == CMD_LOADS ? "; several: repeat the parameter or separate them with "
                                     "commas" : "");
+    cmd_api_words(in, raw, text, sizeof(text));
     bad |= put_str(o, "name", p->name) | put_str(o, "in", "query");
     bad |= put_str(o, "description", text);
     bad |= sl_json_put(o, "required", json_boolean(p->flags & CMD_REQUIRED));
@@ -322,16 +323,17 @@ static json_t *operation(const struct cmd_input *in, int post)
 {
     const struct cmd_def *def = in->def;
     json_t *op = json_object(), *params = json_array();
-    char id[80];
+    char id[80], words[1024];
     size_t i;
     int bad = 0;
 
     snprintf(id, sizeof(id), "%s%s", def->name, post ? "_post" : "");
     bad |= put_str(op, "operationId", id) | put_str(op, "summary", def->summary);
-    bad |= put_str(op, "description", def->description);
+    cmd_api_words(in, def->description, words, sizeof(words));
+    bad |= put_str(op, "description", words);
     for (i = 0; i < in->nparams; i++)
         if (in->param[i]->surface & CMD_API)
-            bad |= append(params, parameter(in->param[i]));
+            bad |= append(params, parameter(in, in->param[i]));
     bad |= sl_json_put(op, "parameters", params);
     if (post)
         bad |= sl_json_put(op, "requestBody", catalog_body());
