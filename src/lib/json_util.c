@@ -1,6 +1,7 @@
 /* Helpers shared by the library's JSON encoders: nulls for non-finite numbers, one dump format. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
+#include <string.h>
 
 #include "scalelab/alloc.h"
 #include "scalelab/json.h"
@@ -63,4 +64,86 @@ char *sl_json_dump(json_t *doc)
     }
     json_decref(doc);
     return copy;
+}
+
+/* A growing text: appended to, NULL after memory ran out. */
+struct text {
+    char *s;
+    size_t len, cap;
+};
+
+static void text_add(struct text *t, const char *s, size_t n)
+{
+    if (!t->s)
+        return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = (t->len + n + 1) * 2;
+        char *grown = sl_realloc(t->s, cap);
+
+        if (!grown) {
+            sl_free(t->s);
+            t->s = NULL;
+            return;
+        }
+        t->s = grown;
+        t->cap = cap;
+    }
+    memcpy(t->s + t->len, s, n);
+    t->len += n;
+    t->s[t->len] = '\0';
+}
+
+/* Adds s with every line after the first indented by 4 more spaces: an array member at depth 1. */
+static void text_add_member(struct text *t, const char *s)
+{
+    const char *nl;
+
+    text_add(t, "    ", 4);
+    while ((nl = strchr(s, '\n')) != NULL) {
+        text_add(t, s, (size_t)(nl - s) + 1);
+        text_add(t, "    ", 4);
+        s = nl + 1;
+    }
+    text_add(t, s, strlen(s));
+}
+
+char *sl_json_dump_array(json_t *doc, size_t n, json_t *(*item)(void *ctx, size_t i), void *ctx)
+{
+    char *head = sl_json_dump(doc), *tail;
+    struct text t = { NULL, 0, 0 };
+    size_t i;
+
+    /* the empty array is the last member: the dump ends "[]\n}" (or "[]}" without indent) */
+    tail = head ? strstr(head, "[]") : NULL;
+    while (tail && strstr(tail + 2, "[]"))
+        tail = strstr(tail + 2, "[]");
+    if (!tail) {
+        sl_free(head);
+        return NULL;
+    }
+    if (!n)
+        return head;
+    t.cap = strlen(head) + 1024;
+    t.s = sl_malloc(t.cap);
+    if (t.s)
+        t.s[0] = '\0';
+    text_add(&t, head, (size_t)(tail - head));
+    text_add(&t, "[\n", 2);
+    for (i = 0; i < n && t.s; i++) {
+        json_t *one = item(ctx, i);
+        char *dumped = one ? sl_json_dump(one) : NULL;
+
+        if (!dumped) {
+            sl_free(t.s);
+            t.s = NULL;
+            break;
+        }
+        text_add_member(&t, dumped);
+        text_add(&t, i + 1 < n ? ",\n" : "\n", i + 1 < n ? 2 : 1);
+        sl_free(dumped);
+    }
+    text_add(&t, "  ]", 3);
+    text_add(&t, tail + 2, strlen(tail + 2));
+    sl_free(head);
+    return t.s;
 }

@@ -341,13 +341,17 @@ static json_t *curve_point_json(const struct sl_curve_point *p)
     return sl_json_done(o, bad);
 }
 
+static json_t *curve_point_item(void *pts, size_t i)
+{
+    return curve_point_json((const struct sl_curve_point *)pts + i);
+}
+
 char *sl_report_curve_json(const struct sl_catalog *c, const struct sl_workload *w,
                            double from, double to, long points, char *err, size_t errlen)
 {
     struct sl_curve_point *pts = NULL;
-    json_t *doc = NULL, *arr;
+    json_t *doc = NULL;
     char *text = NULL;
-    long i;
 
     if (check(w, err, errlen))
         return NULL;
@@ -364,18 +368,15 @@ char *sl_report_curve_json(const struct sl_catalog *c, const struct sl_workload 
     if (sl_plan_curve(c, w, from, to, points, pts, err, errlen) != SL_OK)
         goto out;
     doc = document(c, w);
-    arr = json_array();
-    if (sl_json_put(doc, "points", arr)) {
+    if (sl_json_put(doc, "points", json_array())) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    for (i = 0; i < points; i++)
-        if (json_array_append_new(arr, curve_point_json(&pts[i]))) {
-            snprintf(err, errlen, "out of memory");
-            goto out;
-        }
-    text = finish(doc, err, errlen);
+    /* a point at a time: the tree of 100,000 points would hold some 300 MiB */
+    text = sl_json_dump_array(doc, (size_t)points, curve_point_item, pts);
     doc = NULL;
+    if (!text)
+        snprintf(err, errlen, "out of memory");
 out:
     json_decref(doc);
     sl_free(pts);

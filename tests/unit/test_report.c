@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sl_test.h"
+#include "scalelab/json.h"
 #include "scalelab/scalelab.h"
 
 static void *test_alloc(size_t n)
@@ -98,6 +99,55 @@ static void report_plan_and_curve(void **state)
 }
 
 /* Allocation failures anywhere in the encoder give NULL and an error, never a crash or leak. */
+/* An item with nesting, strings holding brackets and newlines, numbers jansson formats. */
+static json_t *sample_item(void *ctx, size_t i)
+{
+    json_t *o = json_object(), *inner = json_array();
+
+    (void)ctx;
+    json_array_append_new(inner, json_real(0.1 * (double)i));
+    json_array_append_new(inner, json_object());
+    json_array_append_new(inner, json_array());
+    json_object_set_new(o, "i", json_integer((json_int_t)i));
+    json_object_set_new(o, "text", json_string("a [] b\n {} c"));
+    json_object_set_new(o, "inner", inner);
+    json_object_set_new(o, "none", json_null());
+    return o;
+}
+
+/* A document whose last member is an array, as the curve's. */
+static json_t *sample_doc(size_t n)
+{
+    json_t *doc = json_object(), *arr = json_array();
+    size_t i;
+
+    json_object_set_new(doc, "name", json_string("[]"));
+    json_object_set_new(doc, "empty", json_array());
+    for (i = 0; i < n; i++)
+        json_array_append_new(arr, sample_item(NULL, i));
+    json_object_set_new(doc, "points", arr);
+    return doc;
+}
+
+/* Items dumped one at a time give the bytes of the whole tree dumped at once. */
+static void report_dump_array_equals_the_tree(void **state)
+{
+    static const size_t counts[] = { 0, 1, 2, 7 };
+    size_t k;
+
+    (void)state;
+    for (k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+        char *whole = sl_json_dump(sample_doc(counts[k]));
+        char *streamed = sl_json_dump_array(sample_doc(0), counts[k], sample_item, NULL);
+
+        assert_non_null(whole);
+        assert_non_null(streamed);
+        assert_string_equal(streamed, whole);
+        sl_free(whole);
+        sl_free(streamed);
+    }
+}
+
 static void report_survives_allocation_failures(void **state)
 {
     const double loads[] = { 1e3, 1e6 };
@@ -131,6 +181,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(report_compare_contract),
         cmocka_unit_test(report_plan_and_curve),
+        cmocka_unit_test(report_dump_array_equals_the_tree),
         cmocka_unit_test(report_survives_allocation_failures),
     };
 
