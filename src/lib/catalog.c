@@ -1,6 +1,7 @@
 /* Catalog CSV parsing with strict validation, and the embedded catalogs. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,11 +426,40 @@ const char *sl_catalog_builtin_text(const char *name, size_t *len)
     return start;
 }
 
+/* A copy of c that owns its memory, or NULL when memory runs out. */
+static struct sl_catalog *catalog_copy(const struct sl_catalog *c)
+{
+    struct sl_catalog *d = sl_calloc(1, sizeof(*d));
+
+    if (!d)
+        return NULL;
+    d->name = sl_strdup(c->name);
+    d->source = sl_strdup(c->source);
+    d->items = sl_malloc(c->count * sizeof(*c->items));
+    d->count = c->count;
+    if (!d->name || !d->source || !d->items) {
+        sl_catalog_free(d);
+        return NULL;
+    }
+    memcpy(d->items, c->items, c->count * sizeof(*c->items));
+    return d;
+}
+
+/*
+ * The embedded catalogs, each parsed the first time it is asked for and kept: a request of the
+ * API plans on one, and parsing its text (numbers by strtod) cost more than the plan itself.
+ */
+static struct {
+    pthread_mutex_t lock;
+    struct sl_catalog *parsed[4];
+} builtin = { PTHREAD_MUTEX_INITIALIZER, { NULL } };
+
 enum sl_status sl_catalog_builtin(const char *name, struct sl_catalog **out, char *err,
                                   size_t errlen)
 {
-    size_t len;
+    size_t len, i;
     const char *text = sl_catalog_builtin_text(name, &len);
+    enum sl_status st = SL_OK;
 
     *out = NULL;
     if (!text) {
@@ -438,5 +468,20 @@ enum sl_status sl_catalog_builtin(const char *name, struct sl_catalog **out, cha
                  name);
         return SL_E_NOT_FOUND;
     }
-    return sl_catalog_parse(text, len, name, out, err, errlen);
+    for (i = 0; builtin_names[i] && strcmp(builtin_names[i], name); i++)
+        ;
+    if (SL_NEVER(i >= sizeof(builtin.parsed) / sizeof(builtin.parsed[0])))
+        return sl_catalog_parse(text, len, name, out, err, errlen);
+    pthread_mutex_lock(&builtin.lock);
+    if (!builtin.parsed[i])
+        st = sl_catalog_parse(text, len, name, &builtin.parsed[i], err, errlen);
+    if (st == SL_OK) {
+        *out = catalog_copy(builtin.parsed[i]);
+        if (!*out) {
+            snprintf(err, errlen, "out of memory");
+            st = SL_E_NOMEM;
+        }
+    }
+    pthread_mutex_unlock(&builtin.lock);
+    return st;
 }
