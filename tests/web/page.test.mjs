@@ -113,6 +113,72 @@ test('the slider updates the panels', async () => {
   await context.close();
 });
 
+// The vCPUs of a catalog's instance, from /api/catalogs.
+async function vcpuOf(catalog, name) {
+  const doc = await api(server.url, '/api/catalogs');
+  const c = doc.catalogs.find((x) => x.name === catalog);
+  return (c.items || c.instances).find((i) => i.name === name).vcpu;
+}
+
+// What the two futures drew: the box's bounding box, the fleet's squares and counters.
+async function drawnMachines(page) {
+  await page.waitForSelector('#horizontal-drawing path.cell');
+  return page.evaluate(() => {
+    const box = document.querySelector('#vertical-drawing .box, #vertical-drawing .box-bad');
+    const r = box.getBoundingClientRect();
+    const paths = [...document.querySelectorAll('#horizontal-drawing path.cell')];
+    const first = /^M[-\d.]+ [-\d.]+h([\d.]+)/.exec(paths[0].getAttribute('d'));
+    return {
+      boxArea: r.width * r.height,
+      cellSidePx: Number(first[1]) * paths[0].getScreenCTM().a,
+      subpaths: paths.reduce((n, p) => n + p.getAttribute('d').split('M').length - 1, 0),
+      servers: paths.reduce((n, p) => n + Number(p.dataset.servers), 0),
+      group: Number(paths[0].dataset.group),
+      cells: Number(document.querySelector('#horizontal-drawing').dataset.cells),
+      vcpuV: Number(document.querySelector('#vertical-vcpu').dataset.value),
+      vcpuH: Number(document.querySelector('#horizontal-vcpu').dataset.value),
+    };
+  });
+}
+
+for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }],
+  ['phone', { width: 390, height: 844 }]]) {
+  test(`the box and the fleet are drawn to one scale, every server counted (${name})`, async () => {
+    const { page, context, errors } = await openPage(browser, server.url, viewport);
+    for (const [label, rps] of [...presets, ['3m', 3e6]]) {
+      await page.goto(`${server.url}/?load=${label}`);
+      await waitForLoad(page, rps);
+      const row = (await api(server.url, `/api/compare?load=${label}`)).rows[0];
+      const v = row.vertical, h = row.horizontal;
+      const boxVcpu = await vcpuOf('teaching', v.feasible ? v.instance : v.largest_instance);
+      const serverVcpu = await vcpuOf('teaching', h.instance);
+      const m = await drawnMachines(page);
+      // equal area per vCPU: the box against one square of the fleet, within 5 %
+      const boxPerVcpu = m.boxArea / boxVcpu;
+      const cellPerVcpu = m.cellSidePx ** 2 / (m.group * serverVcpu);
+      assert.ok(Math.abs(boxPerVcpu / cellPerVcpu - 1) < 0.05,
+        `${label}: box ${boxPerVcpu.toFixed(1)} px²/vCPU, fleet ${cellPerVcpu.toFixed(1)} px²/vCPU`);
+      if (label === '1k') assert.ok(m.boxArea >= 400, `1k box drawn ${m.boxArea.toFixed(0)} px²`);
+      // every server drawn: one square each, or groups of the stated size
+      assert.equal(m.servers, h.servers, label);
+      assert.equal(m.subpaths, m.cells, label);
+      if (m.group === 1) {
+        assert.equal(m.cells, h.servers, label);
+      } else {
+        assert.equal(m.cells, Math.ceil(h.needed / m.group) + Math.ceil(h.spares / m.group), label);
+        assert.match(await page.textContent('#cell-note'),
+          new RegExp(`each square = ${m.group.toLocaleString('en-US')} servers`));
+      }
+      assert.equal(m.group > 1, h.servers > 2000, `${label}: ${h.servers} servers, groups of ${m.group}`);
+      // the vCPU counters on each side
+      assert.equal(m.vcpuV, boxVcpu * (v.feasible ? v.servers : 1), label);
+      assert.equal(m.vcpuH, h.servers * serverVcpu, label);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
 test('a quiz answer reveals its explanation without a reload', async () => {
   const { page, context } = await openPage(browser, server.url);
   await page.goto(`${server.url}/#quiz`);

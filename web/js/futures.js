@@ -1,9 +1,10 @@
 /* Section 2, two futures: the load picker, then one box and the fleet drawn side by side. */
 import {
-  $, api, clearSVG, fmtAvail, fmtDowntime, fmtInt, fmtNum, fmtPct, fmtRatio, fmtRps, fmtSeconds,
-  fmtUSD, isNum, plural, resName, show, svg
+  $, api, fmtAvail, fmtDowntime, fmtInt, fmtNum, fmtPct, fmtRatio, fmtRps, fmtSeconds,
+  fmtUSD, isNum, plural, resName, show
 } from './api.js';
-import { S, docs, findInstance, largestVcpu, loadValue, workloadPairs } from './view.js';
+import { S, docs, findInstance, loadValue, workloadPairs } from './view.js';
+import { drawBox, drawFleet, layout } from './machines.js';
 import { renderCurve } from './curves.js';
 
 var PRESETS = [
@@ -131,7 +132,6 @@ export function renderFutures(d) {
   var vv = $('vertical-verdict');
   vv.textContent = vt.v;
   vv.setAttribute('data-verdict', vt.vKind);
-  drawVertical(d, row, vinfo);
 
   /* horizontal */
   var hinfo = findInstance(d.catalog.name, h.instance);
@@ -165,7 +165,7 @@ export function renderFutures(d) {
   var hv = $('horizontal-verdict');
   hv.textContent = vt.h;
   hv.setAttribute('data-verdict', vt.hKind);
-  drawHorizontal(h);
+  drawMachines(row, vinfo, hinfo);
 
   $('verdict-sentence').textContent = verdictSentence(d, row);
   /* hooks for tests and benchmarks: which load and catalog the panels show now */
@@ -173,6 +173,16 @@ export function renderFutures(d) {
     $(id).setAttribute('data-load-rps', String(row.load_rps));
     $(id).setAttribute('data-catalog', d.catalog.name);
   });
+}
+
+/* Both pictures on one scale, once the catalog has told the vCPUs of each machine. */
+function drawMachines(row, vinfo, hinfo) {
+  var box = { vcpu: vinfo ? vinfo.vcpu : 0, count: row.vertical.feasible ? row.vertical.servers : 1 };
+  var h = row.horizontal;
+  var fleet = { vcpu: hinfo ? hinfo.vcpu : 0, servers: hinfo ? h.servers || 0 : 0, spares: h.spares || 0 };
+  var scale = layout(box, fleet);
+  drawBox(scale, box, row);
+  drawFleet(scale, fleet, h);
 }
 
 function per1k(id, plan) {
@@ -183,73 +193,6 @@ function per1k(id, plan) {
   } else {
     show(id, '—', null);
   }
-}
-
-function hatchDefs(root) {
-  var defs = svg('defs', null, root);
-  var p = svg('pattern', { id: 'hatch', width: 10, height: 10, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' }, defs);
-  svg('line', { x1: 0, y1: 0, x2: 0, y2: 10, 'class': 'hatch-line' }, p);
-}
-
-/* The single box, side proportional to the square root of its vCPUs (area ∝ vCPU). */
-function drawVertical(d, row, info) {
-  var root = $('vertical-drawing');
-  clearSVG(root);
-  hatchDefs(root);
-  var v = row.vertical;
-  var maxV = largestVcpu(d.catalog.name);
-  var big = 180, floor = 212, cx = 150;
-  svg('rect', { x: cx - big / 2, y: floor - big, width: big, height: big, 'class': 'frame' }, root);
-  svg('text', { x: cx, y: floor - big - 7, 'text-anchor': 'middle', 'class': 'label-muted' }, root,
-    'dashed: the largest machine' + (maxV ? ' (' + maxV + ' vCPU)' : ''));
-  if (v.feasible) {
-    var side = info && maxV ? Math.max(6, big * Math.sqrt(info.vcpu / maxV)) : big / 3;
-    svg('rect', { x: cx - side / 2, y: floor - side, width: side, height: side, rx: 3, 'class': 'box' }, root);
-    svg('text', { x: cx, y: floor + 20, 'text-anchor': 'middle' }, root,
-      v.instance + (info ? ' · ' + info.vcpu + ' vCPU' : ''));
-    root.setAttribute('aria-label', 'One ' + v.instance + (info ? ' with ' + info.vcpu + ' vCPU' : '') +
-      ', drawn to scale against the largest machine of the catalog');
-  } else {
-    svg('rect', { x: cx - big / 2, y: floor - big, width: big, height: big, 'class': 'box-bad' }, root);
-    var my = floor - big / 2;
-    svg('circle', { cx: cx, cy: my, r: 46, 'class': 'cross-bg' }, root);
-    svg('path', { d: 'M' + (cx - 28) + ' ' + (my - 28) + ' L' + (cx + 28) + ' ' + (my + 28) +
-      ' M' + (cx + 28) + ' ' + (my - 28) + ' L' + (cx - 28) + ' ' + (my + 28), 'class': 'cross' }, root);
-    svg('text', { x: cx, y: floor + 20, 'text-anchor': 'middle', 'class': 'label-bad' }, root,
-      'even the largest machine is too small');
-    root.setAttribute('aria-label', 'Impossible: no single machine serves ' + fmtRps(row.load_rps));
-  }
-}
-
-/* The fleet: one square per server (or per k servers above 400), spares in their own colour. */
-function drawHorizontal(h) {
-  var root = $('horizontal-drawing');
-  clearSVG(root);
-  var W = 300, H = 240, top = 30, pad = 4;
-  var n = h.servers || 0, spares = h.spares || 0;
-  var k = n > 400 ? Math.ceil(n / 400) : 1;
-  var cells = Math.ceil(n / k), spareCells = Math.ceil(spares / k);
-  $('cell-note').textContent = k > 1 ? '· each square = ' + k + ' servers' : '· each square = 1 server';
-  if (!n) return;
-  svg('rect', { x: W / 2 - 70, y: 2, width: 140, height: 18, rx: 4, 'class': 'lb' }, root);
-  svg('text', { x: W / 2, y: 15, 'text-anchor': 'middle', 'class': 'on-dark' }, root, 'load balancer');
-  var aw = W - 2 * pad, ah = H - top - pad;
-  var cols = Math.max(1, Math.ceil(Math.sqrt(cells * aw / ah)));
-  var rows = Math.ceil(cells / cols);
-  var size = Math.min(aw / cols, ah / rows, 48);
-  var gap = Math.max(1, size * 0.18);
-  var x0 = pad + (aw - cols * size) / 2;
-  var y0 = top + Math.max(0, (ah - rows * size) / 2 - 10);
-  for (var i = 0; i < cells; i++) {
-    var c = i % cols, r = Math.floor(i / cols);
-    svg('rect', {
-      x: (x0 + c * size).toFixed(2), y: (y0 + r * size).toFixed(2),
-      width: (size - gap).toFixed(2), height: (size - gap).toFixed(2), rx: Math.min(3, size / 6).toFixed(2),
-      'class': i >= cells - spareCells ? 'cell cell-spare' : 'cell'
-    }, root);
-  }
-  root.setAttribute('aria-label', fmtInt(n) + ' servers of type ' + h.instance + ', of which ' + fmtInt(spares) +
-    ' ' + plural(spares, 'is a spare', 'are spares') + (k > 1 ? '; each square stands for ' + k + ' servers' : ''));
 }
 
 export function syncLoadControls(fromSlider) {

@@ -101,8 +101,3 @@ export function findInstance(catalogName, name) {
   if (!name) return null;
   return catalogItems(catalogName).filter(function (i) { return i.name === name; })[0] || null;
 }
-export function largestVcpu(catalogName) {
-  var items = catalogItems(catalogName);
-  if (!items.length) return null;
-  return items.reduce(function (m, i) { return Math.max(m, i.vcpu); }, 0);
-}
