@@ -297,6 +297,7 @@ static const struct route routes[] = {
     { "/js/ceiling.js", asset_handler, LIGHT, &web_asset_js_ceiling, NULL },
     { "/js/futures.js", asset_handler, LIGHT, &web_asset_js_futures, NULL },
     { "/js/machines.js", asset_handler, LIGHT, &web_asset_js_machines, NULL },
+    { "/js/picker.js", asset_handler, LIGHT, &web_asset_js_picker, NULL },
     { "/js/curves.js", asset_handler, LIGHT, &web_asset_js_curves, NULL },
     { "/js/stateless.js", asset_handler, LIGHT, &web_asset_js_stateless, NULL },
     { "/js/capacity.js", asset_handler, LIGHT, &web_asset_js_capacity, NULL },

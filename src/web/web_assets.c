@@ -27,6 +27,7 @@ JS_MODULE(view);
 JS_MODULE(ceiling);
 JS_MODULE(futures);
 JS_MODULE(machines);
+JS_MODULE(picker);
 JS_MODULE(curves);
 JS_MODULE(stateless);
 JS_MODULE(capacity);

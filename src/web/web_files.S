@@ -11,6 +11,7 @@
     ASSET(web_file_js_ceiling, "web/js/ceiling.js")
     ASSET(web_file_js_futures, "web/js/futures.js")
     ASSET(web_file_js_machines, "web/js/machines.js")
+    ASSET(web_file_js_picker, "web/js/picker.js")
     ASSET(web_file_js_curves, "web/js/curves.js")
     ASSET(web_file_js_stateless, "web/js/stateless.js")
     ASSET(web_file_js_capacity, "web/js/capacity.js")

@@ -179,6 +179,67 @@ for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }],
   });
 }
 
+// The page's own formatters (web/js/api.js), so a figure is compared as the page writes it.
+async function pageFormat(page, fn, value) {
+  return page.evaluate(async ([f, v]) => (await import('/js/api.js'))[f](v), [fn, value]);
+}
+
+test('both panels show the planner\'s spares, availability against the target, p99 and bill', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  for (const [query, rps] of [...presets.map(([l, r]) => [`load=${l}`, r]), ['load=100k&zones=3', 1e5]]) {
+    await page.goto(`${server.url}/?${query}`);
+    await waitForLoad(page, rps);
+    const doc = await api(server.url, `/api/compare?${query}`);
+    const row = doc.rows[0];
+    const target = doc.workload.availability_target;
+    for (const side of ['vertical', 'horizontal']) {
+      const plan = row[side];
+      const where = `${query} ${side}`;
+      if (!plan.feasible) {
+        assert.equal(await page.textContent(`#${side}-total`), '—', where);
+        continue;
+      }
+      // availability: the API's figure, shown at or above the target where the plan meets it
+      const avail = page.locator(`#${side}-availability`);
+      assert.equal(await avail.getAttribute('data-value'), String(plan.availability), where);
+      assert.equal(await avail.getAttribute('data-meets'), String(plan.meets_target), where);
+      const text = await avail.textContent();
+      assert.ok(text.startsWith(await pageFormat(page, 'fmtAvail', plan.availability)), `${where}: ${text}`);
+      const sub = await page.textContent(`#${side}-availability + .sub`);
+      assert.ok(sub.includes(await pageFormat(page, 'fmtAvail', target)), `${where}: ${sub}`);
+      if (plan.meets_target) {
+        assert.ok(parseFloat(text) / 100 >= target, `${where}: ${text} against ${target}`);
+        assert.match(text + sub, /✓[\s\S]*met\b/, where);
+      } else {
+        assert.match(text + sub, /✗[\s\S]*missed/, where);
+      }
+      // p99 and the whole bill, as the API gives them and as the page formats them
+      assert.equal(await page.getAttribute(`#${side}-p99`, 'data-value'), String(plan.p99_response_s), where);
+      assert.equal(await page.textContent(`#${side}-p99`),
+        await pageFormat(page, 'fmtSeconds', plan.p99_response_s), where);
+      assert.equal(await page.getAttribute(`#${side}-total`, 'data-value'), String(plan.total_monthly_usd), where);
+      assert.equal(await page.textContent(`#${side}-total`),
+        await pageFormat(page, 'fmtUSD', plan.total_monthly_usd), where);
+      assert.equal(plan.bill.total_usd, plan.total_monthly_usd, where);
+      // every tier of the bill is on the page
+      const bill = await page.textContent(`#${side}-bill`);
+      for (const tier of ['servers_usd', 'lb_usd', 'store_usd', 'database_usd']) {
+        if (plan.bill[tier]) assert.ok(bill.includes(await pageFormat(page, 'fmtUSD', plan.bill[tier])), `${where} ${tier}`);
+      }
+    }
+    const h = row.horizontal;
+    assert.equal(await page.getAttribute('#horizontal-spares', 'data-value'), String(h.spares), query);
+    assert.match(await page.textContent('#horizontal-spares + .sub'), /fewest that reach the 99\.95/, query);
+    assert.equal(await page.getAttribute('#horizontal-servers', 'data-per-zone'), h.servers_per_zone.join(','), query);
+    if (h.zones > 1) {
+      assert.ok((await page.textContent('#horizontal-servers + .sub')).includes(
+        'per zone ' + h.servers_per_zone.map((n) => n.toLocaleString('en-US')).join(' · ')), query);
+    }
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a quiz answer reveals its explanation without a reload', async () => {
   const { page, context } = await openPage(browser, server.url);
   await page.goto(`${server.url}/#quiz`);

@@ -92,6 +92,11 @@ export function fmtAvail(a) {
   if (a >= 0.99) return nf(3).format(a * 100) + NBSP + '%';
   return nf(1).format(a * 100) + NBSP + '%';
 }
+/* Why a fleet has its spares: the rule the workload names (auto sizes them to its target). */
+export function sparesRule(w) {
+  return w.spares === 'auto' ? 'the fewest that reach the ' + fmtAvail(w.availability_target) + ' target'
+    : 'the ' + String(w.spares).toUpperCase() + ' rule';
+}
 /* The unavailable share of a 730-hour month, written as a duration. */
 export function fmtDowntime(a) {
   if (!isNum(a)) return '—';

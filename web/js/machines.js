@@ -116,8 +116,8 @@ export function drawFleet(scale, fleet, h) {
   clearSVG(root);
   var n = fleet.servers, k = scale.group;
   $('cell-note').textContent = !n ? '' : k > 1
-    ? '· each square = ' + fmtInt(k) + ' servers (' + fmtInt(k * fleet.vcpu) + ' vCPU)'
-    : '· each square = one ' + h.instance + ' (' + fmtInt(fleet.vcpu) + ' vCPU)';
+    ? 'each square = ' + fmtInt(k) + ' servers (' + fmtInt(k * fleet.vcpu) + ' vCPU)'
+    : 'each square = one ' + h.instance + ' (' + fmtInt(fleet.vcpu) + ' vCPU)';
   if (!n) return;
   counter(root, 'horizontal-vcpu', n * fleet.vcpu, 'in ' + fmtInt(n) + ' ' + plural(n, 'box', 'boxes'));
   svg('rect', { x: W / 2 - 70, y: 26, width: 140, height: 18, rx: 4, 'class': 'lb' }, root);
