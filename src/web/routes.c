@@ -299,6 +299,7 @@ static const struct route routes[] = {
     { "/js/machines.js", asset_handler, LIGHT, &web_asset_js_machines, NULL },
     { "/js/picker.js", asset_handler, LIGHT, &web_asset_js_picker, NULL },
     { "/js/curves.js", asset_handler, LIGHT, &web_asset_js_curves, NULL },
+    { "/js/marks.js", asset_handler, LIGHT, &web_asset_js_marks, NULL },
     { "/js/stateless.js", asset_handler, LIGHT, &web_asset_js_stateless, NULL },
     { "/js/capacity.js", asset_handler, LIGHT, &web_asset_js_capacity, NULL },
     { "/js/quiz.js", asset_handler, LIGHT, &web_asset_js_quiz, NULL },

@@ -29,6 +29,7 @@ JS_MODULE(futures);
 JS_MODULE(machines);
 JS_MODULE(picker);
 JS_MODULE(curves);
+JS_MODULE(marks);
 JS_MODULE(stateless);
 JS_MODULE(capacity);
 JS_MODULE(quiz);

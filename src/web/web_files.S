@@ -13,6 +13,7 @@
     ASSET(web_file_js_machines, "web/js/machines.js")
     ASSET(web_file_js_picker, "web/js/picker.js")
     ASSET(web_file_js_curves, "web/js/curves.js")
+    ASSET(web_file_js_marks, "web/js/marks.js")
     ASSET(web_file_js_stateless, "web/js/stateless.js")
     ASSET(web_file_js_capacity, "web/js/capacity.js")
     ASSET(web_file_js_quiz, "web/js/quiz.js")

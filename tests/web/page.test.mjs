@@ -240,6 +240,69 @@ test('both panels show the planner\'s spares, availability against the target, p
   await context.close();
 });
 
+for (const catalog of ['teaching', 'cloud']) {
+  test(`the cost chart marks break-even, the wall, the price ladder and the load with the API's figures (${catalog})`, async () => {
+    const { page, context, errors } = await openPage(browser, server.url);
+    await page.goto(`${server.url}/?load=100k&catalog=${catalog}#curves`);
+    await waitForLoad(page, 1e5);
+    await page.waitForFunction(() => document.querySelector('#curve-chart [data-mark="wall"]')
+      ?.dataset.instance && document.querySelector('#curve-chart [data-mark="ladder"]'), null, { timeout: 10000 });
+    const mark = (name) => page.locator(`#curve-chart [data-mark="${name}"]`);
+    const fmt = (fn, v) => pageFormat(page, fn, v);
+    const curve = await api(server.url, `/api/curve?from=1k&to=1m&points=60&catalog=${catalog}`);
+    const row = (await api(server.url, `/api/compare?load=100k&catalog=${catalog}`)).rows[0];
+
+    // break-even: the first sample from which the fleet is cheaper at every later one
+    const pts = curve.points;
+    let i = pts.length;
+    while (i > 0 && pts[i - 1].horizontal_usd !== null &&
+      (pts[i - 1].vertical_usd === null || pts[i - 1].vertical_usd > pts[i - 1].horizontal_usd)) i--;
+    assert.ok(i > 0 && i < pts.length, `${catalog}: break-even at sample ${i}`);
+    assert.equal(await mark('break-even').getAttribute('data-value'), String(pts[i].load_rps));
+    assert.ok((await mark('break-even').textContent()).includes(await fmt('fmtLoadShort', pts[i].load_rps)));
+
+    // the wall: compare's max_rps, where the one-machine line ends (not its last sample)
+    const maxRps = row.vertical.max_rps;
+    assert.equal(await mark('wall').getAttribute('data-value'), String(maxRps));
+    assert.ok((await mark('wall').textContent()).includes(await fmt('fmtLoadShort', maxRps)));
+    const atWall = (await api(server.url, `/api/compare?load=${Math.floor(maxRps)}&catalog=${catalog}`)).rows[0].vertical;
+    assert.equal(await mark('wall').getAttribute('data-instance'), atWall.instance);
+    const [lineEnd, wallX] = await page.evaluate(() => {
+      const pl = document.querySelector('#curve-chart .series-v').getAttribute('points').trim().split(' ');
+      return [Number(pl[pl.length - 1].split(',')[0]),
+        Number(document.querySelector('#curve-chart [data-mark="wall"] line').getAttribute('x1'))];
+    });
+    assert.ok(Math.abs(lineEnd - wallX) < 1, `line ends at x=${lineEnd}, the wall is at x=${wallX}`);
+
+    // the price ladder: the biggest box against the nearest row with at most a sixteenth of its vCPUs
+    const cat = (await api(server.url, '/api/catalogs')).catalogs.find((c) => c.name === catalog);
+    const rows = (cat.items || cat.instances).filter((r) => !r.fleet_only);
+    const big = rows.find((r) => r.name === atWall.instance);
+    const size = Math.max(...rows.filter((r) => r.vcpu <= big.vcpu / 16).map((r) => r.vcpu));
+    const small = rows.filter((r) => r.vcpu === size).sort((a, b) => a.usd_per_month - b.usd_per_month)[0];
+    assert.equal(await mark('ladder').getAttribute('data-big'), big.name);
+    assert.equal(await mark('ladder').getAttribute('data-small'), small.name);
+    assert.equal(await mark('ladder').getAttribute('data-value'), String(big.usd_per_month));
+    assert.equal(await mark('ladder').getAttribute('data-small-usd'), String(small.usd_per_month));
+    const note = await page.textContent('#ladder-note');
+    for (const usd of [big.usd_per_month, small.usd_per_month]) {
+      const shown = await fmt('fmtUSD', usd);
+      assert.ok(note.includes(shown) && (await mark('ladder').textContent()).includes(shown), shown);
+    }
+    assert.ok(note.includes(`${Math.round(big.usd_per_month / small.usd_per_month)}× as much`), note);
+    assert.ok(note.includes(`${Math.round(big.vcpu / small.vcpu)}× the vCPUs`), note);
+
+    // the chosen load, with both plans' figures of the compare document
+    assert.equal(await mark('load').getAttribute('data-value'), String(row.load_rps));
+    const load = await mark('load').textContent();
+    for (const usd of [row.vertical.monthly_usd, row.horizontal.monthly_usd]) {
+      assert.ok(load.includes(await fmt('fmtUSD', usd)), `${load} lacks ${usd}`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
 test('a quiz answer reveals its explanation without a reload', async () => {
   const { page, context } = await openPage(browser, server.url);
   await page.goto(`${server.url}/#quiz`);

@@ -74,6 +74,7 @@ function init() {
       docs.catalogs = d;
       if (docs.compare) futures.renderFutures(docs.compare);
       if (docs.plan) ceiling.renderResources(docs.plan);
+      curves.renderCurve();
     }),
     futures.loadCompare(), capacity.loadPlan(), curves.loadCurve(), ceiling.loadQueue(),
     quiz.loadQuiz(), stateless.runSim(), stateless.loadFixes(), capacity.runFit()

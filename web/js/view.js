@@ -94,7 +94,7 @@ export function workloadPairs() {
 export var docs = { catalogs: null, compare: null, plan: null };
 
 /* The instance list of a catalog in /api/catalogs ("items", or "instances" when it is a list). */
-function catalogItems(catalogName) {
+export function catalogItems(catalogName) {
   if (!docs.catalogs || !Array.isArray(docs.catalogs.catalogs)) return [];
   var c = docs.catalogs.catalogs.filter(function (x) { return x.name === catalogName; })[0];
   if (!c) return [];
