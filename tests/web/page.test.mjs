@@ -303,6 +303,77 @@ for (const catalog of ['teaching', 'cloud']) {
   });
 }
 
+// Pairs of text labels that cover each other: <text> of one SVG chart or drawing, and lines of text
+// inside the two futures and the cost-curve card. Each label is named by its text for the message.
+async function overlappingLabels(page) {
+  return page.evaluate(() => {
+    const hits = [];
+    const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    function check(boxes) {
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          if (boxes[i].owner !== boxes[j].owner && meet(boxes[i].r, boxes[j].r)) {
+            hits.push(`${boxes[i].text} × ${boxes[j].text}`);
+          }
+        }
+      }
+    }
+    const sized = (r) => r.width > 0 && r.height > 0;
+    for (const svgEl of document.querySelectorAll('svg.chart, svg.drawing')) {
+      check([...svgEl.querySelectorAll('text')].map((t) => ({ owner: t, text: t.textContent, r: t.getBoundingClientRect() }))
+        .filter((b) => sized(b.r) && b.text.trim()));
+    }
+    for (const root of document.querySelectorAll('#load-picker, .futures .panel, #curves .card')) {
+      const boxes = [];
+      const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        if (!n.textContent.trim() || n.parentElement.closest('svg') || !n.parentElement.checkVisibility()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        for (const r of range.getClientRects()) if (sized(r)) boxes.push({ owner: n, text: n.textContent.trim(), r });
+      }
+      check(boxes);
+    }
+    return hits;
+  });
+}
+
+for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1440, height: 900 }]]) {
+  test(`no text label covers another in the charts and panels (${name})`, async () => {
+    const { page, context, errors } = await openPage(browser, server.url, viewport);
+    for (const [label, rps] of [['1k', 1e3], ['10k', 1e4], ['1m', 1e6]]) {
+      for (const catalog of ['teaching', 'azure']) {
+        await page.goto(`${server.url}/?load=${label}&catalog=${catalog}`);
+        await waitForLoad(page, rps);
+        await page.waitForSelector('html[data-ready="true"]');
+        await page.waitForFunction(() => document.querySelector('#curve-chart [data-mark="ladder"]'), null,
+          { timeout: 10000 });
+        assert.deepEqual(await overlappingLabels(page), [], `${label} ${catalog} at ${viewport.width} px`);
+      }
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('on a phone the load picker stays at the top while the stacked panels scroll, and the copy reads stacked', async () => {
+  const { page, context, errors } = await openPage(browser, server.url, { width: 390, height: 844 });
+  await page.goto(`${server.url}/?load=100k`);
+  await waitForLoad(page, 1e5);
+  for (const id of ['#vertical-bill', '#horizontal-drawing', '#horizontal-bill']) {
+    await page.locator(id).evaluate((e) => e.scrollIntoView({ block: 'center' }));
+    const picker = await page.locator('#load-picker').boundingBox();
+    assert.ok(Math.abs(picker.y) < 1, `${id}: the picker is at y=${picker.y}`);
+    assert.ok(picker.height <= 140, `the picker is ${picker.height} px tall`);
+  }
+  // and it still works from there
+  await page.click('[data-load="1m"]');
+  await waitForLoad(page, 1e6);
+  assert.doesNotMatch(await page.textContent('#futures'), /on the (left|right)/i);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a quiz answer reveals its explanation without a reload', async () => {
   const { page, context } = await openPage(browser, server.url);
   await page.goto(`${server.url}/#quiz`);
@@ -396,14 +467,21 @@ test('the calibration panel shows the API\'s fit and plans with it', async () =>
   await context.close();
 });
 
-test('screenshots at 1K and 1M, desktop and phone', async () => {
-  for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }],
-    ['phone', { width: 375, height: 800 }]]) {
+test('screenshots at 1K and 1M, desktop and phone: the page and each section', async () => {
+  for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }],
+    ['phone', { width: 390, height: 844 }]]) {
     for (const [label, rps] of [['1k', 1e3], ['1m', 1e6]]) {
       const { page, context, errors } = await openPage(browser, server.url, viewport);
       await page.goto(`${server.url}/?load=${label}`);
       await waitForLoad(page, rps);
+      await page.waitForSelector('html[data-ready="true"]');
       await page.screenshot({ path: `${shots}/page-${label}-${name}.png`, fullPage: true });
+      // a section taller than the window is shot in scrolled pieces: the sticky picker would
+      // land in the middle of section 2, so for these shots it keeps its place in the flow
+      await page.addStyleTag({ content: '.picker { position: static !important; }' });
+      for (const id of ['ceiling', 'futures', 'curves', 'state', 'capacity']) {
+        await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-${label}-${name}.png` });
+      }
       assert.deepEqual(errors, []);
       await context.close();
     }

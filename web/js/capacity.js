@@ -70,7 +70,7 @@ function drawDatabase(db) {
   svg('rect', { x: 6, y: 40, width: 52, height: 40, rx: 4, 'class': 'db-primary' }, root);
   svg('text', { x: 32, y: 64, 'text-anchor': 'middle', 'class': 'on-dark' }, root, 'primary');
   svg('text', { x: 6, y: 98, 'class': 'label-muted' }, root, 'all writes');
-  if (db.shards > 1) svg('text', { x: 6, y: 114, 'class': 'label-bad' }, root, '× ' + fmtInt(db.shards) + ' shards');
+  if (db.shards > 1) svg('text', { x: 6, y: 32, 'class': 'label-bad' }, root, '× ' + fmtInt(db.shards) + ' shards');
   if (!shown) {
     svg('text', { x: 80, y: 64, 'class': 'label-muted' }, root, 'no replicas: the primary takes reads too');
     return;

@@ -103,7 +103,8 @@ export function renderCurve() {
   drawBreakEven(c, pts);
   if (wall) drawWall(c, wall);
 
-  /* the one-machine line runs to the wall when the API has planned the box there */
+  /* the one-machine line runs to the wall when the API has planned the box there; it ends in a
+   * cross, or in the ladder's ring when that box is the biggest */
   var vpts = [], hpts = [], lastV = null;
   pts.forEach(function (p) {
     if (isNum(p.vertical_usd)) { vpts.push([p.load_rps, p.vertical_usd]); lastV = p; }
@@ -118,7 +119,8 @@ export function renderCurve() {
   line(hpts, 'series-h');
   line(vpts, 'series-v');
   var end = vpts[vpts.length - 1];
-  if (end && lastV !== pts[pts.length - 1]) {
+  var ringAtEnd = lad && wall && wall.instance === lad.big.name && isNum(wall.usd);
+  if (end && lastV !== pts[pts.length - 1] && !ringAtEnd) {
     var ex = c.X(end[0]), ey = c.Y(end[1]);
     svg('path', { d: 'M' + (ex - 6) + ' ' + (ey - 6) + 'l12 12M' + (ex + 6) + ' ' + (ey - 6) + 'l-12 12',
       'class': 'series series-v' }, root);

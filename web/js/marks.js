@@ -118,8 +118,8 @@ export function drawLoad(c, row, clampLo, clampHi) {
   function value(usd, above, dot, cls) {
     var y = c.Y(usd);
     svg('circle', { cx: lx, cy: y, r: 5, 'class': dot }, g);
-    var near = beside(above ? y - 8 : y + 18), far = beside(above ? y - 24 : y + 34);
-    placeText(svg('text', { 'class': cls }, g, fmtUSD(usd)), near.concat(far), c.bounds, c.placed);
+    var ys = above ? [y - 8, y - 24, y + 18, y + 34] : [y + 18, y + 34, y - 8, y - 24];
+    placeText(svg('text', { 'class': cls }, g, fmtUSD(usd)), [].concat.apply([], ys.map(beside)), c.bounds, c.placed);
   }
   if (isNum(vUsd)) value(vUsd, vAbove, 'dot-v', 'val-v');
   if (isNum(hUsd)) value(hUsd, !vAbove, 'dot-h', 'val-h');
