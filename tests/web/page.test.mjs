@@ -113,6 +113,267 @@ test('the slider updates the panels', async () => {
   await context.close();
 });
 
+// The vCPUs of a catalog's instance, from /api/catalogs.
+async function vcpuOf(catalog, name) {
+  const doc = await api(server.url, '/api/catalogs');
+  const c = doc.catalogs.find((x) => x.name === catalog);
+  return (c.items || c.instances).find((i) => i.name === name).vcpu;
+}
+
+// What the two futures drew: the box's bounding box, the fleet's squares and counters.
+async function drawnMachines(page) {
+  await page.waitForSelector('#horizontal-drawing path.cell');
+  return page.evaluate(() => {
+    const box = document.querySelector('#vertical-drawing .box, #vertical-drawing .box-bad');
+    const r = box.getBoundingClientRect();
+    const paths = [...document.querySelectorAll('#horizontal-drawing path.cell')];
+    const first = /^M[-\d.]+ [-\d.]+h([\d.]+)/.exec(paths[0].getAttribute('d'));
+    return {
+      boxArea: r.width * r.height,
+      cellSidePx: Number(first[1]) * paths[0].getScreenCTM().a,
+      subpaths: paths.reduce((n, p) => n + p.getAttribute('d').split('M').length - 1, 0),
+      servers: paths.reduce((n, p) => n + Number(p.dataset.servers), 0),
+      group: Number(paths[0].dataset.group),
+      cells: Number(document.querySelector('#horizontal-drawing').dataset.cells),
+      vcpuV: Number(document.querySelector('#vertical-vcpu').dataset.value),
+      vcpuH: Number(document.querySelector('#horizontal-vcpu').dataset.value),
+    };
+  });
+}
+
+for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }],
+  ['phone', { width: 390, height: 844 }]]) {
+  test(`the box and the fleet are drawn to one scale, every server counted (${name})`, async () => {
+    const { page, context, errors } = await openPage(browser, server.url, viewport);
+    for (const [label, rps] of [...presets, ['3m', 3e6]]) {
+      await page.goto(`${server.url}/?load=${label}`);
+      await waitForLoad(page, rps);
+      const row = (await api(server.url, `/api/compare?load=${label}`)).rows[0];
+      const v = row.vertical, h = row.horizontal;
+      const boxVcpu = await vcpuOf('teaching', v.feasible ? v.instance : v.largest_instance);
+      const serverVcpu = await vcpuOf('teaching', h.instance);
+      const m = await drawnMachines(page);
+      // equal area per vCPU: the box against one square of the fleet, within 5 %
+      const boxPerVcpu = m.boxArea / boxVcpu;
+      const cellPerVcpu = m.cellSidePx ** 2 / (m.group * serverVcpu);
+      assert.ok(Math.abs(boxPerVcpu / cellPerVcpu - 1) < 0.05,
+        `${label}: box ${boxPerVcpu.toFixed(1)} px²/vCPU, fleet ${cellPerVcpu.toFixed(1)} px²/vCPU`);
+      if (label === '1k') assert.ok(m.boxArea >= 400, `1k box drawn ${m.boxArea.toFixed(0)} px²`);
+      // every server drawn: one square each, or groups of the stated size
+      assert.equal(m.servers, h.servers, label);
+      assert.equal(m.subpaths, m.cells, label);
+      if (m.group === 1) {
+        assert.equal(m.cells, h.servers, label);
+      } else {
+        assert.equal(m.cells, Math.ceil(h.needed / m.group) + Math.ceil(h.spares / m.group), label);
+        assert.match(await page.textContent('#cell-note'),
+          new RegExp(`each square = ${m.group.toLocaleString('en-US')} servers`));
+      }
+      assert.equal(m.group > 1, h.servers > 2000, `${label}: ${h.servers} servers, groups of ${m.group}`);
+      // the vCPU counters on each side
+      assert.equal(m.vcpuV, boxVcpu * (v.feasible ? v.servers : 1), label);
+      assert.equal(m.vcpuH, h.servers * serverVcpu, label);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+// The page's own formatters (web/js/api.js), so a figure is compared as the page writes it.
+async function pageFormat(page, fn, value) {
+  return page.evaluate(async ([f, v]) => (await import('/js/api.js'))[f](v), [fn, value]);
+}
+
+test('both panels show the planner\'s spares, availability against the target, p99 and bill', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  for (const [query, rps] of [...presets.map(([l, r]) => [`load=${l}`, r]), ['load=100k&zones=3', 1e5]]) {
+    await page.goto(`${server.url}/?${query}`);
+    await waitForLoad(page, rps);
+    const doc = await api(server.url, `/api/compare?${query}`);
+    const row = doc.rows[0];
+    const target = doc.workload.availability_target;
+    for (const side of ['vertical', 'horizontal']) {
+      const plan = row[side];
+      const where = `${query} ${side}`;
+      if (!plan.feasible) {
+        assert.equal(await page.textContent(`#${side}-total`), '—', where);
+        continue;
+      }
+      // availability: the API's figure, shown at or above the target where the plan meets it
+      const avail = page.locator(`#${side}-availability`);
+      assert.equal(await avail.getAttribute('data-value'), String(plan.availability), where);
+      assert.equal(await avail.getAttribute('data-meets'), String(plan.meets_target), where);
+      const text = await avail.textContent();
+      assert.ok(text.startsWith(await pageFormat(page, 'fmtAvail', plan.availability)), `${where}: ${text}`);
+      const sub = await page.textContent(`#${side}-availability + .sub`);
+      assert.ok(sub.includes(await pageFormat(page, 'fmtAvail', target)), `${where}: ${sub}`);
+      if (plan.meets_target) {
+        assert.ok(parseFloat(text) / 100 >= target, `${where}: ${text} against ${target}`);
+        assert.match(text + sub, /✓[\s\S]*met\b/, where);
+      } else {
+        assert.match(text + sub, /✗[\s\S]*missed/, where);
+      }
+      // p99 and the whole bill, as the API gives them and as the page formats them
+      assert.equal(await page.getAttribute(`#${side}-p99`, 'data-value'), String(plan.p99_response_s), where);
+      assert.equal(await page.textContent(`#${side}-p99`),
+        await pageFormat(page, 'fmtSeconds', plan.p99_response_s), where);
+      assert.equal(await page.getAttribute(`#${side}-total`, 'data-value'), String(plan.total_monthly_usd), where);
+      assert.equal(await page.textContent(`#${side}-total`),
+        await pageFormat(page, 'fmtUSD', plan.total_monthly_usd), where);
+      assert.equal(plan.bill.total_usd, plan.total_monthly_usd, where);
+      // every tier of the bill is on the page
+      const bill = await page.textContent(`#${side}-bill`);
+      for (const tier of ['servers_usd', 'lb_usd', 'store_usd', 'database_usd']) {
+        if (plan.bill[tier]) assert.ok(bill.includes(await pageFormat(page, 'fmtUSD', plan.bill[tier])), `${where} ${tier}`);
+      }
+    }
+    const h = row.horizontal;
+    assert.equal(await page.getAttribute('#horizontal-spares', 'data-value'), String(h.spares), query);
+    assert.match(await page.textContent('#horizontal-spares + .sub'), /fewest that reach the 99\.95/, query);
+    assert.equal(await page.getAttribute('#horizontal-servers', 'data-per-zone'), h.servers_per_zone.join(','), query);
+    if (h.zones > 1) {
+      assert.ok((await page.textContent('#horizontal-servers + .sub')).includes(
+        'per zone ' + h.servers_per_zone.map((n) => n.toLocaleString('en-US')).join(' · ')), query);
+    }
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+for (const catalog of ['teaching', 'cloud']) {
+  test(`the cost chart marks break-even, the wall, the price ladder and the load with the API's figures (${catalog})`, async () => {
+    const { page, context, errors } = await openPage(browser, server.url);
+    await page.goto(`${server.url}/?load=100k&catalog=${catalog}#curves`);
+    await waitForLoad(page, 1e5);
+    await page.waitForFunction(() => document.querySelector('#curve-chart [data-mark="wall"]')
+      ?.dataset.instance && document.querySelector('#curve-chart [data-mark="ladder"]'), null, { timeout: 10000 });
+    const mark = (name) => page.locator(`#curve-chart [data-mark="${name}"]`);
+    const fmt = (fn, v) => pageFormat(page, fn, v);
+    const curve = await api(server.url, `/api/curve?from=1k&to=1m&points=60&catalog=${catalog}`);
+    const row = (await api(server.url, `/api/compare?load=100k&catalog=${catalog}`)).rows[0];
+
+    // break-even: the first sample from which the fleet is cheaper at every later one
+    const pts = curve.points;
+    let i = pts.length;
+    while (i > 0 && pts[i - 1].horizontal_usd !== null &&
+      (pts[i - 1].vertical_usd === null || pts[i - 1].vertical_usd > pts[i - 1].horizontal_usd)) i--;
+    assert.ok(i > 0 && i < pts.length, `${catalog}: break-even at sample ${i}`);
+    assert.equal(await mark('break-even').getAttribute('data-value'), String(pts[i].load_rps));
+    assert.ok((await mark('break-even').textContent()).includes(await fmt('fmtLoadShort', pts[i].load_rps)));
+
+    // the wall: compare's max_rps, where the one-machine line ends (not its last sample)
+    const maxRps = row.vertical.max_rps;
+    assert.equal(await mark('wall').getAttribute('data-value'), String(maxRps));
+    assert.ok((await mark('wall').textContent()).includes(await fmt('fmtLoadShort', maxRps)));
+    const atWall = (await api(server.url, `/api/compare?load=${Math.floor(maxRps)}&catalog=${catalog}`)).rows[0].vertical;
+    assert.equal(await mark('wall').getAttribute('data-instance'), atWall.instance);
+    const [lineEnd, wallX] = await page.evaluate(() => {
+      const pl = document.querySelector('#curve-chart .series-v').getAttribute('points').trim().split(' ');
+      return [Number(pl[pl.length - 1].split(',')[0]),
+        Number(document.querySelector('#curve-chart [data-mark="wall"] line').getAttribute('x1'))];
+    });
+    assert.ok(Math.abs(lineEnd - wallX) < 1, `line ends at x=${lineEnd}, the wall is at x=${wallX}`);
+
+    // the price ladder: the biggest box against the nearest row with at most a sixteenth of its vCPUs
+    const cat = (await api(server.url, '/api/catalogs')).catalogs.find((c) => c.name === catalog);
+    const rows = (cat.items || cat.instances).filter((r) => !r.fleet_only);
+    const big = rows.find((r) => r.name === atWall.instance);
+    const size = Math.max(...rows.filter((r) => r.vcpu <= big.vcpu / 16).map((r) => r.vcpu));
+    const small = rows.filter((r) => r.vcpu === size).sort((a, b) => a.usd_per_month - b.usd_per_month)[0];
+    assert.equal(await mark('ladder').getAttribute('data-big'), big.name);
+    assert.equal(await mark('ladder').getAttribute('data-small'), small.name);
+    assert.equal(await mark('ladder').getAttribute('data-value'), String(big.usd_per_month));
+    assert.equal(await mark('ladder').getAttribute('data-small-usd'), String(small.usd_per_month));
+    const note = await page.textContent('#ladder-note');
+    for (const usd of [big.usd_per_month, small.usd_per_month]) {
+      const shown = await fmt('fmtUSD', usd);
+      assert.ok(note.includes(shown) && (await mark('ladder').textContent()).includes(shown), shown);
+    }
+    assert.ok(note.includes(`${Math.round(big.usd_per_month / small.usd_per_month)}× as much`), note);
+    assert.ok(note.includes(`${Math.round(big.vcpu / small.vcpu)}× the vCPUs`), note);
+
+    // the chosen load, with both plans' figures of the compare document
+    assert.equal(await mark('load').getAttribute('data-value'), String(row.load_rps));
+    const load = await mark('load').textContent();
+    for (const usd of [row.vertical.monthly_usd, row.horizontal.monthly_usd]) {
+      assert.ok(load.includes(await fmt('fmtUSD', usd)), `${load} lacks ${usd}`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+// Pairs of text labels that cover each other: <text> of one SVG chart or drawing, and lines of text
+// inside the two futures and the cost-curve card. Each label is named by its text for the message.
+async function overlappingLabels(page) {
+  return page.evaluate(() => {
+    const hits = [];
+    const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    function check(boxes) {
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          if (boxes[i].owner !== boxes[j].owner && meet(boxes[i].r, boxes[j].r)) {
+            hits.push(`${boxes[i].text} × ${boxes[j].text}`);
+          }
+        }
+      }
+    }
+    const sized = (r) => r.width > 0 && r.height > 0;
+    for (const svgEl of document.querySelectorAll('svg.chart, svg.drawing')) {
+      check([...svgEl.querySelectorAll('text')].map((t) => ({ owner: t, text: t.textContent, r: t.getBoundingClientRect() }))
+        .filter((b) => sized(b.r) && b.text.trim()));
+    }
+    for (const root of document.querySelectorAll('#load-picker, .futures .panel, #curves .card')) {
+      const boxes = [];
+      const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        if (!n.textContent.trim() || n.parentElement.closest('svg') || !n.parentElement.checkVisibility()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        for (const r of range.getClientRects()) if (sized(r)) boxes.push({ owner: n, text: n.textContent.trim(), r });
+      }
+      check(boxes);
+    }
+    return hits;
+  });
+}
+
+for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1440, height: 900 }]]) {
+  test(`no text label covers another in the charts and panels (${name})`, async () => {
+    const { page, context, errors } = await openPage(browser, server.url, viewport);
+    for (const [label, rps] of [['1k', 1e3], ['10k', 1e4], ['1m', 1e6]]) {
+      for (const catalog of ['teaching', 'azure']) {
+        await page.goto(`${server.url}/?load=${label}&catalog=${catalog}`);
+        await waitForLoad(page, rps);
+        await page.waitForSelector('html[data-ready="true"]');
+        await page.waitForFunction(() => document.querySelector('#curve-chart [data-mark="ladder"]'), null,
+          { timeout: 10000 });
+        assert.deepEqual(await overlappingLabels(page), [], `${label} ${catalog} at ${viewport.width} px`);
+      }
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('on a phone the load picker stays at the top while the stacked panels scroll, and the copy reads stacked', async () => {
+  const { page, context, errors } = await openPage(browser, server.url, { width: 390, height: 844 });
+  await page.goto(`${server.url}/?load=100k`);
+  await waitForLoad(page, 1e5);
+  for (const id of ['#vertical-bill', '#horizontal-drawing', '#horizontal-bill']) {
+    await page.locator(id).evaluate((e) => e.scrollIntoView({ block: 'center' }));
+    const picker = await page.locator('#load-picker').boundingBox();
+    assert.ok(Math.abs(picker.y) < 1, `${id}: the picker is at y=${picker.y}`);
+    assert.ok(picker.height <= 140, `the picker is ${picker.height} px tall`);
+  }
+  // and it still works from there
+  await page.click('[data-load="1m"]');
+  await waitForLoad(page, 1e6);
+  assert.doesNotMatch(await page.textContent('#futures'), /on the (left|right)/i);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a quiz answer reveals its explanation without a reload', async () => {
   const { page, context } = await openPage(browser, server.url);
   await page.goto(`${server.url}/#quiz`);
@@ -206,14 +467,21 @@ test('the calibration panel shows the API\'s fit and plans with it', async () =>
   await context.close();
 });
 
-test('screenshots at 1K and 1M, desktop and phone', async () => {
-  for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }],
-    ['phone', { width: 375, height: 800 }]]) {
+test('screenshots at 1K and 1M, desktop and phone: the page and each section', async () => {
+  for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }],
+    ['phone', { width: 390, height: 844 }]]) {
     for (const [label, rps] of [['1k', 1e3], ['1m', 1e6]]) {
       const { page, context, errors } = await openPage(browser, server.url, viewport);
       await page.goto(`${server.url}/?load=${label}`);
       await waitForLoad(page, rps);
+      await page.waitForSelector('html[data-ready="true"]');
       await page.screenshot({ path: `${shots}/page-${label}-${name}.png`, fullPage: true });
+      // a section taller than the window is shot in scrolled pieces: the sticky picker would
+      // land in the middle of section 2, so for these shots it keeps its place in the flow
+      await page.addStyleTag({ content: '.picker { position: static !important; }' });
+      for (const id of ['ceiling', 'futures', 'curves', 'state', 'capacity']) {
+        await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-${label}-${name}.png` });
+      }
       assert.deepEqual(errors, []);
       await context.close();
     }

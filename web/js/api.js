@@ -92,6 +92,11 @@ export function fmtAvail(a) {
   if (a >= 0.99) return nf(3).format(a * 100) + NBSP + '%';
   return nf(1).format(a * 100) + NBSP + '%';
 }
+/* Why a fleet has its spares: the rule the workload names (auto sizes them to its target). */
+export function sparesRule(w) {
+  return w.spares === 'auto' ? 'the fewest that reach the ' + fmtAvail(w.availability_target) + ' target'
+    : 'the ' + String(w.spares).toUpperCase() + ' rule';
+}
 /* The unavailable share of a 730-hour month, written as a duration. */
 export function fmtDowntime(a) {
   if (!isNum(a)) return '—';
@@ -162,6 +167,43 @@ export function show(id, text, value, sub) {
   var old = dd.querySelector('.sub');
   if (old) dd.removeChild(old);
   if (sub) dd.appendChild(el('span', { 'class': 'sub' }, sub));
+}
+
+/* Moves an SVG text sideways, as little as it takes, so that it lies between x = lo and x = hi. */
+export function fitText(t, lo, hi) {
+  var b = t.getBBox(), dx = 0;
+  if (b.x + b.width > hi) dx = hi - (b.x + b.width);
+  if (b.x + dx < lo) dx = lo - b.x;
+  if (dx) t.setAttribute('x', (Number(t.getAttribute('x')) + dx).toFixed(1));
+  return t;
+}
+
+/*
+ * Puts an SVG text at the first of its candidate places ({x, y, anchor}) where it stays inside
+ * bounds ({x0, x1, y0, y1}) and clear of every box in placed, or at the first place when none is;
+ * then adds its box to placed, so the labels of one chart never cover each other.
+ */
+export function placeText(t, candidates, bounds, placed) {
+  function at(c) {
+    t.setAttribute('x', c.x.toFixed(1));
+    t.setAttribute('y', c.y.toFixed(1));
+    t.setAttribute('text-anchor', c.anchor || 'start');
+    return t.getBBox();
+  }
+  function clear(b) {
+    return b.x >= bounds.x0 && b.x + b.width <= bounds.x1 && b.y >= bounds.y0 && b.y + b.height <= bounds.y1 &&
+      placed.every(function (o) {
+        return b.x + b.width + 2 <= o.x || o.x + o.width + 2 <= b.x || b.y + b.height <= o.y || o.y + o.height <= b.y;
+      });
+  }
+  var box = null;
+  for (var i = 0; i < candidates.length && !box; i++) {
+    var b = at(candidates[i]);
+    if (clear(b)) box = b;
+  }
+  if (!box) box = at(candidates[0]);
+  placed.push(box);
+  return t;
 }
 
 /* Draw at the element's own width so text keeps its size on a phone. */

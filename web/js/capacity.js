@@ -1,7 +1,7 @@
 /* Section 5, capacity arithmetic: the fleet-size formula, the database tier and a USL fit. */
 import {
   $, NBSP, api, clearSVG, fmtAvail, fmtInt, fmtNum, fmtPct, fmtRps, fmtUSD, isNum, later, nf,
-  plural, resName, show, svg
+  plural, resName, show, sparesRule, svg
 } from './api.js';
 import { DEFAULTS, S, docs, workloadPairs, writeURL } from './view.js';
 import { renderResources } from './ceiling.js';
@@ -32,8 +32,7 @@ function renderCapacity(d) {
     $('formula-note').textContent = fmtNum(h.usable_rps_per_server) + ' req/s is what one ' + h.instance +
       ' may carry with its ' + resName(h.binding) + ' planned at ' + fmtPct(w.target_utilization, 0) +
       ' busy: the target keeps every box away from the knee of section 1. The spares (' +
-      (w.spares === 'auto' ? 'the fewest that reach the ' + fmtAvail(w.availability_target) + ' target'
-        : String(w.spares).toUpperCase()) + ') are on top, for the boxes that are down.';
+      sparesRule(w) + ') are on top, for the boxes that are down.';
   } else {
     $('formula-numbers').textContent = '  no fleet of one instance type serves this load';
     $('formula-result').textContent = '';
@@ -71,7 +70,7 @@ function drawDatabase(db) {
   svg('rect', { x: 6, y: 40, width: 52, height: 40, rx: 4, 'class': 'db-primary' }, root);
   svg('text', { x: 32, y: 64, 'text-anchor': 'middle', 'class': 'on-dark' }, root, 'primary');
   svg('text', { x: 6, y: 98, 'class': 'label-muted' }, root, 'all writes');
-  if (db.shards > 1) svg('text', { x: 6, y: 114, 'class': 'label-bad' }, root, '× ' + fmtInt(db.shards) + ' shards');
+  if (db.shards > 1) svg('text', { x: 6, y: 32, 'class': 'label-bad' }, root, '× ' + fmtInt(db.shards) + ' shards');
   if (!shown) {
     svg('text', { x: 80, y: 64, 'class': 'label-muted' }, root, 'no replicas: the primary takes reads too');
     return;
@@ -162,13 +161,15 @@ function syncRF() {
   $('read-fraction').setAttribute('aria-valuetext', Math.round(rf * 100) + ' percent reads');
 }
 
-/* Sets the spares, target and read-share controls; a new spares or target calls changed(). */
+/* Sets the spares, target, zones and read-share controls; a new spares, target or zones calls changed(). */
 export function setup(changed) {
   $('spares-select').value = S.spares;
   $('target-select').value = S['target-utilization'];
+  $('zones-select').value = S.zones;
   syncRF();
   $('spares-select').addEventListener('change', function (e) { S.spares = e.target.value; changed(); });
   $('target-select').addEventListener('change', function (e) { S['target-utilization'] = e.target.value; changed(); });
+  $('zones-select').addEventListener('change', function (e) { S.zones = e.target.value; changed(); });
   $('read-fraction').addEventListener('input', function (e) {
     S['read-fraction'] = String(Number(e.target.value));
     syncRF(); writeURL();

@@ -57,7 +57,7 @@ function drawQueueChart(d) {
   var root = $('queue-chart');
   clearSVG(root);
   var W = chartSize(root, 300, 760), narrow = W < 520;
-  var H = narrow ? 240 : 280, L = narrow ? 52 : 62, R = 54, T = 16, B = 36;
+  var H = narrow ? 250 : 290, L = narrow ? 66 : 72, R = 54, T = 16, B = 40;
   root.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
   var table = d.table || [];
   var finite = table.filter(function (r) { return isNum(r.response_multiple); });
@@ -81,23 +81,24 @@ function drawQueueChart(d) {
     svg('text', { x: L - 6, y: yy + 4, 'text-anchor': 'end' }, root, NF0.format(Math.pow(10, e)) + '×');
   }
   (narrow ? [0.5, 0.75, 1, 1.25] : [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2]).forEach(function (u) {
-    svg('text', { x: X(u), y: H - B + 16, 'text-anchor': 'middle' }, root, Math.round(u * 100) + '%');
+    svg('text', { x: X(u), y: H - B + 20, 'text-anchor': 'middle' }, root, Math.round(u * 100) + '%');
   });
   svg('text', { x: (L + W - R) / 2, y: H - 4, 'text-anchor': 'middle' }, root, 'utilisation (offered load ÷ capacity)');
   svg('text', { x: 12, y: T + (H - T - B) / 2, transform: 'rotate(-90 12 ' + (T + (H - T - B) / 2) + ')', 'text-anchor': 'middle' }, root, 'response ÷ work');
   svg('line', { x1: L, x2: L, y1: T, y2: H - B, 'class': 'axis' }, root);
   svg('line', { x1: L, x2: W - R, y1: H - B, y2: H - B, 'class': 'axis' }, root);
 
-  /* the response-multiple series, broken where the model says "no limit" */
+  /* the response-multiple series, broken where the model says "no limit" (∞, drawn over it) */
   var pts = [];
   table.forEach(function (r) {
-    if (isNum(r.response_multiple)) {
-      pts.push(X(r.utilization).toFixed(1) + ',' + Y(r.response_multiple).toFixed(1));
-    } else {
-      svg('text', { x: X(r.utilization), y: T + 32, 'text-anchor': 'middle', 'class': 'inf' }, root, '∞');
-    }
+    if (isNum(r.response_multiple)) pts.push(X(r.utilization).toFixed(1) + ',' + Y(r.response_multiple).toFixed(1));
   });
   if (pts.length) svg('polyline', { points: pts.join(' '), 'class': 'series series-q' }, root);
+  table.forEach(function (r) {
+    if (!isNum(r.response_multiple)) {
+      svg('text', { x: X(r.utilization), y: T + 34, 'text-anchor': 'middle', 'class': 'inf' }, root, '∞');
+    }
+  });
   table.forEach(function (r) {
     if (!isNum(r.response_multiple)) return;
     var c = svg('circle', { cx: X(r.utilization), cy: Y(r.response_multiple), r: 3.5, 'class': 'dot-q' }, root);

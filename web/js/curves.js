@@ -3,6 +3,7 @@ import {
   $, api, chartSize, clearSVG, el, fmtInt, fmtLoadShort, fmtRps, fmtUSD, isNum, svg
 } from './api.js';
 import { S, docs, workloadPairs } from './view.js';
+import { drawBreakEven, drawLadder, drawLoad, drawWall, ladder, ladderSentence } from './marks.js';
 
 var curveDoc = null;
 
@@ -45,95 +46,117 @@ function renderCurveTable() {
   });
 }
 
+/* The vertical plan at the wall (just below the most the largest box serves), asked once per
+ * catalog and workload: where the one-machine line really ends, and on which box. */
+var wallDoc = null, wallKey = '';
+function loadWall(row) {
+  var pairs = [['load', String(Math.floor(row.vertical.max_rps))]].concat(workloadPairs());
+  var key = JSON.stringify(pairs);
+  if (key === wallKey) return;
+  wallKey = key;
+  wallDoc = null;
+  api('wall', 'compare', pairs).then(function (d) {
+    if (d && key === wallKey) { wallDoc = d; renderCurve(); }
+  });
+}
+
 export function renderCurve() {
   if (!curveDoc) return;
   var root = $('curve-chart');
   clearSVG(root);
   var W = chartSize(root, 300, 900), narrow = W < 520;
-  var H = narrow ? 330 : 430, L = narrow ? 58 : 70, R = narrow ? 10 : 20, T = 34, B = 46;
+  var H = narrow ? 360 : 460, L = narrow ? 72 : 76, R = narrow ? 10 : 20, T = 58, B = 46;
   root.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
   var pts = curveDoc.points;
   if (!pts.length) return;
-  var xs0 = Math.log10(pts[0].load_rps), xs1 = Math.log10(pts[pts.length - 1].load_rps);
+  var lo = pts[0].load_rps, hi = pts[pts.length - 1].load_rps;
+  var xs0 = Math.log10(lo), xs1 = Math.log10(hi);
+  var row = docs.compare && docs.compare.catalog.name === curveDoc.catalog.name ? docs.compare.rows[0] : null;
+  if (row && isNum(row.vertical.max_rps)) loadWall(row);
+  var wall = null;
+  if (row && isNum(row.vertical.max_rps) && row.vertical.max_rps > lo && row.vertical.max_rps < hi) {
+    var atWall = wallDoc && wallDoc.catalog.name === curveDoc.catalog.name ? wallDoc.rows[0].vertical : null;
+    wall = { max_rps: row.vertical.max_rps, usd: atWall && atWall.feasible ? atWall.monthly_usd : null,
+      instance: atWall && atWall.feasible ? atWall.instance : null };
+  }
+  var lad = ladder(curveDoc.catalog.name, wall && wall.instance);
+
   var vals = [];
   pts.forEach(function (p) {
     if (isNum(p.vertical_usd)) vals.push(p.vertical_usd);
     if (isNum(p.horizontal_usd)) vals.push(p.horizontal_usd);
   });
-  var row = docs.compare && docs.compare.catalog.name === curveDoc.catalog.name ? docs.compare.rows[0] : null;
-  if (row) {
-    if (isNum(row.vertical.monthly_usd)) vals.push(row.vertical.monthly_usd);
-    if (isNum(row.horizontal.monthly_usd)) vals.push(row.horizontal.monthly_usd);
-  }
+  if (row) vals.push(row.vertical.monthly_usd, row.horizontal.monthly_usd);
+  if (wall) vals.push(wall.usd);
+  if (lad) vals.push(lad.big.usd_per_month, lad.small.usd_per_month);
+  vals = vals.filter(isNum);
   var y0 = Math.floor(Math.log10(Math.min.apply(null, vals)));
   var y1 = Math.ceil(Math.log10(Math.max.apply(null, vals)));
   if (y1 === y0) y1 += 1;
-  function X(n) { return L + (Math.log10(n) - xs0) / (xs1 - xs0) * (W - L - R); }
-  function Y(u) { return T + (1 - (Math.log10(u) - y0) / (y1 - y0)) * (H - T - B); }
+  var c = {
+    root: root, W: W, H: H, L: L, R: R, T: T, B: B, narrow: narrow, placed: [],
+    bounds: { x0: L + 2, x1: W - 2, y0: 0, y1: H - B },
+    X: function (n) { return L + (Math.log10(n) - xs0) / (xs1 - xs0) * (W - L - R); },
+    Y: function (u) { return T + (1 - (Math.log10(u) - y0) / (y1 - y0)) * (H - T - B); }
+  };
+  drawAxes(c, xs0, xs1, y0, y1);
+  drawBreakEven(c, pts);
+  if (wall) drawWall(c, wall);
 
-  for (var e = y0; e <= y1; e++) {
-    var yy = Y(Math.pow(10, e));
-    svg('line', { x1: L, x2: W - R, y1: yy, y2: yy, 'class': 'grid' }, root);
-    svg('text', { x: L - 8, y: yy + 4, 'text-anchor': 'end' }, root, '$' + fmtLoadShort(Math.pow(10, e)));
-  }
-  for (var x = Math.ceil(xs0); x <= Math.floor(xs1); x++) {
-    var xx = X(Math.pow(10, x));
-    svg('line', { x1: xx, x2: xx, y1: T, y2: H - B, 'class': 'grid' }, root);
-    svg('text', { x: xx, y: H - B + 18, 'text-anchor': 'middle' }, root, fmtLoadShort(Math.pow(10, x)));
-  }
-  svg('text', { x: (L + W - R) / 2, y: H - 6, 'text-anchor': 'middle' }, root, 'load, requests per second (log scale)');
-  svg('text', { x: 14, y: T + (H - T - B) / 2, transform: 'rotate(-90 14 ' + (T + (H - T - B) / 2) + ')', 'text-anchor': 'middle' }, root, 'monthly cost, USD (log scale)');
-  svg('line', { x1: L, x2: L, y1: T, y2: H - B, 'class': 'axis' }, root);
-  svg('line', { x1: L, x2: W - R, y1: H - B, y2: H - B, 'class': 'axis' }, root);
-
-  /* the wall: the most the largest machine serves */
-  var wall = row ? row.vertical.max_rps : null;
-  if (isNum(wall) && Math.log10(wall) > xs0 && Math.log10(wall) < xs1) {
-    var xw = X(wall);
-    svg('line', { x1: xw, x2: xw, y1: T, y2: H - B, 'class': 'wall' }, root);
-    svg('text', { x: Math.min(xw + 40, W - R), y: T - 10, 'text-anchor': 'end', 'class': 'wall-label' }, root,
-      'wall at ' + fmtLoadShort(wall) + ' req/s: no machine beyond');
-  }
-
+  /* the one-machine line runs to the wall when the API has planned the box there; it ends in a
+   * cross, or in the ladder's ring when that box is the biggest */
   var vpts = [], hpts = [], lastV = null;
   pts.forEach(function (p) {
-    if (isNum(p.vertical_usd)) { vpts.push(X(p.load_rps).toFixed(1) + ',' + Y(p.vertical_usd).toFixed(1)); lastV = p; }
-    if (isNum(p.horizontal_usd)) hpts.push(X(p.load_rps).toFixed(1) + ',' + Y(p.horizontal_usd).toFixed(1));
+    if (isNum(p.vertical_usd)) { vpts.push([p.load_rps, p.vertical_usd]); lastV = p; }
+    if (isNum(p.horizontal_usd)) hpts.push([p.load_rps, p.horizontal_usd]);
   });
-  if (hpts.length) svg('polyline', { points: hpts.join(' '), 'class': 'series series-h' }, root);
-  if (vpts.length) svg('polyline', { points: vpts.join(' '), 'class': 'series series-v' }, root);
-  if (lastV && lastV !== pts[pts.length - 1]) {
-    var ex = X(lastV.load_rps), ey = Y(lastV.vertical_usd);
-    svg('line', { x1: ex - 6, y1: ey - 6, x2: ex + 6, y2: ey + 6, 'class': 'series series-v' }, root);
-    svg('line', { x1: ex + 6, y1: ey - 6, x2: ex - 6, y2: ey + 6, 'class': 'series series-v' }, root);
+  if (wall && isNum(wall.usd)) vpts.push([wall.max_rps, wall.usd]);
+  function line(list, cls) {
+    if (!list.length) return;
+    svg('polyline', { points: list.map(function (q) {
+      return c.X(q[0]).toFixed(1) + ',' + c.Y(q[1]).toFixed(1); }).join(' '), 'class': 'series ' + cls }, root);
   }
-
-  /* the chosen load, with the exact figures of the compare document */
-  if (row) {
-    var lx = X(Math.min(Math.max(row.load_rps, pts[0].load_rps), pts[pts.length - 1].load_rps));
-    svg('line', { x1: lx, x2: lx, y1: T, y2: H - B, 'class': 'marker' }, root);
-    var anchor = lx > W - R - 120 ? 'end' : 'start', dx = anchor === 'end' ? -8 : 8;
-    svg('text', { x: lx + dx, y: H - B - 8, 'text-anchor': anchor, 'class': 'marker-label' }, root, fmtLoadShort(row.load_rps) + ' req/s');
-    /* the dearer figure is labelled above its dot, the cheaper one below */
-    var vUsd = row.vertical.monthly_usd, hUsd = row.horizontal.monthly_usd;
-    var vAbove = !isNum(hUsd) || (isNum(vUsd) && vUsd >= hUsd);
-    if (isNum(vUsd)) {
-      var vy = Y(vUsd);
-      svg('circle', { cx: lx, cy: vy, r: 5, 'class': 'dot-v' }, root);
-      svg('text', { x: lx + dx, y: vAbove ? vy - 8 : vy + 18, 'text-anchor': anchor, 'class': 'val-v' }, root, fmtUSD(vUsd));
-    }
-    if (isNum(hUsd)) {
-      var hy = Y(hUsd);
-      svg('circle', { cx: lx, cy: hy, r: 5, 'class': 'dot-h' }, root);
-      svg('text', { x: lx + dx, y: vAbove ? hy + 18 : hy - 8, 'text-anchor': anchor, 'class': 'val-h' }, root, fmtUSD(hUsd));
-    }
+  line(hpts, 'series-h');
+  line(vpts, 'series-v');
+  var end = vpts[vpts.length - 1];
+  var ringAtEnd = lad && wall && wall.instance === lad.big.name && isNum(wall.usd);
+  if (end && lastV !== pts[pts.length - 1] && !ringAtEnd) {
+    var ex = c.X(end[0]), ey = c.Y(end[1]);
+    svg('path', { d: 'M' + (ex - 6) + ' ' + (ey - 6) + 'l12 12M' + (ex + 6) + ' ' + (ey - 6) + 'l-12 12',
+      'class': 'series series-v' }, root);
   }
+  if (row) drawLoad(c, row, lo, hi);
+  if (lad) drawLadder(c, lad, pts, wall);
+  var note = $('ladder-note');
+  note.textContent = lad ? ladderSentence(lad) : '';
+  note.setAttribute('data-value', lad ? lad.big.name + ',' + lad.small.name : '');
 
   var first = pts[0], last = pts[pts.length - 1];
   $('curve-desc').textContent = 'Catalog ' + curveDoc.catalog.name + '. One machine: ' + fmtUSD(first.vertical_usd) + ' at ' +
     fmtRps(first.load_rps) + (lastV ? ', ' + fmtUSD(lastV.vertical_usd) + ' at ' + fmtRps(lastV.load_rps) : '') +
-    (lastV !== last ? ', and no machine beyond that' : '') + '. Many machines: ' + fmtUSD(first.horizontal_usd) + ' at ' +
+    (wall ? ', and no machine beyond ' + fmtRps(wall.max_rps) : '') + '. Many machines: ' + fmtUSD(first.horizontal_usd) + ' at ' +
     fmtRps(first.load_rps) + ' up to ' + fmtUSD(last.horizontal_usd) + ' at ' + fmtRps(last.load_rps) + '.';
+}
+
+/* Gridlines at each power of ten, their labels and the axis titles. */
+function drawAxes(c, xs0, xs1, y0, y1) {
+  var root = c.root, L = c.L, R = c.R, W = c.W, H = c.H, T = c.T, B = c.B;
+  for (var e = y0; e <= y1; e++) {
+    var yy = c.Y(Math.pow(10, e));
+    svg('line', { x1: L, x2: W - R, y1: yy, y2: yy, 'class': 'grid' }, root);
+    svg('text', { x: L - 8, y: yy + 4, 'text-anchor': 'end' }, root, '$' + fmtLoadShort(Math.pow(10, e)));
+  }
+  for (var x = Math.ceil(xs0); x <= Math.floor(xs1); x++) {
+    var xx = c.X(Math.pow(10, x));
+    svg('line', { x1: xx, x2: xx, y1: T, y2: H - B, 'class': 'grid' }, root);
+    svg('text', { x: xx, y: H - B + 18, 'text-anchor': 'middle' }, root, fmtLoadShort(Math.pow(10, x)));
+  }
+  svg('text', { x: (L + W - R) / 2, y: H - 6, 'text-anchor': 'middle' }, root, 'load, requests per second (log scale)');
+  var my = T + (H - T - B) / 2;
+  svg('text', { x: 14, y: my, transform: 'rotate(-90 14 ' + my + ')', 'text-anchor': 'middle' }, root,
+    'monthly cost, USD (log scale)');
+  svg('line', { x1: L, x2: L, y1: T, y2: H - B, 'class': 'axis' }, root);
+  svg('line', { x1: L, x2: W - R, y1: H - B, y2: H - B, 'class': 'axis' }, root);
 }
 
 /* Sets the catalog picker (it applies to the whole page) and calls changed() on a new choice. */

@@ -4,6 +4,7 @@ import { $, api, later } from './api.js';
 import { S, SECTIONS, docs, readHash, readURL, writeURL } from './view.js';
 import * as ceiling from './ceiling.js';
 import * as futures from './futures.js';
+import * as picker from './picker.js';
 import * as curves from './curves.js';
 import * as stateless from './stateless.js';
 import * as capacity from './capacity.js';
@@ -11,7 +12,7 @@ import * as quiz from './quiz.js';
 
 /* A new load: the panels follow quickly, the fix table and the fitted plan a little later. */
 function loadChanged(fromSlider) {
-  futures.syncLoadControls(fromSlider);
+  picker.syncLoadControls(fromSlider);
   stateless.showLoad();
   writeURL();
   later('fast', 30, function () { futures.loadCompare(); capacity.loadPlan(); });
@@ -61,7 +62,7 @@ function init() {
   curves.setup(workloadChanged);
   capacity.setup(workloadChanged);
   stateless.setup();
-  futures.setup(loadChanged);
+  picker.setup(loadChanged);
   stateless.showLoad();
   ceiling.setup();
   quiz.setup();
@@ -73,6 +74,7 @@ function init() {
       docs.catalogs = d;
       if (docs.compare) futures.renderFutures(docs.compare);
       if (docs.plan) ceiling.renderResources(docs.plan);
+      curves.renderCurve();
     }),
     futures.loadCompare(), capacity.loadPlan(), curves.loadCurve(), ceiling.loadQueue(),
     quiz.loadQuiz(), stateless.runSim(), stateless.loadFixes(), capacity.runFit()

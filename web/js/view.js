@@ -6,10 +6,11 @@ export var STATES = ['memory', 'sticky', 'store', 'token'];
 var SPARES = ['auto', 'n+1', 'n+2', '2n'];
 var TARGETS = ['0.5', '0.6', '0.7', '0.8', '0.9'];
 var SIM_SERVERS = ['2', '3', '4', '6', '8', '12', '16'];
+var ZONES = ['1', '2', '3'];
 export var SECTIONS = ['ceiling', 'futures', 'curves', 'state', 'capacity', 'quiz-section', 'next'];
 
 export var DEFAULTS = {
-  load: '10k', catalog: 'teaching', spares: 'auto', 'target-utilization': '0.7',
+  load: '10k', catalog: 'teaching', spares: 'auto', 'target-utilization': '0.7', zones: '1',
   'read-fraction': '0.9', util: '0.8', bounded: '0', state: 'memory', servers: '4', kill: '0'
 };
 export var S = Object.assign({}, DEFAULTS);
@@ -38,6 +39,8 @@ export function readURL() {
   if (v && SPARES.indexOf(v.toLowerCase()) >= 0) S.spares = v.toLowerCase();
   v = q.get('target-utilization');
   if (v && TARGETS.indexOf(String(Number(v))) >= 0) S['target-utilization'] = String(Number(v));
+  v = q.get('zones');
+  if (v && ZONES.indexOf(v) >= 0) S.zones = v;
   v = q.get('read-fraction');
   if (v && inRange(v, 0.5, 0.99)) S['read-fraction'] = String(Number(v));
   v = q.get('util');
@@ -81,6 +84,7 @@ export function workloadPairs() {
   if (S['target-utilization'] !== DEFAULTS['target-utilization']) {
     p.push(['target-utilization', S['target-utilization']]);
   }
+  if (S.zones !== DEFAULTS.zones) p.push(['zones', S.zones]);
   return p;
 }
 
@@ -90,7 +94,7 @@ export function workloadPairs() {
 export var docs = { catalogs: null, compare: null, plan: null };
 
 /* The instance list of a catalog in /api/catalogs ("items", or "instances" when it is a list). */
-function catalogItems(catalogName) {
+export function catalogItems(catalogName) {
   if (!docs.catalogs || !Array.isArray(docs.catalogs.catalogs)) return [];
   var c = docs.catalogs.catalogs.filter(function (x) { return x.name === catalogName; })[0];
   if (!c) return [];
@@ -100,9 +104,4 @@ function catalogItems(catalogName) {
 export function findInstance(catalogName, name) {
   if (!name) return null;
   return catalogItems(catalogName).filter(function (i) { return i.name === name; })[0] || null;
-}
-export function largestVcpu(catalogName) {
-  var items = catalogItems(catalogName);
-  if (!items.length) return null;
-  return items.reduce(function (m, i) { return Math.max(m, i.vcpu); }, 0);
 }
