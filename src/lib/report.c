@@ -113,6 +113,12 @@ static json_t *vertical_json(const struct sl_vertical *v, const struct sl_db_tie
     bad |= sl_json_put(o, "feasible", json_boolean(v->feasible));
     bad |= sl_json_put(o, "instance", name_or_null(v->feasible ? v->instance : NULL));
     bad |= sl_json_put(o, "servers", json_integer(v->feasible ? v->servers : 0));
+    /* the box's processors: the chosen one's, or the largest's when none suffices */
+    bad |= sl_json_put(o, "vcpu_per_box", v->instance ? sl_json_num(v->instance->vcpu)
+                                                      : json_null());
+    bad |= sl_json_put(o, "total_vcpu", v->feasible ? sl_json_num(v->instance->vcpu *
+                                                                  (double)v->servers)
+                                                    : json_null());
     bad |= sl_json_put(o, "standby", json_boolean(v->standby));
     bad |= sl_json_put(o, "monthly_usd", v->feasible ? sl_json_num(v->monthly_usd) : json_null());
     bad |= sl_json_put(o, "usd_per_1k_rps",
@@ -184,6 +190,11 @@ static json_t *horizontal_json(const struct sl_horizontal *h, const struct sl_wo
     bad |= sl_json_put(o, "feasible", json_boolean(h->feasible));
     bad |= sl_json_put(o, "instance", name_or_null(h->feasible ? h->instance : NULL));
     bad |= sl_json_put(o, "servers", json_integer(h->servers));
+    bad |= sl_json_put(o, "vcpu_per_server", h->feasible ? sl_json_num(h->instance->vcpu)
+                                                         : json_null());
+    bad |= sl_json_put(o, "total_vcpu", h->feasible ? sl_json_num(h->instance->vcpu *
+                                                                  (double)h->servers)
+                                                    : json_null());
     bad |= sl_json_put(o, "needed", json_integer(h->needed));
     bad |= sl_json_put(o, "spares", json_integer(h->spares));
     bad |= sl_json_put(o, "zones", json_integer(h->zones));

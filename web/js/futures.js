@@ -189,7 +189,7 @@ export function renderFutures(d) {
   var hv = $('horizontal-verdict');
   hv.textContent = vt.h;
   hv.setAttribute('data-verdict', vt.hKind);
-  drawMachines(row, vinfo, hinfo);
+  drawMachines(row);
 
   $('verdict-sentence').textContent = verdictSentence(d, row);
   /* hooks for tests and benchmarks: which load and catalog the panels show now */
@@ -199,11 +199,13 @@ export function renderFutures(d) {
   });
 }
 
-/* Both pictures on one scale, once the catalog has told the vCPUs of each machine. */
-function drawMachines(row, vinfo, hinfo) {
-  var box = { vcpu: vinfo ? vinfo.vcpu : 0, count: row.vertical.feasible ? row.vertical.servers : 1 };
-  var h = row.horizontal;
-  var fleet = { vcpu: hinfo ? hinfo.vcpu : 0, servers: hinfo ? h.servers || 0 : 0, spares: h.spares || 0 };
+/* Both pictures on one scale, from the plans' own vCPU figures. */
+function drawMachines(row) {
+  var v = row.vertical, h = row.horizontal;
+  var box = { vcpu: v.vcpu_per_box || 0, total: isNum(v.total_vcpu) ? v.total_vcpu : v.vcpu_per_box || 0,
+    count: v.feasible ? v.servers : 1 };
+  var fleet = { vcpu: h.vcpu_per_server || 0, total: h.total_vcpu || 0, servers: h.feasible ? h.servers || 0 : 0,
+    spares: h.spares || 0 };
   var scale = layout(box, fleet);
   drawBox(scale, box, row);
   drawFleet(scale, fleet, h);

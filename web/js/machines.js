@@ -58,7 +58,7 @@ export function drawBox(scale, box, row) {
   var side = Math.sqrt(scale.unit * box.vcpu);
   var total = n * side + (n - 1) * 12, x0 = (W - total) / 2;
   var y = AREA.y + (AREA.h - side) / 2;
-  counter(root, 'vertical-vcpu', box.vcpu * (v.feasible ? n : 1),
+  counter(root, 'vertical-vcpu', box.total,
     v.feasible ? (n > 1 ? 'in ' + n + ' boxes, one a standby' : 'in one box') : 'in the largest box: not enough');
   if (v.feasible) {
     for (var i = 0; i < n; i++) {
@@ -119,7 +119,7 @@ export function drawFleet(scale, fleet, h) {
     ? 'each square = ' + fmtInt(k) + ' servers (' + fmtInt(k * fleet.vcpu) + ' vCPU)'
     : 'each square = one ' + h.instance + ' (' + fmtInt(fleet.vcpu) + ' vCPU)';
   if (!n) return;
-  counter(root, 'horizontal-vcpu', n * fleet.vcpu, 'in ' + fmtInt(n) + ' ' + plural(n, 'box', 'boxes'));
+  counter(root, 'horizontal-vcpu', fleet.total, 'in ' + fmtInt(n) + ' ' + plural(n, 'box', 'boxes'));
   svg('rect', { x: W / 2 - 70, y: 26, width: 140, height: 18, rx: 4, 'class': 'lb' }, root);
   svg('text', { x: W / 2, y: 39, 'text-anchor': 'middle', 'class': 'on-dark' }, root, 'load balancer');
   var side = Math.sqrt(scale.unit * k * fleet.vcpu), pitch = side / (1 - GAP);
