@@ -281,11 +281,16 @@ char *svg_curve(const struct sl_catalog *cat, const struct sl_workload *w,
     end = curve(&sb, &a, pts, n, 1);
     if (end >= 0 && end < n - 1) {
         double x = px(&a, pts[end].load_rps), y = py(&a, pts[end].vertical_usd);
+        struct sl_workload past = *w;
+        struct sl_vertical v;
 
+        /* the wall is the model's: the most the largest box serves, not the last sample */
+        past.load_rps = pts[end + 1].load_rps;
+        sl_plan_vertical(cat, &past, &v);
         strbuf_printf(&sb, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"#c0392b\"/>\n"
                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#c0392b\">"
                       "no single box beyond %s req/s</text>\n", x, y, x - 8, y - 10,
-                      cmd_fmt_load(l1, sizeof(l1), pts[end].load_rps));
+                      cmd_fmt_load(l1, sizeof(l1), v.max_rps));
     } else if (end < 0) {
         strbuf_printf(&sb, "<text x=\"%d\" y=\"%d\" fill=\"#c0392b\">no single box serves any "
                       "load in this range</text>\n", LEFT + 12, TOP + 40);
