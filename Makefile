@@ -196,10 +196,11 @@ soak: all
 bench: all $(BUILD)/bench_fit $(BUILD)/bench_coverage
 	$(Q)scripts/install-deps bench
 	$(Q)bench/run $(BUILD)
+# $< and the library, not $^: -MMD adds the headers as prerequisites too
 $(BUILD)/bench_coverage: bench/coverage.c $(BUILD)/libscalelab.a
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libscalelab.a $(LDLIBS)
 $(BUILD)/bench_fit: bench/bench_fit.c $(BUILD)/libscalelab.a
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libscalelab.a $(LDLIBS)
 
 lint:
 	$(Q)scripts/lint
