@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "scalelab/alloc.h"
+#include "hist_int.h"
+#include "rng_int.h"
 #include "sim_int.h"
 #include "banned.h"
 
@@ -17,7 +19,7 @@ static void *st_calloc(struct sim_state *st, size_t count, size_t size)
     return p;
 }
 
-/* ---- event heap: 1-based binary heap ordered by (time, sequence) ---- */
+/* ---- scheduled events: 1-based binary heap ordered by (time, sequence) ---- */
 
 static inline int ev_before(const struct sim_event *a, const struct sim_event *b)
 {
@@ -43,40 +45,16 @@ static void sift_down(struct sim_event *h, size_t n, size_t i)
     h[i] = e;
 }
 
-static struct sim_event make_event(struct sim_state *st, double t, uint32_t kind, uint32_t arg,
-                                   uint32_t epoch)
+/* The heap holds the scenario's events only, so schedule() never outgrows heap_cap. */
+static void heap_push(struct sim_state *st, double t, uint32_t kind, uint32_t arg)
 {
-    struct sim_event e;
+    struct sim_event e, *h = st->heap;
+    size_t i = ++st->heap_n;
 
     e.t = t;
     e.seq = st->seq++;
     e.kind = kind;
     e.arg = arg;
-    e.epoch = epoch;
-    e.unused = 0;
-    return e;
-}
-
-static void heap_push(struct sim_state *st, double t, uint32_t kind, uint32_t arg,
-                      uint32_t epoch)
-{
-    struct sim_event e = make_event(st, t, kind, arg, epoch), *h;
-    size_t i;
-
-    if (st->heap_n + 1 >= st->heap_cap) {
-        size_t cap = st->heap_cap * 2;
-        struct sim_event *nh = sl_realloc(st->heap, cap * sizeof(*nh));
-
-        if (!nh) {
-            st->nomem = 1;
-            return;
-        }
-        st->bytes += (cap - st->heap_cap) * sizeof(*nh);
-        st->heap = nh;
-        st->heap_cap = cap;
-    }
-    h = st->heap;
-    i = ++st->heap_n;
     while (i > 1 && ev_before(&e, &h[i / 2])) {
         h[i] = h[i / 2];
         i /= 2;
@@ -91,11 +69,48 @@ static void heap_pop(struct sim_state *st)
         sift_down(st->heap, st->heap_n, 1);
 }
 
-static void heap_replace_top(struct sim_state *st, double t, uint32_t kind, uint32_t arg,
-                             uint32_t epoch)
+static inline double heap_next_t(const struct sim_state *st)
 {
-    st->heap[1] = make_event(st, t, kind, arg, epoch);
-    sift_down(st->heap, st->heap_n, 1);
+    return st->heap_n ? st->heap[1].t : INFINITY;
+}
+
+/* ---- completions: the done tree (sim_int.h) ---- */
+
+static int done_init(struct sim_state *st, size_t slots)
+{
+    struct sim_done *d = &st->done;
+    size_t p = 1, i;
+
+    while (p < slots)
+        p *= 2;
+    d->t = st_calloc(st, 2 * p, sizeof(*d->t));
+    d->slot = st_calloc(st, 2 * p, sizeof(*d->slot));
+    if (!d->t || !d->slot)
+        return -1;
+    d->p = (uint32_t)p;
+    for (i = 1; i < 2 * p; i++)
+        d->t[i] = INFINITY;
+    for (i = 0; i < p; i++)
+        d->slot[p + i] = (uint32_t)i;
+    for (i = p - 1; i >= 1; i--)
+        d->slot[i] = d->slot[2 * i];
+    return 0;
+}
+
+/* Slot now finishes at t (+inf: it is idle). */
+static inline void done_set(struct sim_done *d, uint32_t slot, double t)
+{
+    uint32_t i = d->p + slot;
+
+    d->t[i] = t;
+    while (i > 1) {
+        uint32_t left = i & ~1u;
+        uint32_t win = d->t[left + 1] < d->t[left] ? left + 1 : left;
+
+        i >>= 1;
+        d->t[i] = d->t[win];
+        d->slot[i] = d->slot[win];
+    }
 }
 
 /* ---- integrals over time ---- */
@@ -113,7 +128,8 @@ static inline void srv_flush(struct sim_server *s, double t)
 /* Moves the clock to t, integrating the number in the system. */
 static inline void advance(struct sim_state *st, double t)
 {
-    st->area += (double)st->in_system * (t - st->area_t);
+    /* counts stay below 2^63: a signed conversion is one instruction, an unsigned one a branch */
+    st->area += (double)(int64_t)st->in_system * (t - st->area_t);
     st->area_t = t;
     st->now = t;
 }
@@ -179,20 +195,20 @@ static double curve_rate(const struct sl_sim_config *c, double t)
 }
 
 /* Draws the next arrival time after now (thinning for a curve); +inf when there is none. */
-static void next_arrival(struct sim_state *st)
+static void next_arrival_general(struct sim_state *st)
 {
     const struct sl_sim_config *c = st->c;
     double t = st->now;
 
     if (c->n_curve == 0) {
-        t += sl_rng_exponential(&st->rng_arr) / st->rate;
+        t += sl_rng_exponential_inline(&st->rng_arr) / st->rate;
     } else if (!(st->rate_max > 0)) {
         t = INFINITY;
     } else {
         const struct sl_sim_rate_point *last = &c->curve[c->n_curve - 1];
 
         for (;;) {
-            t += sl_rng_exponential(&st->rng_arr) / st->rate_max;
+            t += sl_rng_exponential_inline(&st->rng_arr) / st->rate_max;
             if (c->duration_s > 0 && t > c->duration_s)
                 break;
             if (c->curve_period_s <= 0 && t >= last->t_s && !(last->rps > 0)) {
@@ -206,8 +222,24 @@ static void next_arrival(struct sim_state *st)
     if (c->duration_s > 0 && t > c->duration_s)
         t = INFINITY;
     st->next_arrival = t;
+    st->session = 0;
     if (t == INFINITY && !st->stop_set && !(c->duration_s > 0))
         mark(st, st->now, 1);
+}
+
+/* The next arrival time and its session: from the block at a constant rate. */
+static inline void next_arrival(struct sim_state *st)
+{
+    struct sim_draws *d = &st->draws;
+
+    if (!d->arrivals_ahead) {
+        next_arrival_general(st);
+        return;
+    }
+    if (d->arr_i == d->arr_n)
+        sl_sim_draw_arrivals(st);
+    st->next_arrival = d->arrival[d->arr_i];
+    st->session = d->session[d->arr_i++];
 }
 
 /* ---- routing ---- */
@@ -352,15 +384,19 @@ static inline void count_request(struct sim_state *st, struct sim_server *s)
     st->counter_reads++;
     if (st->local_counters) {
         s->counter++;
-        st->counter_err += (double)(st->global_counter - s->counter)
-                           / (double)st->global_counter;
+        uint64_t behind = st->global_counter - s->counter;
+
+        /* one server's count is always the total: 0 / G needs no division */
+        if (behind)
+            st->counter_err += (double)(int64_t)behind / (double)(int64_t)st->global_counter;
     }
 }
 
-/* A request starting service on slot k of s locks a random key while in service. */
-static void take_lock(struct sim_state *st, struct sim_server *s, struct sim_slot *k)
+/* A request starting service on slot k of s locks key while in service. */
+static void take_lock(struct sim_state *st, struct sim_server *s, struct sim_slot *k,
+                      uint32_t key)
 {
-    uint32_t key = sl_rng_below(&st->rng_misc, (uint32_t)st->c->lock_keys), i;
+    uint32_t i;
 
     if (st->lock_holders[key]) {
         if (!st->local_counters) {
@@ -408,25 +444,45 @@ static double store_time(struct sim_state *st, int in_window)
 
 /* ---- service ---- */
 
-/* Starts serving a request on slot of s now; returns its completion time. */
-static double start(struct sim_state *st, struct sim_server *s, uint32_t slot, double arrival,
-                    uint32_t session)
+/* Adds x >= 0 to h; the caller's test of x is a branch it can predict. */
+static inline void hist_add(struct sl_hist *h, double x)
+{
+    if (x > 0)
+        sl_hist_add_positive(h, x);
+    else
+        sl_hist_add_zero(h);
+}
+
+/*
+ * Starts serving w on slot of s now; returns its completion time. An arrival that finds a free
+ * core (queued = 0) waits exactly 0, which spares the wait histogram a branch on the wait.
+ */
+static inline double start(struct sim_state *st, struct sim_server *s, uint32_t slot,
+                           const struct sim_wait *w, int queued)
 {
     const struct sl_sim_config *c = st->c;
     struct sim_slot *k = &st->slots[slot];
-    int in_window = arrival >= st->tw;
-    double svc;
+    int in_window = w->arrival >= st->tw;
+    double svc, wait = st->now - w->arrival;
 
-    k->arrival = arrival;
+    k->arrival = w->arrival;
     k->start = st->now;
-    k->session = session;
+    k->session = w->session;
     k->lock = -1;
-    if (in_window)
-        sl_hist_add(&st->wait, st->now - arrival);
-    sl_sim_batches_add(&st->mser_wait, st->now - arrival, st->now);
-    svc = sl_rng_dist_draw(&st->dist, &st->rng_svc);
-    if (c->lock_fraction > 0 && sl_rng_uniform(&st->rng_misc) < c->lock_fraction)
-        take_lock(st, s, k);
+    if (in_window) {
+        if (queued)
+            hist_add(&st->wait, wait);
+        else
+            sl_hist_add_zero(&st->wait);
+    }
+    sl_sim_batches_add(&st->mser_wait, wait, st->now);
+    svc = sl_sim_next_service(st);
+    if (c->lock_fraction > 0) {
+        int32_t key = sl_sim_next_lock(st);
+
+        if (key >= 0)
+            take_lock(st, s, k, (uint32_t)key);
+    }
     if (c->state == SL_STATE_STORE && c->store_ops > 0)
         svc += store_time(st, in_window);
     return st->now + svc;
@@ -488,7 +544,8 @@ static void on_arrival(struct sim_state *st)
     pt = sl_sim_series_at(&st->series, t);
     pt->offered++;
     if (st->track_sessions)
-        session = sl_rng_below(&st->rng_arr, (uint32_t)c->sessions);
+        session = st->draws.arrivals_ahead ? st->session
+                                           : sl_rng_below(&st->rng_arr, (uint32_t)c->sessions);
     j = choose(st, session);
     if (j < 0) {
         drop(st, pt, in_window);
@@ -506,7 +563,9 @@ static void on_arrival(struct sim_state *st)
                 admit_session(st, (uint32_t)j, session);
             srv_flush(s, t);
             s->busy++;
-            heap_push(st, start(st, s, slot, t, session), SIM_EV_DONE, slot, s->epoch);
+            struct sim_wait w = { t, session, 0 };
+
+            done_set(&st->done, slot, start(st, s, slot, &w, 0));
         } else if (s->q_len < st->queue_bound
                    && (s->q_len < s->q_cap || grow_queue(st, s) == 0)) {
             uint32_t at = s->q_head + s->q_len;
@@ -546,18 +605,14 @@ static void lose(struct sim_state *st, double arrival)
     }
 }
 
-static void on_done(struct sim_state *st, const struct sim_event *ev)
+/* The next completion, at t, on slot: the core takes the head of its queue or goes idle. */
+static void on_done(struct sim_state *st, uint32_t slot, double t)
 {
-    uint32_t slot = ev->arg;
     struct sim_server *s = &st->srv[st->slot_srv[slot]];
     struct sim_slot *k = &st->slots[slot];
     struct sl_sim_point *pt;
-    double t = ev->t, resp;
+    double resp;
 
-    if (ev->epoch != s->epoch) {
-        heap_pop(st); /* its request was lost when the server failed */
-        return;
-    }
     advance(st, t);
     resp = t - k->arrival;
     st->completed++;
@@ -570,7 +625,7 @@ static void on_done(struct sim_state *st, const struct sim_event *ev)
     if (k->arrival >= st->tw) {
         st->w_completed++;
         s->completed_w++;
-        sl_hist_add(&st->resp, resp);
+        hist_add(&st->resp, resp);
         st->w_sojourn += resp;
         st->w_departed++;
     }
@@ -585,14 +640,13 @@ static void on_done(struct sim_state *st, const struct sim_event *ev)
 
         s->q_head = s->q_head + 1 == s->q_cap ? 0 : s->q_head + 1;
         s->q_len--;
-        heap_replace_top(st, start(st, s, slot, w.arrival, w.session), SIM_EV_DONE, slot,
-                         s->epoch);
+        done_set(&st->done, slot, start(st, s, slot, &w, 1));
     } else {
         k->start = -1.0;
         srv_flush(s, t);
         s->busy--;
         s->free[s->n_free++] = slot;
-        heap_pop(st);
+        done_set(&st->done, slot, INFINITY);
     }
 }
 
@@ -614,6 +668,7 @@ static void on_fail(struct sim_state *st, long j)
             if (k->lock >= 0)
                 st->lock_holders[k->lock]--;
             k->start = -1.0;
+            done_set(&st->done, s->slot0 + i, INFINITY);
         }
         s->free[i] = s->slot0 + s->cores - 1 - i;
     }
@@ -730,25 +785,24 @@ enum sl_status sl_sim_state_run(struct sim_state *st)
     uint64_t mask = cancel_mask(st->c);
 
     for (;;) {
-        double th = st->heap_n ? st->heap[1].t : INFINITY;
+        double td = st->done.t[1], te = heap_next_t(st);
 
-        if (st->next_arrival <= th) {
+        /* at equal times an arrival comes first, then a scheduled event, then a completion */
+        if (st->next_arrival <= td && st->next_arrival <= te) {
             if (st->next_arrival == INFINITY)
                 break;
             on_arrival(st);
-        } else {
+        } else if (te <= td) {
             struct sim_event ev = st->heap[1];
 
-            if (ev.kind == SIM_EV_DONE) {
-                on_done(st, &ev);
-            } else {
-                heap_pop(st);
-                /* the scenario ends at the stop mark: later failures and boots do not happen */
-                if (!(st->stop_set && ev.t > st->ts)) {
-                    advance(st, ev.t);
-                    on_event(st, &ev);
-                }
+            heap_pop(st);
+            /* the scenario ends at the stop mark: later failures and boots do not happen */
+            if (!(st->stop_set && ev.t > st->ts)) {
+                advance(st, ev.t);
+                on_event(st, &ev);
             }
+        } else {
+            on_done(st, (uint32_t)st->done.slot[1], td);
         }
         if (st->nomem)
             return SL_E_NOMEM;
@@ -825,9 +879,10 @@ static int alloc_state(struct sim_state *st)
         if (!st->lock_holders)
             return -1;
     }
-    st->heap_cap = (size_t)total * (size_t)c->cores + 2 * c->n_fails + c->n_adds + 8;
+    /* failures and recoveries, boots, the warm-up and stop marks, and node 0 */
+    st->heap_cap = 2 * c->n_fails + c->n_adds + 3;
     st->heap = st_calloc(st, st->heap_cap, sizeof(*st->heap));
-    if (!st->heap)
+    if (!st->heap || done_init(st, (size_t)total * (size_t)c->cores))
         return -1;
     return sl_sim_series_init(&st->series, (size_t)c->series_cap, &st->bytes);
 }
@@ -839,26 +894,26 @@ static void schedule(struct sim_state *st)
     size_t i;
 
     for (i = 0; i < c->n_fails; i++) {
-        heap_push(st, c->fails[i].at_s, SIM_EV_FAIL, (uint32_t)i, 0);
+        heap_push(st, c->fails[i].at_s, SIM_EV_FAIL, (uint32_t)i);
         if (c->fails[i].recover_s >= 0)
-            heap_push(st, c->fails[i].recover_s, SIM_EV_RECOVER, (uint32_t)c->fails[i].server, 0);
+            heap_push(st, c->fails[i].recover_s, SIM_EV_RECOVER, (uint32_t)c->fails[i].server);
     }
     for (i = 0; i < c->n_adds; i++) {
         double boot = c->adds[i].boot_s >= 0 ? c->adds[i].boot_s : c->boot_s;
 
-        heap_push(st, c->adds[i].at_s + boot, SIM_EV_UP, (uint32_t)i, 0);
+        heap_push(st, c->adds[i].at_s + boot, SIM_EV_UP, (uint32_t)i);
     }
     if (c->requests) {
         st->warm_count = (uint64_t)floor(c->warmup_fraction * (double)c->requests);
         if (st->warm_count == 0)
             mark(st, 0.0, 0);
     } else if (c->warmup_fraction > 0) {
-        heap_push(st, c->warmup_fraction * c->duration_s, SIM_EV_WARM, 0, 0);
+        heap_push(st, c->warmup_fraction * c->duration_s, SIM_EV_WARM, 0);
     } else {
         mark(st, 0.0, 0);
     }
     if (c->duration_s > 0)
-        heap_push(st, c->duration_s, SIM_EV_STOP, 0, 0);
+        heap_push(st, c->duration_s, SIM_EV_STOP, 0);
     rebuild_up(st);
     next_arrival(st);
 }
@@ -893,6 +948,7 @@ struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed,
     sl_hist_init(&st->wait);
     sl_sim_batches_init(&st->mser, SIM_MSER_CAP, 5);
     sl_sim_batches_init(&st->mser_wait, SIM_MSER_CAP, 5);
+    sl_sim_draws_init(st);
     if (alloc_state(st))
         goto fail;
     schedule(st);
@@ -922,6 +978,8 @@ void sl_sim_state_free(struct sim_state *st)
     sl_free(st->sess_epoch);
     sl_free(st->lock_holders);
     sl_free(st->heap);
+    sl_free(st->done.t);
+    sl_free(st->done.slot);
     sl_sim_series_release(&st->series);
     sl_free(st);
 }

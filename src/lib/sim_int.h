@@ -28,6 +28,7 @@ struct sim_series {
     struct sl_sim_point *p;     /* cap points; mean_response_s holds a sum until finished */
     size_t cap;
     size_t used;                /* highest bucket touched + 1 */
+    double cap_f;               /* cap, as a double */
     double width, inv_width;    /* seconds */
 };
 
@@ -45,16 +46,40 @@ struct sim_slot {
     int32_t lock;               /* key held, or -1 */
 };
 
-enum sim_event_kind { SIM_EV_DONE, SIM_EV_FAIL, SIM_EV_RECOVER, SIM_EV_UP, SIM_EV_WARM,
-                      SIM_EV_STOP };
+/* The scenario's scheduled events; completions live in the done tree instead. */
+enum sim_event_kind { SIM_EV_FAIL, SIM_EV_RECOVER, SIM_EV_UP, SIM_EV_WARM, SIM_EV_STOP };
 
 struct sim_event {
     double t;                   /* seconds */
     uint64_t seq;               /* ties: first scheduled, first processed */
     uint32_t kind;
-    uint32_t arg;               /* slot, failure, server or scale-out index */
-    uint32_t epoch;             /* SIM_EV_DONE: the server's epoch when service began */
-    uint32_t unused;
+    uint32_t arg;               /* failure, server or scale-out index */
+};
+
+/*
+ * Completion times of every core, a tournament tree: leaves p..2p-1 are slots 0..p-1 (p the
+ * slot count rounded up to a power of two), node i is the earlier of 2i and 2i+1, so node 1 is
+ * the next completion. A core that starts or ends a service rewrites its leaf and the log2 p
+ * nodes above it, with no data-dependent branch; ties go to the lower slot. Times and slots are
+ * separate arrays so that every load reads what one store of the same size wrote.
+ */
+struct sim_done {
+    double *t;                  /* 2p nodes, [0] unused: earliest completion below, s; +inf idle */
+    uint32_t *slot;             /* 2p nodes: the slot of that completion */
+    uint32_t p;
+};
+
+/* Variates drawn ahead (sim_draws.c): a block of each, consumed from index *_i to *_n. */
+#define SIM_DRAWS 256
+struct sim_draws {
+    double arrival[SIM_DRAWS];  /* arrival times, seconds; +inf past the duration */
+    uint32_t session[SIM_DRAWS]; /* the session of each of those arrivals */
+    double service[SIM_DRAWS];  /* service times, seconds */
+    int32_t lock[SIM_DRAWS];    /* the key each service start locks, or -1 */
+    unsigned arr_i, arr_n, svc_i, svc_n, lock_i, lock_n;
+    double last_arrival;        /* the last time drawn */
+    int arrivals_ahead;         /* constant rate: arrivals come from the block */
+    int locks_ahead;            /* the lock stream serves locks alone */
 };
 
 struct sim_server {
@@ -63,7 +88,7 @@ struct sim_server {
     uint32_t cores, busy, slot0;
     uint32_t *free;             /* stack of idle slot indices, n_free of them */
     uint32_t n_free;
-    uint32_t epoch;             /* bumped at each failure: older events and sessions are void */
+    uint32_t epoch;             /* bumped at each failure: older sessions are void */
     int up, down_by_failure, added;
     double last_t;              /* time the integrals below were last brought up to */
     double busy_area, up_area;  /* core-seconds busy, seconds up */
@@ -88,10 +113,12 @@ struct sim_state {
     struct sl_rng rng_svc;      /* service times */
     struct sl_rng rng_misc;     /* load-balancer choices, locks */
     struct sl_rng_dist dist;
+    struct sim_draws draws;
     double now;
     double next_arrival;        /* +inf once arrivals have stopped */
     double rate, rate_max;      /* constant rate; curve maximum, requests/s */
-    struct sim_event *heap;     /* 1-based binary heap */
+    struct sim_done done;       /* when each core finishes its request */
+    struct sim_event *heap;     /* 1-based binary heap of the scenario's events */
     size_t heap_n, heap_cap;
     uint64_t seq;
     struct sim_server *srv;
@@ -105,6 +132,7 @@ struct sim_state {
     uint32_t *sess_srv, *sess_epoch;
     uint32_t *lock_holders;
     int local_state, pin, track_sessions;
+    uint32_t session;           /* the session of the arrival at next_arrival */
     int local_counters;         /* counters and locks live in each server's memory */
     uint32_t queue_bound;
     /* marks */
@@ -145,19 +173,70 @@ double sl_sim_estimate_bytes(const struct sl_sim_config *c);
 
 /* sim_stats.c */
 void sl_sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size);
-void sl_sim_batches_add(struct sim_batches *b, double x, double t);
+void sl_sim_batches_close(struct sim_batches *b, double t);
 void sl_sim_steady_ci(const struct sim_batches *b, double warmup_fraction, struct sl_sim_ci *out);
 double sl_sim_batches_mser(const struct sim_batches *b);
 void sl_sim_ci_from_values(const double *y, size_t k, struct sl_sim_ci *out);
 int sl_sim_series_init(struct sim_series *s, size_t cap, size_t *bytes);
-struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t);
+struct sl_sim_point *sl_sim_series_coarsen(struct sim_series *s, double t);
 void sl_sim_series_finish(struct sim_series *s, long servers_up0);
 void sl_sim_series_release(struct sim_series *s);
+
+/* sim_draws.c */
+void sl_sim_draws_init(struct sim_state *st);
+void sl_sim_draw_arrivals(struct sim_state *st);
+void sl_sim_draw_services(struct sim_state *st);
+void sl_sim_draw_locks(struct sim_state *st);
+int32_t sl_sim_lock_draw(struct sim_state *st);
 
 /* sim_engine.c */
 struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed, long rep,
                                 struct sim_progress *progress);
 enum sl_status sl_sim_state_run(struct sim_state *st);
 void sl_sim_state_free(struct sim_state *st);
+
+/* Adds observation x, at time t, to the batch being filled. */
+static inline void sl_sim_batches_add(struct sim_batches *b, double x, double t)
+{
+    b->cur_sum += x;
+    if (++b->cur_n >= b->size)
+        sl_sim_batches_close(b, t);
+}
+
+/* The bucket holding time t (t >= 0), coarsening the series until it fits. */
+static inline struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t)
+{
+    double pos = t * s->inv_width;
+    size_t idx;
+
+    if (!(pos < s->cap_f))
+        return sl_sim_series_coarsen(s, t);
+    idx = pos > 0 ? (size_t)pos : 0;
+    if (idx + 1 > s->used)
+        s->used = idx + 1;
+    return &s->p[idx];
+}
+
+/* The next service time. */
+static inline double sl_sim_next_service(struct sim_state *st)
+{
+    struct sim_draws *d = &st->draws;
+
+    if (d->svc_i == d->svc_n)
+        sl_sim_draw_services(st);
+    return d->service[d->svc_i++];
+}
+
+/* The key the next service start locks, or -1. */
+static inline int32_t sl_sim_next_lock(struct sim_state *st)
+{
+    struct sim_draws *d = &st->draws;
+
+    if (!d->locks_ahead)
+        return sl_sim_lock_draw(st);
+    if (d->lock_i == d->lock_n)
+        sl_sim_draw_locks(st);
+    return d->lock[d->lock_i++];
+}
 
 #endif

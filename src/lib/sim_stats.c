@@ -80,13 +80,10 @@ void sl_sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size)
     b->cur_sum = 0;
 }
 
-void sl_sim_batches_add(struct sim_batches *b, double x, double t)
+void sl_sim_batches_close(struct sim_batches *b, double t)
 {
     size_t i;
 
-    b->cur_sum += x;
-    if (++b->cur_n < b->size)
-        return;
     b->sum[b->k] = b->cur_sum;
     b->end_t[b->k] = t;
     b->k++;
@@ -272,6 +269,7 @@ int sl_sim_series_init(struct sim_series *s, size_t cap, size_t *bytes)
         return -1;
     *bytes += cap * sizeof(*s->p);
     s->cap = cap;
+    s->cap_f = (double)cap;
     s->used = 0;
     s->width = 1.0;
     s->inv_width = 1.0;
@@ -297,13 +295,12 @@ static void merge_points(struct sl_sim_point *dst, const struct sl_sim_point *a,
     *dst = m;
 }
 
-/* The bucket holding time t (t >= 0), coarsening the series until it fits. */
-struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t)
+/* Merges pairs of buckets until time t (t >= 0) fits, then returns its bucket. */
+struct sl_sim_point *sl_sim_series_coarsen(struct sim_series *s, double t)
 {
-    double pos = t * s->inv_width;
-    size_t idx, i;
+    size_t i;
 
-    while (!(pos < (double)s->cap)) {
+    while (!(t * s->inv_width < s->cap_f)) {
         for (i = 0; i < s->cap / 2; i++)
             merge_points(&s->p[i], &s->p[2 * i], &s->p[2 * i + 1]);
         for (i = s->cap / 2; i < s->cap; i++) {
@@ -313,12 +310,8 @@ struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t)
         s->used = (s->used + 1) / 2;
         s->width *= 2;
         s->inv_width = 1.0 / s->width;
-        pos = t * s->inv_width;
     }
-    idx = pos > 0 ? (size_t)pos : 0;
-    if (idx + 1 > s->used)
-        s->used = idx + 1;
-    return &s->p[idx];
+    return sl_sim_series_at(s, t);
 }
 
 /* Turns response sums into means, fills in times and carries servers_up forward. */
