@@ -7,11 +7,15 @@
 
 #include "scalelab/hist.h"
 
-/* Adds x > 0 (sl_hist_add is this after its NaN and zero checks). */
+/*
+ * Adds x > 0 (sl_hist_add is this after its NaN and zero checks). For a positive double, bits
+ * 45 and up are the biased exponent and the top SL_HIST_SUB_BITS (7) bits of the mantissa, so
+ * they less the code of 2^SL_HIST_MIN_EXP are the bucket; out of range, under or over.
+ */
 static inline void sl_hist_add_positive(struct sl_hist *h, double x)
 {
-    uint64_t bits;
-    int e;
+    const uint64_t first = (uint64_t)(SL_HIST_MIN_EXP + 1023) << SL_HIST_SUB_BITS;
+    uint64_t bits, bucket;
 
     if (h->n == 0)
         h->min = h->max = x;
@@ -20,16 +24,13 @@ static inline void sl_hist_add_positive(struct sl_hist *h, double x)
     h->n++;
     h->sum += x;
     memcpy(&bits, &x, sizeof(bits));
-    e = (int)((bits >> 52) & 0x7ff) - 1023;
-    if (e < SL_HIST_MIN_EXP) {
+    bucket = (bits >> (52 - SL_HIST_SUB_BITS)) - first;
+    if (bucket < SL_HIST_BUCKETS)
+        h->counts[bucket]++;
+    else if (bits >> (52 - SL_HIST_SUB_BITS) < first)
         h->under++;
-    } else if (e >= SL_HIST_MAX_EXP) {
+    else
         h->over++;
-    } else {
-        unsigned sub = (unsigned)(bits >> (52 - SL_HIST_SUB_BITS)) & ((1u << SL_HIST_SUB_BITS) - 1);
-
-        h->counts[((unsigned)(e - SL_HIST_MIN_EXP) << SL_HIST_SUB_BITS) | sub]++;
-    }
 }
 
 /* Adds a zero. */

@@ -204,6 +204,35 @@ double sl_rng_uniform(struct sl_rng *r)
     return sl_rng_uniform_inline(r);
 }
 
+/*
+ * Below 1/2, log(1 - p) = -2 atanh(z), z = p / (2 - p) <= 1/3, by its series z + z^3/3 + ...
+ * (1 - p would round away the digits of a small p); from 1/2 up, 1 - p is exact (Sterbenz).
+ */
+double sl_rng_log1m(double p)
+{
+    double z, z2, term, sum = 0.0;
+    int k;
+
+    if (p >= 0.5)
+        return sl_rng_log(1.0 - p);
+    z = p / (2.0 - p);
+    z2 = z * z;
+    term = z;
+    for (k = 1; term / k > sum * 0x1p-60 && term > 0.0; k += 2) {
+        sum += term / k;
+        term *= z2;
+    }
+    return -2.0 * sum;
+}
+
+/* P(floor(log U / log(1 - p)) >= g) = P(U <= (1 - p)^g) = (1 - p)^g. */
+uint64_t sl_rng_geometric(struct sl_rng *r, double log1m_p)
+{
+    double g = floor(sl_rng_log(sl_rng_uniform(r)) / log1m_p);
+
+    return g >= 0.0 && g < 0x1p62 ? (uint64_t)g : 1ULL << 62;
+}
+
 uint32_t sl_rng_below(struct sl_rng *r, uint32_t n)
 {
     uint64_t m = (sl_rng_next(r) >> 32) * (uint64_t)n;

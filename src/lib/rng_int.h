@@ -40,6 +40,16 @@ static inline uint64_t sl_rng_step(struct sl_rng *r)
     return result;
 }
 
+/* log(1 - p) for p in [0, 1], to full precision however small p is. */
+double sl_rng_log1m(double p);
+
+/*
+ * The number of failures before the first success of independent trials that each succeed
+ * with probability p, given log1m_p = sl_rng_log1m(p): geometric, P(G >= g) = (1 - p)^g, by
+ * inversion of one uniform; capped at 2^62 (p = 0: never).
+ */
+uint64_t sl_rng_geometric(struct sl_rng *r, double log1m_p);
+
 /* Uniform in (0, 1): the top 53 bits and half a step, so never 0 and never 1. */
 static inline double sl_rng_uniform_inline(struct sl_rng *r)
 {

@@ -20,11 +20,8 @@ void sl_sim_draws_init(struct sim_state *st)
 
     /* a curve's thinning draws depend on the clock, so only a constant rate is drawn ahead */
     d->arrivals_ahead = c->n_curve == 0;
-    /* random and p2c balancers draw from the lock stream too, in arrival order */
-    d->locks_ahead = c->lb != SL_SIM_LB_RANDOM && c->lb != SL_SIM_LB_P2C;
     d->arr_i = d->arr_n = 0;
     d->svc_i = d->svc_n = 0;
-    d->lock_i = d->lock_n = 0;
     d->last_arrival = 0.0;
 }
 
@@ -39,12 +36,19 @@ void sl_sim_draw_arrivals(struct sim_state *st)
     uint32_t sessions = (uint32_t)st->c->sessions;
     unsigned i;
 
-    for (i = 0; i < SIM_DRAWS; i++) {
-        t += sl_rng_exponential_inline(&st->rng_arr) / rate;
-        if (end > 0 && t > end)
-            t = INFINITY;
-        d->arrival[i] = t;
-        d->session[i] = st->track_sessions ? sl_rng_below(&st->rng_arr, sessions) : 0;
+    if (!st->track_sessions && !(end > 0)) {
+        for (i = 0; i < SIM_DRAWS; i++) {
+            t += sl_rng_exponential_inline(&st->rng_arr) / rate;
+            d->arrival[i] = t;
+        }
+    } else {
+        for (i = 0; i < SIM_DRAWS; i++) {
+            t += sl_rng_exponential_inline(&st->rng_arr) / rate;
+            if (end > 0 && t > end)
+                t = INFINITY;
+            d->arrival[i] = t;
+            d->session[i] = st->track_sessions ? sl_rng_below(&st->rng_arr, sessions) : 0;
+        }
     }
     d->last_arrival = t;
     d->arr_i = 0;
@@ -66,25 +70,4 @@ void sl_sim_draw_services(struct sim_state *st)
     }
     d->svc_i = 0;
     d->svc_n = SIM_DRAWS;
-}
-
-/* The lock each service start draws: a uniform against lock_fraction, then the key if it locks. */
-int32_t sl_sim_lock_draw(struct sim_state *st)
-{
-    const struct sl_sim_config *c = st->c;
-
-    if (!(sl_rng_uniform_inline(&st->rng_misc) < c->lock_fraction))
-        return -1;
-    return (int32_t)sl_rng_below(&st->rng_misc, (uint32_t)c->lock_keys);
-}
-
-void sl_sim_draw_locks(struct sim_state *st)
-{
-    struct sim_draws *d = &st->draws;
-    unsigned i;
-
-    for (i = 0; i < SIM_DRAWS; i++)
-        d->lock[i] = sl_sim_lock_draw(st);
-    d->lock_i = 0;
-    d->lock_n = SIM_DRAWS;
 }

@@ -62,16 +62,14 @@ static void heap_push(struct sim_state *st, double t, uint32_t kind, uint32_t ar
     h[i] = e;
 }
 
+/* An empty heap keeps a top at +inf, so that its next time is always heap[1].t. */
 static void heap_pop(struct sim_state *st)
 {
     st->heap[1] = st->heap[st->heap_n--];
     if (st->heap_n > 1)
         sift_down(st->heap, st->heap_n, 1);
-}
-
-static inline double heap_next_t(const struct sim_state *st)
-{
-    return st->heap_n ? st->heap[1].t : INFINITY;
+    else if (st->heap_n == 0)
+        st->heap[1].t = INFINITY;
 }
 
 /* ---- completions: the done tree (sim_int.h) ---- */
@@ -97,19 +95,28 @@ static int done_init(struct sim_state *st, size_t slots)
     return 0;
 }
 
-/* Slot now finishes at t (+inf: it is idle). */
+/*
+ * Slot now finishes at t (+inf: it is idle). The winner climbs in registers and meets only
+ * siblings, which no store just wrote, so the root is ready a few cycles after t: the next
+ * event's choice waits on it.
+ */
 static inline void done_set(struct sim_done *d, uint32_t slot, double t)
 {
-    uint32_t i = d->p + slot;
+    size_t i = d->p + (size_t)slot;
+    uint32_t s = slot;
 
     d->t[i] = t;
     while (i > 1) {
-        uint32_t left = i & ~1u;
-        uint32_t win = d->t[left + 1] < d->t[left] ? left + 1 : left;
+        size_t sib = i ^ 1;
+        double ts = d->t[sib];
+        uint32_t ss = d->slot[sib];
 
+        /* selects, not branches; at equal times the climber, the slot just set, stays ahead */
+        s = ts < t ? ss : s;
+        t = ts < t ? ts : t;
         i >>= 1;
-        d->t[i] = d->t[win];
-        d->slot[i] = d->slot[win];
+        d->t[i] = t;
+        d->slot[i] = s;
     }
 }
 
@@ -129,8 +136,7 @@ static inline void srv_flush(struct sim_server *s, double t)
 static inline void advance(struct sim_state *st, double t)
 {
     /* counts stay below 2^63: a signed conversion is one instruction, an unsigned one a branch */
-    st->area += (double)(int64_t)st->in_system * (t - st->area_t);
-    st->area_t = t;
+    st->area += (double)(int64_t)st->in_system * (t - st->now);
     st->now = t;
 }
 
@@ -159,11 +165,14 @@ static void mark(struct sim_state *st, double t, int stop)
     }
     if (stop) {
         st->area_s = st->area;
+        st->tp_count = st->completed - st->tp_count;
         st->ts = t;
         st->stop_set = 1;
         st->next_arrival = INFINITY;
     } else {
         st->area_w = st->area;
+        st->tp_count = st->completed; /* until the stop mark makes it the difference */
+        st->warm_at = UINT64_MAX;
         st->tw = t;
         st->warm_set = 1;
     }
@@ -222,7 +231,6 @@ static void next_arrival_general(struct sim_state *st)
     if (c->duration_s > 0 && t > c->duration_s)
         t = INFINITY;
     st->next_arrival = t;
-    st->session = 0;
     if (t == INFINITY && !st->stop_set && !(c->duration_s > 0))
         mark(st, st->now, 1);
 }
@@ -232,14 +240,14 @@ static inline void next_arrival(struct sim_state *st)
 {
     struct sim_draws *d = &st->draws;
 
-    if (!d->arrivals_ahead) {
-        next_arrival_general(st);
-        return;
-    }
-    if (d->arr_i == d->arr_n)
+    if (d->arr_i == d->arr_n) {
+        if (!d->arrivals_ahead) {
+            next_arrival_general(st); /* leaves the block empty: every arrival comes here */
+            return;
+        }
         sl_sim_draw_arrivals(st);
-    st->next_arrival = d->arrival[d->arr_i];
-    st->session = d->session[d->arr_i++];
+    }
+    st->next_arrival = d->arrival[d->arr_i++];
 }
 
 /* ---- routing ---- */
@@ -258,7 +266,7 @@ static void rebuild_up(struct sim_state *st)
 }
 
 /* Abandonment: waiting requests whose deadline has passed leave, at their deadline. */
-static void purge(struct sim_state *st, struct sim_server *s)
+SIM_COLD static void purge(struct sim_state *st, struct sim_server *s)
 {
     double to = st->c->timeout_s, now = st->now;
 
@@ -290,7 +298,7 @@ static void purge(struct sim_state *st, struct sim_server *s)
 /* Requests at server s (in service and waiting), after abandonments. */
 static inline uint64_t load_of(struct sim_state *st, struct sim_server *s)
 {
-    if (st->c->timeout_s > 0)
+    if (st->timeouts)
         purge(st, s);
     return (uint64_t)s->busy + s->q_len;
 }
@@ -357,7 +365,7 @@ static long choose(struct sim_state *st, uint32_t session)
 /* ---- state: sessions, counters, locks, store ---- */
 
 /* Session bookkeeping for a request admitted at server j. */
-static void admit_session(struct sim_state *st, uint32_t j, uint32_t session)
+SIM_COLD static void admit_session(struct sim_state *st, uint32_t j, uint32_t session)
 {
     uint32_t o = st->sess_srv[session];
 
@@ -393,7 +401,7 @@ static inline void count_request(struct sim_state *st, struct sim_server *s)
 }
 
 /* A request starting service on slot k of s locks key while in service. */
-static void take_lock(struct sim_state *st, struct sim_server *s, struct sim_slot *k,
+SIM_COLD static void take_lock(struct sim_state *st, struct sim_server *s, struct sim_slot *k,
                       uint32_t key)
 {
     uint32_t i;
@@ -424,7 +432,7 @@ static void take_lock(struct sim_state *st, struct sim_server *s, struct sim_slo
  * (so reservations arrive in time order and FIFO holds exactly) and pays one round trip of
  * store_latency_s per operation.
  */
-static double store_time(struct sim_state *st, int in_window)
+SIM_COLD static double store_time(struct sim_state *st, int in_window)
 {
     const struct sl_sim_config *c = st->c;
     double ops = (double)c->store_ops, half = 0.5 * c->store_latency_s;
@@ -457,7 +465,7 @@ static inline void hist_add(struct sl_hist *h, double x)
  * Starts serving w on slot of s now; returns its completion time. An arrival that finds a free
  * core (queued = 0) waits exactly 0, which spares the wait histogram a branch on the wait.
  */
-static inline double start(struct sim_state *st, struct sim_server *s, uint32_t slot,
+SIM_HOT static inline double start(struct sim_state *st, struct sim_server *s, uint32_t slot,
                            const struct sim_wait *w, int queued)
 {
     const struct sl_sim_config *c = st->c;
@@ -477,18 +485,21 @@ static inline double start(struct sim_state *st, struct sim_server *s, uint32_t 
     }
     sl_sim_batches_add(&st->mser_wait, wait, st->now);
     svc = sl_sim_next_service(st);
-    if (c->lock_fraction > 0) {
-        int32_t key = sl_sim_next_lock(st);
-
-        if (key >= 0)
-            take_lock(st, s, k, (uint32_t)key);
+    if (st->locks) {
+        /* each start locks with probability lock_fraction: count down geometric gaps */
+        if (st->lock_gap == 0) {
+            take_lock(st, s, k, sl_rng_below(&st->rng_lock, (uint32_t)c->lock_keys));
+            st->lock_gap = sl_rng_geometric(&st->rng_lock, st->lock_log1m);
+        } else {
+            st->lock_gap--;
+        }
     }
     if (c->state == SL_STATE_STORE && c->store_ops > 0)
         svc += store_time(st, in_window);
     return st->now + svc;
 }
 
-static int grow_queue(struct sim_state *st, struct sim_server *s)
+SIM_COLD static int grow_queue(struct sim_state *st, struct sim_server *s)
 {
     uint64_t cap = (uint64_t)s->q_cap * 2;
     struct sim_wait *q;
@@ -535,7 +546,7 @@ static void on_arrival(struct sim_state *st)
     int in_window;
 
     advance(st, t);
-    if (!st->warm_set && st->offered == st->warm_count && c->requests)
+    if (st->offered == st->warm_at)
         mark(st, t, 0);
     st->offered++;
     in_window = st->warm_set;
@@ -544,7 +555,7 @@ static void on_arrival(struct sim_state *st)
     pt = sl_sim_series_at(&st->series, t);
     pt->offered++;
     if (st->track_sessions)
-        session = st->draws.arrivals_ahead ? st->session
+        session = st->draws.arrivals_ahead ? st->draws.session[st->draws.arr_i - 1]
                                            : sl_rng_below(&st->rng_arr, (uint32_t)c->sessions);
     j = choose(st, session);
     if (j < 0) {
@@ -553,7 +564,7 @@ static void on_arrival(struct sim_state *st)
         s = &st->srv[j];
         if (in_window)
             s->routed_w++;
-        if (c->timeout_s > 0)
+        if (st->timeouts)
             purge(st, s);
         if (s->n_free) {
             uint32_t slot = s->free[--s->n_free];
@@ -582,9 +593,9 @@ static void on_arrival(struct sim_state *st)
             drop(st, pt, in_window);
         }
     }
-    if (c->requests && st->offered >= c->requests) {
+    if (st->offered >= st->stop_at) {
         mark(st, t, 1);
-    } else if (c->queue == SL_SIM_QUEUE_UNBOUNDED && st->in_system >= c->max_in_system) {
+    } else if (st->in_system >= st->in_system_cap) {
         st->unstable = 1;
         mark(st, t, 1);
     } else {
@@ -620,8 +631,6 @@ static void on_done(struct sim_state *st, uint32_t slot, double t)
     pt = sl_sim_series_at(&st->series, t);
     pt->completed++;
     pt->mean_response_s += resp;
-    if (st->warm_set && !st->stop_set)
-        st->tp_count++;
     if (k->arrival >= st->tw) {
         st->w_completed++;
         s->completed_w++;
@@ -633,7 +642,7 @@ static void on_done(struct sim_state *st, uint32_t slot, double t)
     count_request(st, s);
     if (k->lock >= 0)
         st->lock_holders[k->lock]--;
-    if (st->c->timeout_s > 0)
+    if (st->timeouts)
         purge(st, s);
     if (s->q_len) {
         struct sim_wait w = s->q[s->q_head];
@@ -764,13 +773,13 @@ static void report_progress(struct sim_state *st, double f)
 }
 
 /*
- * How many events pass between two looks at the cancel flag, minus one (a power of two minus
- * one): about a thousand cheap events, fewer when least-connections scans many servers per
- * arrival.
+ * How many arrivals pass between two looks at the cancel flag, minus one (a power of two minus
+ * one): about five hundred, a thousand cheap events, fewer when least-connections scans many
+ * servers per arrival.
  */
 static uint64_t cancel_mask(const struct sl_sim_config *c)
 {
-    uint64_t every = 1024;
+    uint64_t every = 512;
     long scan = c->lb == SL_SIM_LB_LEAST ? c->servers / 64 : 0;
 
     while (scan > 1 && every > 1) {
@@ -785,17 +794,27 @@ enum sl_status sl_sim_state_run(struct sim_state *st)
     uint64_t mask = cancel_mask(st->c);
 
     for (;;) {
-        double td = st->done.t[1], te = heap_next_t(st);
+        double td = st->done.t[1], te = st->heap[1].t;
 
         /* at equal times an arrival comes first, then a scheduled event, then a completion */
-        if (st->next_arrival <= td && st->next_arrival <= te) {
+        if (st->next_arrival <= (te <= td ? te : td)) {
             if (st->next_arrival == INFINITY)
                 break;
             on_arrival(st);
+            if (st->nomem)
+                return SL_E_NOMEM; /* a queue could not grow */
+            /* mask < 0xffff: a multiple of 65536 arrivals is a multiple of mask + 1 */
+            if ((st->offered & mask) == 0) {
+                if (st->c->cancel && atomic_load_explicit(st->c->cancel, memory_order_relaxed))
+                    return SL_E_CANCELLED;
+                if ((st->offered & 0xffff) == 0)
+                    report_progress(st, -1.0);
+            }
         } else if (te <= td) {
             struct sim_event ev = st->heap[1];
 
             heap_pop(st);
+            st->scheduled++;
             /* the scenario ends at the stop mark: later failures and boots do not happen */
             if (!(st->stop_set && ev.t > st->ts)) {
                 advance(st, ev.t);
@@ -804,15 +823,9 @@ enum sl_status sl_sim_state_run(struct sim_state *st)
         } else {
             on_done(st, (uint32_t)st->done.slot[1], td);
         }
-        if (st->nomem)
-            return SL_E_NOMEM;
-        ++st->events;
-        if ((st->events & mask) == 0 && st->c->cancel &&
-            atomic_load_explicit(st->c->cancel, memory_order_relaxed))
-            return SL_E_CANCELLED;
-        if ((st->events & 0xffff) == 0)
-            report_progress(st, -1.0);
     }
+    /* every turn of the loop handled one arrival, one completion or one scheduled event */
+    st->events = st->offered + st->completed + st->scheduled;
     if (!st->stop_set)
         mark(st, st->now, 1);
     report_progress(st, 1.0);
@@ -884,6 +897,7 @@ static int alloc_state(struct sim_state *st)
     st->heap = st_calloc(st, st->heap_cap, sizeof(*st->heap));
     if (!st->heap || done_init(st, (size_t)total * (size_t)c->cores))
         return -1;
+    st->heap[1].t = INFINITY;
     return sl_sim_series_init(&st->series, (size_t)c->series_cap, &st->bytes);
 }
 
@@ -904,8 +918,8 @@ static void schedule(struct sim_state *st)
         heap_push(st, c->adds[i].at_s + boot, SIM_EV_UP, (uint32_t)i);
     }
     if (c->requests) {
-        st->warm_count = (uint64_t)floor(c->warmup_fraction * (double)c->requests);
-        if (st->warm_count == 0)
+        st->warm_at = (uint64_t)floor(c->warmup_fraction * (double)c->requests);
+        if (st->warm_at == 0)
             mark(st, 0.0, 0);
     } else if (c->warmup_fraction > 0) {
         heap_push(st, c->warmup_fraction * c->duration_s, SIM_EV_WARM, 0);
@@ -929,10 +943,17 @@ struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed,
     st->c = c;
     st->rep = rep;
     st->progress = progress;
-    /* replication rep draws from streams 4 rep + 0, 1, 2 of the seed: shared with nobody */
+    /* replication rep draws from streams 4 rep + 0 .. 3 of the seed: shared with nobody */
     sl_rng_seed_stream(&st->rng_arr, seed, 4 * (uint64_t)rep);
     sl_rng_seed_stream(&st->rng_svc, seed, 4 * (uint64_t)rep + 1);
     sl_rng_seed_stream(&st->rng_misc, seed, 4 * (uint64_t)rep + 2);
+    sl_rng_seed_stream(&st->rng_lock, seed, 4 * (uint64_t)rep + 3);
+    st->timeouts = c->timeout_s > 0;
+    st->locks = c->lock_fraction > 0;
+    if (st->locks) {
+        st->lock_log1m = sl_rng_log1m(c->lock_fraction);
+        st->lock_gap = sl_rng_geometric(&st->rng_lock, st->lock_log1m);
+    }
     if (sl_rng_dist_init(&st->dist, c->dist, c->service_s, c->cv, NULL, 0) != SL_OK)
         goto fail;
     st->rate = c->load_rps;
@@ -944,6 +965,9 @@ struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed,
     st->track_sessions = st->local_state || st->pin;
     st->tw = INFINITY;
     st->ts = INFINITY;
+    st->warm_at = UINT64_MAX;
+    st->stop_at = c->requests ? c->requests : UINT64_MAX;
+    st->in_system_cap = c->queue == SL_SIM_QUEUE_UNBOUNDED ? c->max_in_system : UINT64_MAX;
     sl_hist_init(&st->resp);
     sl_hist_init(&st->wait);
     sl_sim_batches_init(&st->mser, SIM_MSER_CAP, 5);

@@ -12,6 +12,15 @@
 #define SIM_MSER_CAP 1024  /* batch means kept of a whole run, for MSER-5 and the CIs (even) */
 #define SIM_NONE UINT32_MAX
 
+/* The event loop's inlining: what every event runs inline, what few run out of line. */
+#if defined(__GNUC__)
+#define SIM_HOT __attribute__((always_inline))
+#define SIM_COLD __attribute__((noinline, cold))
+#else
+#define SIM_HOT
+#define SIM_COLD
+#endif
+
 /* Fixed-memory batch means: when cap batches are full, pairs merge and the batch size doubles. */
 struct sim_batches {
     size_t cap;                 /* <= SIM_MSER_CAP */
@@ -29,6 +38,8 @@ struct sim_series {
     size_t cap;
     size_t used;                /* highest bucket touched + 1 */
     double cap_f;               /* cap, as a double */
+    struct sl_sim_point *cur;   /* the bucket last looked up, and the times it holds: */
+    double lo, hi;              /* exactly those t with lo <= t < hi (empty: lo = hi) */
     double width, inv_width;    /* seconds */
 };
 
@@ -75,11 +86,9 @@ struct sim_draws {
     double arrival[SIM_DRAWS];  /* arrival times, seconds; +inf past the duration */
     uint32_t session[SIM_DRAWS]; /* the session of each of those arrivals */
     double service[SIM_DRAWS];  /* service times, seconds */
-    int32_t lock[SIM_DRAWS];    /* the key each service start locks, or -1 */
-    unsigned arr_i, arr_n, svc_i, svc_n, lock_i, lock_n;
+    unsigned arr_i, arr_n, svc_i, svc_n;
     double last_arrival;        /* the last time drawn */
     int arrivals_ahead;         /* constant rate: arrivals come from the block */
-    int locks_ahead;            /* the lock stream serves locks alone */
 };
 
 struct sim_server {
@@ -111,7 +120,10 @@ struct sim_state {
     const struct sl_sim_config *c;
     struct sl_rng rng_arr;      /* interarrival times, thinning, session ids */
     struct sl_rng rng_svc;      /* service times */
-    struct sl_rng rng_misc;     /* load-balancer choices, locks */
+    struct sl_rng rng_misc;     /* load-balancer choices */
+    struct sl_rng rng_lock;     /* gaps between locking requests, and their keys */
+    uint64_t lock_gap;          /* service starts left before the next one that locks */
+    double lock_log1m;          /* log(1 - lock_fraction) */
     struct sl_rng_dist dist;
     struct sim_draws draws;
     double now;
@@ -132,20 +144,22 @@ struct sim_state {
     uint32_t *sess_srv, *sess_epoch;
     uint32_t *lock_holders;
     int local_state, pin, track_sessions;
-    uint32_t session;           /* the session of the arrival at next_arrival */
+    int timeouts, locks;        /* timeout_s > 0, lock_fraction > 0 */
     int local_counters;         /* counters and locks live in each server's memory */
     uint32_t queue_bound;
     /* marks */
     int warm_set, stop_set;
     double tw, ts;              /* +inf until set */
-    uint64_t warm_count;
+    uint64_t warm_at;           /* offered count whose next arrival sets the warm-up mark */
+    uint64_t stop_at;           /* offered count that sets the stop mark (UINT64_MAX: none) */
+    uint64_t in_system_cap;     /* an unbounded run stops here, unstable (UINT64_MAX: none) */
     /* number in system and its integral */
     uint64_t in_system;
-    double area, area_w, area_s, area_t;
+    double area, area_w, area_s;
     /* counts */
     uint64_t offered, completed, dropped, timed_out, failed;
     uint64_t w_offered, w_completed, w_dropped, w_timed_out, w_failed;
-    uint64_t tp_count;          /* completions between the marks */
+    uint64_t tp_count;          /* completions between the marks (at the warm-up mark, before) */
     double w_sojourn;           /* time in system of window requests that left, seconds */
     uint64_t w_departed;
     /* state */
@@ -160,7 +174,8 @@ struct sim_state {
     struct sim_batches mser, mser_wait; /* responses and waits of the whole run, batches of 5+ */
     struct sim_series series;
     int unstable, nomem;
-    uint64_t events;
+    uint64_t events;            /* loop turns: arrivals, completions and scheduled events */
+    uint64_t scheduled;         /* scheduled events popped */
     size_t bytes;
     struct sim_progress *progress;
     long rep;
@@ -178,7 +193,7 @@ void sl_sim_steady_ci(const struct sim_batches *b, double warmup_fraction, struc
 double sl_sim_batches_mser(const struct sim_batches *b);
 void sl_sim_ci_from_values(const double *y, size_t k, struct sl_sim_ci *out);
 int sl_sim_series_init(struct sim_series *s, size_t cap, size_t *bytes);
-struct sl_sim_point *sl_sim_series_coarsen(struct sim_series *s, double t);
+struct sl_sim_point *sl_sim_series_find(struct sim_series *s, double t);
 void sl_sim_series_finish(struct sim_series *s, long servers_up0);
 void sl_sim_series_release(struct sim_series *s);
 
@@ -186,8 +201,6 @@ void sl_sim_series_release(struct sim_series *s);
 void sl_sim_draws_init(struct sim_state *st);
 void sl_sim_draw_arrivals(struct sim_state *st);
 void sl_sim_draw_services(struct sim_state *st);
-void sl_sim_draw_locks(struct sim_state *st);
-int32_t sl_sim_lock_draw(struct sim_state *st);
 
 /* sim_engine.c */
 struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed, long rep,
@@ -203,18 +216,12 @@ static inline void sl_sim_batches_add(struct sim_batches *b, double x, double t)
         sl_sim_batches_close(b, t);
 }
 
-/* The bucket holding time t (t >= 0), coarsening the series until it fits. */
+/* The bucket holding time t (t >= 0): events come in time order, so mostly the last one. */
 static inline struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t)
 {
-    double pos = t * s->inv_width;
-    size_t idx;
-
-    if (!(pos < s->cap_f))
-        return sl_sim_series_coarsen(s, t);
-    idx = pos > 0 ? (size_t)pos : 0;
-    if (idx + 1 > s->used)
-        s->used = idx + 1;
-    return &s->p[idx];
+    if (t >= s->lo && t < s->hi)
+        return s->cur;
+    return sl_sim_series_find(s, t);
 }
 
 /* The next service time. */
@@ -225,18 +232,6 @@ static inline double sl_sim_next_service(struct sim_state *st)
     if (d->svc_i == d->svc_n)
         sl_sim_draw_services(st);
     return d->service[d->svc_i++];
-}
-
-/* The key the next service start locks, or -1. */
-static inline int32_t sl_sim_next_lock(struct sim_state *st)
-{
-    struct sim_draws *d = &st->draws;
-
-    if (!d->locks_ahead)
-        return sl_sim_lock_draw(st);
-    if (d->lock_i == d->lock_n)
-        sl_sim_draw_locks(st);
-    return d->lock[d->lock_i++];
 }
 
 #endif

@@ -270,6 +270,8 @@ int sl_sim_series_init(struct sim_series *s, size_t cap, size_t *bytes)
     *bytes += cap * sizeof(*s->p);
     s->cap = cap;
     s->cap_f = (double)cap;
+    s->cur = NULL;
+    s->lo = s->hi = 0.0;
     s->used = 0;
     s->width = 1.0;
     s->inv_width = 1.0;
@@ -295,10 +297,26 @@ static void merge_points(struct sl_sim_point *dst, const struct sl_sim_point *a,
     *dst = m;
 }
 
-/* Merges pairs of buckets until time t (t >= 0) fits, then returns its bucket. */
-struct sl_sim_point *sl_sim_series_coarsen(struct sim_series *s, double t)
+/* The smallest time t with t * inv_width >= x (the product is monotone in t). */
+static double first_time_at(const struct sim_series *s, double x)
 {
-    size_t i;
+    double t = x * s->width;
+
+    while (t > 0 && t * s->inv_width >= x)
+        t = nextafter(t, 0.0);
+    while (t * s->inv_width < x)
+        t = nextafter(t, INFINITY);
+    return t;
+}
+
+/*
+ * The bucket of time t (t >= 0): floor(t / width), merging pairs of buckets until t fits in
+ * the cap. The lookup is cached with the exact range of times that map to the same bucket.
+ */
+struct sl_sim_point *sl_sim_series_find(struct sim_series *s, double t)
+{
+    double pos;
+    size_t i, idx;
 
     while (!(t * s->inv_width < s->cap_f)) {
         for (i = 0; i < s->cap / 2; i++)
@@ -311,7 +329,14 @@ struct sl_sim_point *sl_sim_series_coarsen(struct sim_series *s, double t)
         s->width *= 2;
         s->inv_width = 1.0 / s->width;
     }
-    return sl_sim_series_at(s, t);
+    pos = t * s->inv_width;
+    idx = pos > 0 ? (size_t)pos : 0;
+    if (idx + 1 > s->used)
+        s->used = idx + 1;
+    s->cur = &s->p[idx];
+    s->lo = idx ? first_time_at(s, (double)idx) : -INFINITY;
+    s->hi = first_time_at(s, (double)(idx + 1));
+    return s->cur;
 }
 
 /* Turns response sums into means, fills in times and carries servers_up forward. */
