@@ -303,6 +303,19 @@ static inline uint64_t load_of(struct sim_state *st, struct sim_server *s)
     return (uint64_t)s->busy + s->q_len;
 }
 
+/* The next server up in turn, or -1 when none is. */
+static inline long next_in_turn(struct sim_state *st)
+{
+    long best;
+
+    if (st->n_up == 0)
+        return -1;
+    best = st->up_list[st->rr];
+    if (++st->rr >= st->n_up)
+        st->rr = 0;
+    return best;
+}
+
 static long choose(struct sim_state *st, uint32_t session)
 {
     long n = st->n_up, i, best;
@@ -355,10 +368,7 @@ static long choose(struct sim_state *st, uint32_t session)
     case SL_SIM_LB_RR:
     case SL_SIM_LB_STICKY:
     default:
-        best = st->up_list[st->rr];
-        if (++st->rr >= n)
-            st->rr = 0;
-        return best;
+        return next_in_turn(st);
     }
 }
 
@@ -388,15 +398,13 @@ SIM_COLD static void admit_session(struct sim_state *st, uint32_t j, uint32_t se
 /* A completed request increments the shared counter and reads it back. */
 static inline void count_request(struct sim_state *st, struct sim_server *s)
 {
-    st->global_counter++;
-    st->counter_reads++;
+    /* the counter's true value G is the number of completions, this one included */
     if (st->local_counters) {
-        s->counter++;
-        uint64_t behind = st->global_counter - s->counter;
+        uint64_t behind = st->completed - ++s->counter;
 
         /* one server's count is always the total: 0 / G needs no division */
         if (behind)
-            st->counter_err += (double)(int64_t)behind / (double)(int64_t)st->global_counter;
+            st->counter_err += (double)(int64_t)behind / (double)(int64_t)st->completed;
     }
 }
 
@@ -466,7 +474,7 @@ static inline void hist_add(struct sl_hist *h, double x)
  * core (queued = 0) waits exactly 0, which spares the wait histogram a branch on the wait.
  */
 SIM_HOT static inline double start(struct sim_state *st, struct sim_server *s, uint32_t slot,
-                           const struct sim_wait *w, int queued)
+                                   const struct sim_wait *w, int queued, const int plain)
 {
     const struct sl_sim_config *c = st->c;
     struct sim_slot *k = &st->slots[slot];
@@ -494,7 +502,7 @@ SIM_HOT static inline double start(struct sim_state *st, struct sim_server *s, u
             st->lock_gap--;
         }
     }
-    if (c->state == SL_STATE_STORE && c->store_ops > 0)
+    if (!plain && c->state == SL_STATE_STORE && c->store_ops > 0)
         svc += store_time(st, in_window);
     return st->now + svc;
 }
@@ -535,7 +543,11 @@ static void drop(struct sim_state *st, struct sl_sim_point *pt, int in_window)
         st->w_dropped++;
 }
 
-static void on_arrival(struct sim_state *st)
+/*
+ * The arrival at next_arrival. plain (st->plain, a constant where the loop is compiled for it):
+ * no timeouts, no sessions kept, round robin, no store delay.
+ */
+SIM_HOT static inline void on_arrival(struct sim_state *st, const int plain)
 {
     const struct sl_sim_config *c = st->c;
     double t = st->next_arrival;
@@ -552,31 +564,31 @@ static void on_arrival(struct sim_state *st)
     in_window = st->warm_set;
     if (in_window)
         st->w_offered++;
-    pt = sl_sim_series_at(&st->series, t);
+    pt = sl_sim_series_now(&st->series, t);
     pt->offered++;
-    if (st->track_sessions)
+    if (!plain && st->track_sessions)
         session = st->draws.arrivals_ahead ? st->draws.session[st->draws.arr_i - 1]
                                            : sl_rng_below(&st->rng_arr, (uint32_t)c->sessions);
-    j = choose(st, session);
+    j = plain ? next_in_turn(st) : choose(st, session);
     if (j < 0) {
         drop(st, pt, in_window);
     } else {
         s = &st->srv[j];
         if (in_window)
             s->routed_w++;
-        if (st->timeouts)
+        if (!plain && st->timeouts)
             purge(st, s);
         if (s->n_free) {
             uint32_t slot = s->free[--s->n_free];
 
             st->in_system++;
-            if (st->track_sessions)
+            if (!plain && st->track_sessions)
                 admit_session(st, (uint32_t)j, session);
             srv_flush(s, t);
             s->busy++;
             struct sim_wait w = { t, session, 0 };
 
-            done_set(&st->done, slot, start(st, s, slot, &w, 0));
+            done_set(&st->done, slot, start(st, s, slot, &w, 0, plain));
         } else if (s->q_len < st->queue_bound
                    && (s->q_len < s->q_cap || grow_queue(st, s) == 0)) {
             uint32_t at = s->q_head + s->q_len;
@@ -587,7 +599,7 @@ static void on_arrival(struct sim_state *st)
             s->q[at].session = session;
             s->q_len++;
             st->in_system++;
-            if (st->track_sessions)
+            if (!plain && st->track_sessions)
                 admit_session(st, (uint32_t)j, session);
         } else {
             drop(st, pt, in_window);
@@ -617,10 +629,10 @@ static void lose(struct sim_state *st, double arrival)
 }
 
 /* The next completion, at t, on slot: the core takes the head of its queue or goes idle. */
-static void on_done(struct sim_state *st, uint32_t slot, double t)
+SIM_HOT static inline void on_done(struct sim_state *st, uint32_t slot, double t, const int plain)
 {
-    struct sim_server *s = &st->srv[st->slot_srv[slot]];
     struct sim_slot *k = &st->slots[slot];
+    struct sim_server *s = &st->srv[k->srv];
     struct sl_sim_point *pt;
     double resp;
 
@@ -628,7 +640,7 @@ static void on_done(struct sim_state *st, uint32_t slot, double t)
     resp = t - k->arrival;
     st->completed++;
     st->in_system--;
-    pt = sl_sim_series_at(&st->series, t);
+    pt = sl_sim_series_now(&st->series, t);
     pt->completed++;
     pt->mean_response_s += resp;
     if (k->arrival >= st->tw) {
@@ -642,14 +654,14 @@ static void on_done(struct sim_state *st, uint32_t slot, double t)
     count_request(st, s);
     if (k->lock >= 0)
         st->lock_holders[k->lock]--;
-    if (st->timeouts)
+    if (!plain && st->timeouts)
         purge(st, s);
     if (s->q_len) {
         struct sim_wait w = s->q[s->q_head];
 
         s->q_head = s->q_head + 1 == s->q_cap ? 0 : s->q_head + 1;
         s->q_len--;
-        done_set(&st->done, slot, start(st, s, slot, &w, 1));
+        done_set(&st->done, slot, start(st, s, slot, &w, 1, plain));
     } else {
         k->start = -1.0;
         srv_flush(s, t);
@@ -789,7 +801,8 @@ static uint64_t cancel_mask(const struct sl_sim_config *c)
     return every - 1;
 }
 
-enum sl_status sl_sim_state_run(struct sim_state *st)
+/* The event loop, compiled twice: for plain runs (on_arrival) and for every other. */
+SIM_HOT static inline enum sl_status run(struct sim_state *st, const int plain)
 {
     uint64_t mask = cancel_mask(st->c);
 
@@ -800,7 +813,7 @@ enum sl_status sl_sim_state_run(struct sim_state *st)
         if (st->next_arrival <= (te <= td ? te : td)) {
             if (st->next_arrival == INFINITY)
                 break;
-            on_arrival(st);
+            on_arrival(st, plain);
             if (st->nomem)
                 return SL_E_NOMEM; /* a queue could not grow */
             /* mask < 0xffff: a multiple of 65536 arrivals is a multiple of mask + 1 */
@@ -821,7 +834,7 @@ enum sl_status sl_sim_state_run(struct sim_state *st)
                 on_event(st, &ev);
             }
         } else {
-            on_done(st, (uint32_t)st->done.slot[1], td);
+            on_done(st, (uint32_t)st->done.slot[1], td, plain);
         }
     }
     /* every turn of the loop handled one arrival, one completion or one scheduled event */
@@ -830,6 +843,11 @@ enum sl_status sl_sim_state_run(struct sim_state *st)
         mark(st, st->now, 1);
     report_progress(st, 1.0);
     return SL_OK;
+}
+
+enum sl_status sl_sim_state_run(struct sim_state *st)
+{
+    return st->plain ? run(st, 1) : run(st, 0);
 }
 
 static int alloc_servers(struct sim_state *st, long total)
@@ -842,9 +860,8 @@ static int alloc_servers(struct sim_state *st, long total)
     st->srv = st_calloc(st, (size_t)total, sizeof(*st->srv));
     st->up_list = st_calloc(st, (size_t)total, sizeof(*st->up_list));
     st->slots = st_calloc(st, cores, sizeof(*st->slots));
-    st->slot_srv = st_calloc(st, cores, sizeof(*st->slot_srv));
     st->free_all = st_calloc(st, cores, sizeof(*st->free_all));
-    if (!st->srv || !st->up_list || !st->slots || !st->slot_srv || !st->free_all)
+    if (!st->srv || !st->up_list || !st->slots || !st->free_all)
         return -1;
     st->n_srv = total;
     q0 = st->queue_bound < 64 ? st->queue_bound : 64;
@@ -858,7 +875,7 @@ static int alloc_servers(struct sim_state *st, long total)
         s->n_free = s->cores;
         for (k = 0; k < s->cores; k++) {
             s->free[k] = s->slot0 + s->cores - 1 - k;
-            st->slot_srv[s->slot0 + k] = (uint32_t)i;
+            st->slots[s->slot0 + k].srv = (uint32_t)i;
             st->slots[s->slot0 + k].start = -1.0;
         }
         s->q = st_calloc(st, q0 ? q0 : 1, sizeof(*s->q));
@@ -963,6 +980,8 @@ struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed,
     st->local_counters = st->local_state || c->state == SL_STATE_TOKEN;
     st->pin = c->lb == SL_SIM_LB_STICKY || c->state == SL_STATE_STICKY;
     st->track_sessions = st->local_state || st->pin;
+    st->plain = !st->timeouts && !st->track_sessions && c->lb == SL_SIM_LB_RR
+                && !(c->state == SL_STATE_STORE && c->store_ops > 0);
     st->tw = INFINITY;
     st->ts = INFINITY;
     st->warm_at = UINT64_MAX;
@@ -996,7 +1015,6 @@ void sl_sim_state_free(struct sim_state *st)
     sl_free(st->srv);
     sl_free(st->up_list);
     sl_free(st->slots);
-    sl_free(st->slot_srv);
     sl_free(st->free_all);
     sl_free(st->sess_srv);
     sl_free(st->sess_epoch);

@@ -26,7 +26,7 @@ struct sim_batches {
     size_t cap;                 /* <= SIM_MSER_CAP */
     size_t k;                   /* complete batches */
     uint64_t size;              /* observations per batch */
-    uint64_t cur_n;             /* observations in the batch being filled */
+    uint64_t left;              /* observations the batch being filled still needs */
     double cur_sum;
     double sum[SIM_MSER_CAP];   /* sum of each complete batch */
     double end_t[SIM_MSER_CAP]; /* time of its last observation, seconds */
@@ -55,6 +55,8 @@ struct sim_slot {
     double arrival, start;      /* seconds */
     uint32_t session;
     int32_t lock;               /* key held, or -1 */
+    uint32_t srv;               /* the server the core belongs to */
+    uint32_t unused;
 };
 
 /* The scenario's scheduled events; completions live in the done tree instead. */
@@ -71,8 +73,9 @@ struct sim_event {
  * Completion times of every core, a tournament tree: leaves p..2p-1 are slots 0..p-1 (p the
  * slot count rounded up to a power of two), node i is the earlier of 2i and 2i+1, so node 1 is
  * the next completion. A core that starts or ends a service rewrites its leaf and the log2 p
- * nodes above it, with no data-dependent branch; ties go to the lower slot. Times and slots are
- * separate arrays so that every load reads what one store of the same size wrote.
+ * nodes above it, with no data-dependent branch; at equal times the climbing slot stays ahead.
+ * Times and slots are separate arrays so that every load reads what one store of the same size
+ * wrote.
  */
 struct sim_done {
     double *t;                  /* 2p nodes, [0] unused: earliest completion below, s; +inf idle */
@@ -139,12 +142,12 @@ struct sim_state {
     long n_up;
     long rr;
     struct sim_slot *slots;
-    uint32_t *slot_srv;
     uint32_t *free_all;
     uint32_t *sess_srv, *sess_epoch;
     uint32_t *lock_holders;
     int local_state, pin, track_sessions;
     int timeouts, locks;        /* timeout_s > 0, lock_fraction > 0 */
+    int plain;                  /* no timeouts, no sessions, round robin, no store delay */
     int local_counters;         /* counters and locks live in each server's memory */
     uint32_t queue_bound;
     /* marks */
@@ -164,7 +167,6 @@ struct sim_state {
     uint64_t w_departed;
     /* state */
     uint64_t session_requests, sessions_lost, sessions_destroyed;
-    uint64_t global_counter, counter_reads;
     double counter_err;
     uint64_t locks_taken, lock_conflicts, lock_violations;
     double store_free, store_busy, store_delay;
@@ -212,7 +214,7 @@ void sl_sim_state_free(struct sim_state *st);
 static inline void sl_sim_batches_add(struct sim_batches *b, double x, double t)
 {
     b->cur_sum += x;
-    if (++b->cur_n >= b->size)
+    if (--b->left == 0)
         sl_sim_batches_close(b, t);
 }
 
@@ -220,6 +222,17 @@ static inline void sl_sim_batches_add(struct sim_batches *b, double x, double t)
 static inline struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t)
 {
     if (t >= s->lo && t < s->hi)
+        return s->cur;
+    return sl_sim_series_find(s, t);
+}
+
+/*
+ * The bucket holding the clock's time t. Every lookup is of a time at or before the clock, and
+ * the clock never goes back, so the cached bucket starts at or before t: only its end is tested.
+ */
+static inline struct sl_sim_point *sl_sim_series_now(struct sim_series *s, double t)
+{
+    if (t < s->hi)
         return s->cur;
     return sl_sim_series_find(s, t);
 }

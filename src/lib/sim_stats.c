@@ -76,7 +76,7 @@ void sl_sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size)
     b->cap = cap;
     b->k = 0;
     b->size = size;
-    b->cur_n = 0;
+    b->left = size;
     b->cur_sum = 0;
 }
 
@@ -87,16 +87,18 @@ void sl_sim_batches_close(struct sim_batches *b, double t)
     b->sum[b->k] = b->cur_sum;
     b->end_t[b->k] = t;
     b->k++;
-    b->cur_n = 0;
     b->cur_sum = 0;
-    if (b->k < b->cap)
+    if (b->k < b->cap) {
+        b->left = b->size;
         return;
+    }
     for (i = 0; i < b->cap / 2; i++) {
         b->sum[i] = b->sum[2 * i] + b->sum[2 * i + 1];
         b->end_t[i] = b->end_t[2 * i + 1];
     }
     b->k = b->cap / 2;
     b->size *= 2;
+    b->left = b->size;
 }
 
 static double lag1(const double *y, size_t k, double mean)
