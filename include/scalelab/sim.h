@@ -76,7 +76,7 @@ struct sl_sim_add {
 typedef void sl_sim_progress_fn(void *ctx, double fraction);
 
 struct sl_sim_config {
-    uint64_t seed;                  /* base seed; replication i draws from its streams 4i..4i+2
+    uint64_t seed;                  /* base seed; replication i draws from its streams 4i..4i+3
                                        (sl_rng_seed_stream), shared with no other seed or i */
     double load_rps;                /* Poisson arrival rate, requests/s (unused with a curve) */
     size_t n_curve;                 /* points in curve; 0 = constant load_rps */
@@ -212,7 +212,7 @@ struct sl_sim_result {
     double store_utilization;    /* busy share of the shared store (state = store) */
     double store_mean_delay_s;   /* store time per request, queueing included */
     int unstable;                /* some replication stopped at max_in_system */
-    uint64_t events;             /* events processed, all replications */
+    uint64_t events;             /* arrivals, completions and scheduled events, all replications */
     size_t bytes_used;           /* memory of one replication (the largest), bytes */
     size_t n_servers;
     struct sl_sim_server_stats *servers; /* replication 0 (utilisation: mean over all) */

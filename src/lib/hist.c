@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "scalelab/hist.h"
+#include "hist_int.h"
 #include "banned.h"
 
 #define SUB (1u << SL_HIST_SUB_BITS)
@@ -15,39 +15,12 @@ void sl_hist_init(struct sl_hist *h)
 
 void sl_hist_add(struct sl_hist *h, double x)
 {
-    uint64_t bits;
-    int e;
-
     if (x != x)
         return;
-    if (x <= 0.0)
-        x = 0.0;
-    if (h->n == 0) {
-        h->min = x;
-        h->max = x;
-    } else {
-        if (x < h->min)
-            h->min = x;
-        if (x > h->max)
-            h->max = x;
-    }
-    h->n++;
-    h->sum += x;
-    if (x == 0.0) {
-        h->zeros++;
-        return;
-    }
-    memcpy(&bits, &x, sizeof(bits));
-    e = (int)((bits >> 52) & 0x7ff) - 1023;
-    if (e < SL_HIST_MIN_EXP) {
-        h->under++;
-    } else if (e >= SL_HIST_MAX_EXP) {
-        h->over++;
-    } else {
-        unsigned sub = (unsigned)(bits >> (52 - SL_HIST_SUB_BITS)) & (SUB - 1);
-
-        h->counts[((unsigned)(e - SL_HIST_MIN_EXP) << SL_HIST_SUB_BITS) | sub]++;
-    }
+    if (x > 0.0)
+        sl_hist_add_positive(h, x);
+    else
+        sl_hist_add_zero(h);
 }
 
 void sl_hist_merge(struct sl_hist *dst, const struct sl_hist *src)

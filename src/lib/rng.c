@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scalelab/rng.h"
+#include "rng_int.h"
 #include "banned.h"
 
 /*
@@ -148,11 +148,6 @@ static const double log_tab[128][2] = {
 #define LN2_LO 1.90821492927058770002e-10 /* ln 2 - LN2_HI */
 #define INV_LN2 1.44269504088896338700e+00
 
-static inline uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
 uint64_t sl_rng_mix(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15ULL;
@@ -201,22 +196,41 @@ void sl_rng_seed_stream(struct sl_rng *r, uint64_t seed, uint64_t stream)
 
 uint64_t sl_rng_next(struct sl_rng *r)
 {
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
+    return sl_rng_step(r);
 }
 
 double sl_rng_uniform(struct sl_rng *r)
 {
-    return ((double)(sl_rng_next(r) >> 11) + 0.5) * 0x1p-53;
+    return sl_rng_uniform_inline(r);
+}
+
+/*
+ * Below 1/2, log(1 - p) = -2 atanh(z), z = p / (2 - p) <= 1/3, by its series z + z^3/3 + ...
+ * (1 - p would round away the digits of a small p); from 1/2 up, 1 - p is exact (Sterbenz).
+ */
+double sl_rng_log1m(double p)
+{
+    double z, z2, term, sum = 0.0;
+    int k;
+
+    if (p >= 0.5)
+        return sl_rng_log(1.0 - p);
+    z = p / (2.0 - p);
+    z2 = z * z;
+    term = z;
+    for (k = 1; term / k > sum * 0x1p-60 && term > 0.0; k += 2) {
+        sum += term / k;
+        term *= z2;
+    }
+    return -2.0 * sum;
+}
+
+/* P(floor(log U / log(1 - p)) >= g) = P(U <= (1 - p)^g) = (1 - p)^g. */
+uint64_t sl_rng_geometric(struct sl_rng *r, double log1m_p)
+{
+    double g = floor(sl_rng_log(sl_rng_uniform(r)) / log1m_p);
+
+    return g >= 0.0 && g < 0x1p62 ? (uint64_t)g : 1ULL << 62;
 }
 
 uint32_t sl_rng_below(struct sl_rng *r, uint32_t n)
@@ -324,8 +338,9 @@ double sl_rng_normal(struct sl_rng *r)
 #define ZIG_R 7.69711747013104972   /* start of the tail */
 #define ZIG_V 3.949659822581572e-3  /* area of each layer */
 
-static uint64_t zig_k[256];
-static double zig_w[256], zig_f[256];
+uint64_t sl_rng_zig_k[256];
+double sl_rng_zig_w[256];
+static double zig_f[256];
 
 static void zig_setup(void)
 {
@@ -333,36 +348,42 @@ static void zig_setup(void)
     double de = ZIG_R, te = ZIG_R, q = ZIG_V / sl_rng_exp(-ZIG_R);
     int i;
 
-    zig_k[0] = (uint64_t)((de / q) * m);
-    zig_k[1] = 0;
-    zig_w[0] = q / m;
-    zig_w[255] = de / m;
+    sl_rng_zig_k[0] = (uint64_t)((de / q) * m);
+    sl_rng_zig_k[1] = 0;
+    sl_rng_zig_w[0] = q / m;
+    sl_rng_zig_w[255] = de / m;
     zig_f[0] = 1.0;
     zig_f[255] = sl_rng_exp(-de);
     for (i = 254; i >= 1; i--) {
         de = -sl_rng_log(ZIG_V / de + sl_rng_exp(-de));
-        zig_k[i + 1] = (uint64_t)((de / te) * m);
+        sl_rng_zig_k[i + 1] = (uint64_t)((de / te) * m);
         te = de;
         zig_f[i] = sl_rng_exp(-de);
-        zig_w[i] = de / m;
+        sl_rng_zig_w[i] = de / m;
     }
 }
 
-double sl_rng_exponential(struct sl_rng *r)
+/* Draw x missed its layer's rectangle: the base strip's tail, a wedge test, or a new draw. */
+double sl_rng_zig_rest(struct sl_rng *r, uint64_t x)
 {
     for (;;) {
-        uint64_t x = sl_rng_next(r);
         unsigned i = (unsigned)(x & 255);
         uint64_t u = x >> 11;
-        double v = (double)u * zig_w[i];
+        double v = (double)u * sl_rng_zig_w[i];
 
-        if (u < zig_k[i])
+        if (u < sl_rng_zig_k[i])
             return v;
         if (i == 0)
             return ZIG_R - sl_rng_log(sl_rng_uniform(r));
         if (zig_f[i] + sl_rng_uniform(r) * (zig_f[i - 1] - zig_f[i]) < sl_rng_exp(-v))
             return v;
+        x = sl_rng_step(r);
     }
+}
+
+double sl_rng_exponential(struct sl_rng *r)
+{
+    return sl_rng_exponential_inline(r);
 }
 
 static const char *const dist_names[] = { "exp", "det", "lognormal", "gamma", "hyperexp" };

@@ -100,7 +100,7 @@ static void summarise(struct sim_state *st, struct sl_sim_rep *rep, struct rep_e
     x->resp_sum = st->resp.sum;
     x->wait_sum = st->wait.sum;
     x->counter_err = st->counter_err;
-    x->counter_reads = st->counter_reads;
+    x->counter_reads = st->completed; /* every completion reads the counter */
     x->mser_s = sl_sim_batches_mser(&st->mser);
     x->tw = st->tw;
     x->w_offered = st->w_offered;

@@ -177,8 +177,9 @@ double sl_sim_estimate_bytes(const struct sl_sim_config *c)
 
     return (double)sizeof(struct sim_state) + total * (double)sizeof(struct sim_server)
            + waiting * (double)sizeof(struct sim_wait)
-           + cores * ((double)sizeof(struct sim_slot) + 8.0)
-           + cores * (double)(c->n_fails + 1) * (double)sizeof(struct sim_event)
+           + cores * ((double)sizeof(struct sim_slot) + 4.0) /* and its place in the free stack */
+           + 4.0 * cores * 12.0 /* the done tree: 2p nodes of 12 bytes, p < 2 cores */
+           + (double)(2 * c->n_fails + c->n_adds + 3) * (double)sizeof(struct sim_event)
            + (double)c->sessions * 8.0 + (double)c->lock_keys * 4.0
            + (double)c->series_cap * (double)sizeof(struct sl_sim_point);
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "scalelab/alloc.h"
+#include "hist_int.h"
+#include "rng_int.h"
 #include "sim_int.h"
 #include "banned.h"
 
@@ -17,7 +19,7 @@ static void *st_calloc(struct sim_state *st, size_t count, size_t size)
     return p;
 }
 
-/* ---- event heap: 1-based binary heap ordered by (time, sequence) ---- */
+/* ---- scheduled events: 1-based binary heap ordered by (time, sequence) ---- */
 
 static inline int ev_before(const struct sim_event *a, const struct sim_event *b)
 {
@@ -43,40 +45,16 @@ static void sift_down(struct sim_event *h, size_t n, size_t i)
     h[i] = e;
 }
 
-static struct sim_event make_event(struct sim_state *st, double t, uint32_t kind, uint32_t arg,
-                                   uint32_t epoch)
+/* The heap holds the scenario's events only, so schedule() never outgrows heap_cap. */
+static void heap_push(struct sim_state *st, double t, uint32_t kind, uint32_t arg)
 {
-    struct sim_event e;
+    struct sim_event e, *h = st->heap;
+    size_t i = ++st->heap_n;
 
     e.t = t;
     e.seq = st->seq++;
     e.kind = kind;
     e.arg = arg;
-    e.epoch = epoch;
-    e.unused = 0;
-    return e;
-}
-
-static void heap_push(struct sim_state *st, double t, uint32_t kind, uint32_t arg,
-                      uint32_t epoch)
-{
-    struct sim_event e = make_event(st, t, kind, arg, epoch), *h;
-    size_t i;
-
-    if (st->heap_n + 1 >= st->heap_cap) {
-        size_t cap = st->heap_cap * 2;
-        struct sim_event *nh = sl_realloc(st->heap, cap * sizeof(*nh));
-
-        if (!nh) {
-            st->nomem = 1;
-            return;
-        }
-        st->bytes += (cap - st->heap_cap) * sizeof(*nh);
-        st->heap = nh;
-        st->heap_cap = cap;
-    }
-    h = st->heap;
-    i = ++st->heap_n;
     while (i > 1 && ev_before(&e, &h[i / 2])) {
         h[i] = h[i / 2];
         i /= 2;
@@ -84,18 +62,62 @@ static void heap_push(struct sim_state *st, double t, uint32_t kind, uint32_t ar
     h[i] = e;
 }
 
+/* An empty heap keeps a top at +inf, so that its next time is always heap[1].t. */
 static void heap_pop(struct sim_state *st)
 {
     st->heap[1] = st->heap[st->heap_n--];
     if (st->heap_n > 1)
         sift_down(st->heap, st->heap_n, 1);
+    else if (st->heap_n == 0)
+        st->heap[1].t = INFINITY;
 }
 
-static void heap_replace_top(struct sim_state *st, double t, uint32_t kind, uint32_t arg,
-                             uint32_t epoch)
+/* ---- completions: the done tree (sim_int.h) ---- */
+
+static int done_init(struct sim_state *st, size_t slots)
 {
-    st->heap[1] = make_event(st, t, kind, arg, epoch);
-    sift_down(st->heap, st->heap_n, 1);
+    struct sim_done *d = &st->done;
+    size_t p = 1, i;
+
+    while (p < slots)
+        p *= 2;
+    d->t = st_calloc(st, 2 * p, sizeof(*d->t));
+    d->slot = st_calloc(st, 2 * p, sizeof(*d->slot));
+    if (!d->t || !d->slot)
+        return -1;
+    d->p = (uint32_t)p;
+    for (i = 1; i < 2 * p; i++)
+        d->t[i] = INFINITY;
+    for (i = 0; i < p; i++)
+        d->slot[p + i] = (uint32_t)i;
+    for (i = p - 1; i >= 1; i--)
+        d->slot[i] = d->slot[2 * i];
+    return 0;
+}
+
+/*
+ * Slot now finishes at t (+inf: it is idle). The winner climbs in registers and meets only
+ * siblings, which no store just wrote, so the root is ready a few cycles after t: the next
+ * event's choice waits on it.
+ */
+static inline void done_set(struct sim_done *d, uint32_t slot, double t)
+{
+    size_t i = d->p + (size_t)slot;
+    uint32_t s = slot;
+
+    d->t[i] = t;
+    while (i > 1) {
+        size_t sib = i ^ 1;
+        double ts = d->t[sib];
+        uint32_t ss = d->slot[sib];
+
+        /* selects, not branches; at equal times the climber, the slot just set, stays ahead */
+        s = ts < t ? ss : s;
+        t = ts < t ? ts : t;
+        i >>= 1;
+        d->t[i] = t;
+        d->slot[i] = s;
+    }
 }
 
 /* ---- integrals over time ---- */
@@ -113,8 +135,8 @@ static inline void srv_flush(struct sim_server *s, double t)
 /* Moves the clock to t, integrating the number in the system. */
 static inline void advance(struct sim_state *st, double t)
 {
-    st->area += (double)st->in_system * (t - st->area_t);
-    st->area_t = t;
+    /* counts stay below 2^63: a signed conversion is one instruction, an unsigned one a branch */
+    st->area += (double)(int64_t)st->in_system * (t - st->now);
     st->now = t;
 }
 
@@ -143,11 +165,14 @@ static void mark(struct sim_state *st, double t, int stop)
     }
     if (stop) {
         st->area_s = st->area;
+        st->tp_count = st->completed - st->tp_count;
         st->ts = t;
         st->stop_set = 1;
         st->next_arrival = INFINITY;
     } else {
         st->area_w = st->area;
+        st->tp_count = st->completed; /* until the stop mark makes it the difference */
+        st->warm_at = UINT64_MAX;
         st->tw = t;
         st->warm_set = 1;
     }
@@ -179,20 +204,20 @@ static double curve_rate(const struct sl_sim_config *c, double t)
 }
 
 /* Draws the next arrival time after now (thinning for a curve); +inf when there is none. */
-static void next_arrival(struct sim_state *st)
+static void next_arrival_general(struct sim_state *st)
 {
     const struct sl_sim_config *c = st->c;
     double t = st->now;
 
     if (c->n_curve == 0) {
-        t += sl_rng_exponential(&st->rng_arr) / st->rate;
+        t += sl_rng_exponential_inline(&st->rng_arr) / st->rate;
     } else if (!(st->rate_max > 0)) {
         t = INFINITY;
     } else {
         const struct sl_sim_rate_point *last = &c->curve[c->n_curve - 1];
 
         for (;;) {
-            t += sl_rng_exponential(&st->rng_arr) / st->rate_max;
+            t += sl_rng_exponential_inline(&st->rng_arr) / st->rate_max;
             if (c->duration_s > 0 && t > c->duration_s)
                 break;
             if (c->curve_period_s <= 0 && t >= last->t_s && !(last->rps > 0)) {
@@ -208,6 +233,21 @@ static void next_arrival(struct sim_state *st)
     st->next_arrival = t;
     if (t == INFINITY && !st->stop_set && !(c->duration_s > 0))
         mark(st, st->now, 1);
+}
+
+/* The next arrival time and its session: from the block at a constant rate. */
+static inline void next_arrival(struct sim_state *st)
+{
+    struct sim_draws *d = &st->draws;
+
+    if (d->arr_i == d->arr_n) {
+        if (!d->arrivals_ahead) {
+            next_arrival_general(st); /* leaves the block empty: every arrival comes here */
+            return;
+        }
+        sl_sim_draw_arrivals(st);
+    }
+    st->next_arrival = d->arrival[d->arr_i++];
 }
 
 /* ---- routing ---- */
@@ -226,7 +266,7 @@ static void rebuild_up(struct sim_state *st)
 }
 
 /* Abandonment: waiting requests whose deadline has passed leave, at their deadline. */
-static void purge(struct sim_state *st, struct sim_server *s)
+SIM_COLD static void purge(struct sim_state *st, struct sim_server *s)
 {
     double to = st->c->timeout_s, now = st->now;
 
@@ -258,9 +298,22 @@ static void purge(struct sim_state *st, struct sim_server *s)
 /* Requests at server s (in service and waiting), after abandonments. */
 static inline uint64_t load_of(struct sim_state *st, struct sim_server *s)
 {
-    if (st->c->timeout_s > 0)
+    if (st->timeouts)
         purge(st, s);
     return (uint64_t)s->busy + s->q_len;
+}
+
+/* The next server up in turn, or -1 when none is. */
+static inline long next_in_turn(struct sim_state *st)
+{
+    long best;
+
+    if (st->n_up == 0)
+        return -1;
+    best = st->up_list[st->rr];
+    if (++st->rr >= st->n_up)
+        st->rr = 0;
+    return best;
 }
 
 static long choose(struct sim_state *st, uint32_t session)
@@ -315,17 +368,14 @@ static long choose(struct sim_state *st, uint32_t session)
     case SL_SIM_LB_RR:
     case SL_SIM_LB_STICKY:
     default:
-        best = st->up_list[st->rr];
-        if (++st->rr >= n)
-            st->rr = 0;
-        return best;
+        return next_in_turn(st);
     }
 }
 
 /* ---- state: sessions, counters, locks, store ---- */
 
 /* Session bookkeeping for a request admitted at server j. */
-static void admit_session(struct sim_state *st, uint32_t j, uint32_t session)
+SIM_COLD static void admit_session(struct sim_state *st, uint32_t j, uint32_t session)
 {
     uint32_t o = st->sess_srv[session];
 
@@ -348,19 +398,21 @@ static void admit_session(struct sim_state *st, uint32_t j, uint32_t session)
 /* A completed request increments the shared counter and reads it back. */
 static inline void count_request(struct sim_state *st, struct sim_server *s)
 {
-    st->global_counter++;
-    st->counter_reads++;
+    /* the counter's true value G is the number of completions, this one included */
     if (st->local_counters) {
-        s->counter++;
-        st->counter_err += (double)(st->global_counter - s->counter)
-                           / (double)st->global_counter;
+        uint64_t behind = st->completed - ++s->counter;
+
+        /* one server's count is always the total: 0 / G needs no division */
+        if (behind)
+            st->counter_err += (double)(int64_t)behind / (double)(int64_t)st->completed;
     }
 }
 
-/* A request starting service on slot k of s locks a random key while in service. */
-static void take_lock(struct sim_state *st, struct sim_server *s, struct sim_slot *k)
+/* A request starting service on slot k of s locks key while in service. */
+SIM_COLD static void take_lock(struct sim_state *st, struct sim_server *s, struct sim_slot *k,
+                      uint32_t key)
 {
-    uint32_t key = sl_rng_below(&st->rng_misc, (uint32_t)st->c->lock_keys), i;
+    uint32_t i;
 
     if (st->lock_holders[key]) {
         if (!st->local_counters) {
@@ -388,7 +440,7 @@ static void take_lock(struct sim_state *st, struct sim_server *s, struct sim_slo
  * (so reservations arrive in time order and FIFO holds exactly) and pays one round trip of
  * store_latency_s per operation.
  */
-static double store_time(struct sim_state *st, int in_window)
+SIM_COLD static double store_time(struct sim_state *st, int in_window)
 {
     const struct sl_sim_config *c = st->c;
     double ops = (double)c->store_ops, half = 0.5 * c->store_latency_s;
@@ -408,31 +460,54 @@ static double store_time(struct sim_state *st, int in_window)
 
 /* ---- service ---- */
 
-/* Starts serving a request on slot of s now; returns its completion time. */
-static double start(struct sim_state *st, struct sim_server *s, uint32_t slot, double arrival,
-                    uint32_t session)
+/* Adds x >= 0 to h; the caller's test of x is a branch it can predict. */
+static inline void hist_add(struct sl_hist *h, double x)
+{
+    if (x > 0)
+        sl_hist_add_positive(h, x);
+    else
+        sl_hist_add_zero(h);
+}
+
+/*
+ * Starts serving w on slot of s now; returns its completion time. An arrival that finds a free
+ * core (queued = 0) waits exactly 0, which spares the wait histogram a branch on the wait.
+ */
+SIM_HOT static inline double start(struct sim_state *st, struct sim_server *s, uint32_t slot,
+                                   const struct sim_wait *w, int queued, const int plain)
 {
     const struct sl_sim_config *c = st->c;
     struct sim_slot *k = &st->slots[slot];
-    int in_window = arrival >= st->tw;
-    double svc;
+    int in_window = w->arrival >= st->tw;
+    double svc, wait = st->now - w->arrival;
 
-    k->arrival = arrival;
+    k->arrival = w->arrival;
     k->start = st->now;
-    k->session = session;
+    k->session = w->session;
     k->lock = -1;
-    if (in_window)
-        sl_hist_add(&st->wait, st->now - arrival);
-    sl_sim_batches_add(&st->mser_wait, st->now - arrival, st->now);
-    svc = sl_rng_dist_draw(&st->dist, &st->rng_svc);
-    if (c->lock_fraction > 0 && sl_rng_uniform(&st->rng_misc) < c->lock_fraction)
-        take_lock(st, s, k);
-    if (c->state == SL_STATE_STORE && c->store_ops > 0)
+    if (in_window) {
+        if (queued)
+            hist_add(&st->wait, wait);
+        else
+            sl_hist_add_zero(&st->wait);
+    }
+    sl_sim_batches_add(&st->mser_wait, wait, st->now);
+    svc = sl_sim_next_service(st);
+    if (st->locks) {
+        /* each start locks with probability lock_fraction: count down geometric gaps */
+        if (st->lock_gap == 0) {
+            take_lock(st, s, k, sl_rng_below(&st->rng_lock, (uint32_t)c->lock_keys));
+            st->lock_gap = sl_rng_geometric(&st->rng_lock, st->lock_log1m);
+        } else {
+            st->lock_gap--;
+        }
+    }
+    if (!plain && c->state == SL_STATE_STORE && c->store_ops > 0)
         svc += store_time(st, in_window);
     return st->now + svc;
 }
 
-static int grow_queue(struct sim_state *st, struct sim_server *s)
+SIM_COLD static int grow_queue(struct sim_state *st, struct sim_server *s)
 {
     uint64_t cap = (uint64_t)s->q_cap * 2;
     struct sim_wait *q;
@@ -468,7 +543,11 @@ static void drop(struct sim_state *st, struct sl_sim_point *pt, int in_window)
         st->w_dropped++;
 }
 
-static void on_arrival(struct sim_state *st)
+/*
+ * The arrival at next_arrival. plain (st->plain, a constant where the loop is compiled for it):
+ * no timeouts, no sessions kept, round robin, no store delay.
+ */
+SIM_HOT static inline void on_arrival(struct sim_state *st, const int plain)
 {
     const struct sl_sim_config *c = st->c;
     double t = st->next_arrival;
@@ -479,34 +558,37 @@ static void on_arrival(struct sim_state *st)
     int in_window;
 
     advance(st, t);
-    if (!st->warm_set && st->offered == st->warm_count && c->requests)
+    if (st->offered == st->warm_at)
         mark(st, t, 0);
     st->offered++;
     in_window = st->warm_set;
     if (in_window)
         st->w_offered++;
-    pt = sl_sim_series_at(&st->series, t);
+    pt = sl_sim_series_now(&st->series, t);
     pt->offered++;
-    if (st->track_sessions)
-        session = sl_rng_below(&st->rng_arr, (uint32_t)c->sessions);
-    j = choose(st, session);
+    if (!plain && st->track_sessions)
+        session = st->draws.arrivals_ahead ? st->draws.session[st->draws.arr_i - 1]
+                                           : sl_rng_below(&st->rng_arr, (uint32_t)c->sessions);
+    j = plain ? next_in_turn(st) : choose(st, session);
     if (j < 0) {
         drop(st, pt, in_window);
     } else {
         s = &st->srv[j];
         if (in_window)
             s->routed_w++;
-        if (c->timeout_s > 0)
+        if (!plain && st->timeouts)
             purge(st, s);
         if (s->n_free) {
             uint32_t slot = s->free[--s->n_free];
 
             st->in_system++;
-            if (st->track_sessions)
+            if (!plain && st->track_sessions)
                 admit_session(st, (uint32_t)j, session);
             srv_flush(s, t);
             s->busy++;
-            heap_push(st, start(st, s, slot, t, session), SIM_EV_DONE, slot, s->epoch);
+            struct sim_wait w = { t, session, 0 };
+
+            done_set(&st->done, slot, start(st, s, slot, &w, 0, plain));
         } else if (s->q_len < st->queue_bound
                    && (s->q_len < s->q_cap || grow_queue(st, s) == 0)) {
             uint32_t at = s->q_head + s->q_len;
@@ -517,15 +599,15 @@ static void on_arrival(struct sim_state *st)
             s->q[at].session = session;
             s->q_len++;
             st->in_system++;
-            if (st->track_sessions)
+            if (!plain && st->track_sessions)
                 admit_session(st, (uint32_t)j, session);
         } else {
             drop(st, pt, in_window);
         }
     }
-    if (c->requests && st->offered >= c->requests) {
+    if (st->offered >= st->stop_at) {
         mark(st, t, 1);
-    } else if (c->queue == SL_SIM_QUEUE_UNBOUNDED && st->in_system >= c->max_in_system) {
+    } else if (st->in_system >= st->in_system_cap) {
         st->unstable = 1;
         mark(st, t, 1);
     } else {
@@ -546,31 +628,25 @@ static void lose(struct sim_state *st, double arrival)
     }
 }
 
-static void on_done(struct sim_state *st, const struct sim_event *ev)
+/* The next completion, at t, on slot: the core takes the head of its queue or goes idle. */
+SIM_HOT static inline void on_done(struct sim_state *st, uint32_t slot, double t, const int plain)
 {
-    uint32_t slot = ev->arg;
-    struct sim_server *s = &st->srv[st->slot_srv[slot]];
     struct sim_slot *k = &st->slots[slot];
+    struct sim_server *s = &st->srv[k->srv];
     struct sl_sim_point *pt;
-    double t = ev->t, resp;
+    double resp;
 
-    if (ev->epoch != s->epoch) {
-        heap_pop(st); /* its request was lost when the server failed */
-        return;
-    }
     advance(st, t);
     resp = t - k->arrival;
     st->completed++;
     st->in_system--;
-    pt = sl_sim_series_at(&st->series, t);
+    pt = sl_sim_series_now(&st->series, t);
     pt->completed++;
     pt->mean_response_s += resp;
-    if (st->warm_set && !st->stop_set)
-        st->tp_count++;
     if (k->arrival >= st->tw) {
         st->w_completed++;
         s->completed_w++;
-        sl_hist_add(&st->resp, resp);
+        hist_add(&st->resp, resp);
         st->w_sojourn += resp;
         st->w_departed++;
     }
@@ -578,21 +654,20 @@ static void on_done(struct sim_state *st, const struct sim_event *ev)
     count_request(st, s);
     if (k->lock >= 0)
         st->lock_holders[k->lock]--;
-    if (st->c->timeout_s > 0)
+    if (!plain && st->timeouts)
         purge(st, s);
     if (s->q_len) {
         struct sim_wait w = s->q[s->q_head];
 
         s->q_head = s->q_head + 1 == s->q_cap ? 0 : s->q_head + 1;
         s->q_len--;
-        heap_replace_top(st, start(st, s, slot, w.arrival, w.session), SIM_EV_DONE, slot,
-                         s->epoch);
+        done_set(&st->done, slot, start(st, s, slot, &w, 1, plain));
     } else {
         k->start = -1.0;
         srv_flush(s, t);
         s->busy--;
         s->free[s->n_free++] = slot;
-        heap_pop(st);
+        done_set(&st->done, slot, INFINITY);
     }
 }
 
@@ -614,6 +689,7 @@ static void on_fail(struct sim_state *st, long j)
             if (k->lock >= 0)
                 st->lock_holders[k->lock]--;
             k->start = -1.0;
+            done_set(&st->done, s->slot0 + i, INFINITY);
         }
         s->free[i] = s->slot0 + s->cores - 1 - i;
     }
@@ -709,13 +785,13 @@ static void report_progress(struct sim_state *st, double f)
 }
 
 /*
- * How many events pass between two looks at the cancel flag, minus one (a power of two minus
- * one): about a thousand cheap events, fewer when least-connections scans many servers per
- * arrival.
+ * How many arrivals pass between two looks at the cancel flag, minus one (a power of two minus
+ * one): about five hundred, a thousand cheap events, fewer when least-connections scans many
+ * servers per arrival.
  */
 static uint64_t cancel_mask(const struct sl_sim_config *c)
 {
-    uint64_t every = 1024;
+    uint64_t every = 512;
     long scan = c->lb == SL_SIM_LB_LEAST ? c->servers / 64 : 0;
 
     while (scan > 1 && every > 1) {
@@ -725,44 +801,53 @@ static uint64_t cancel_mask(const struct sl_sim_config *c)
     return every - 1;
 }
 
-enum sl_status sl_sim_state_run(struct sim_state *st)
+/* The event loop, compiled twice: for plain runs (on_arrival) and for every other. */
+SIM_HOT static inline enum sl_status run(struct sim_state *st, const int plain)
 {
     uint64_t mask = cancel_mask(st->c);
 
     for (;;) {
-        double th = st->heap_n ? st->heap[1].t : INFINITY;
+        double td = st->done.t[1], te = st->heap[1].t;
 
-        if (st->next_arrival <= th) {
+        /* at equal times an arrival comes first, then a scheduled event, then a completion */
+        if (st->next_arrival <= (te <= td ? te : td)) {
             if (st->next_arrival == INFINITY)
                 break;
-            on_arrival(st);
-        } else {
+            on_arrival(st, plain);
+            if (st->nomem)
+                return SL_E_NOMEM; /* a queue could not grow */
+            /* mask < 0xffff: a multiple of 65536 arrivals is a multiple of mask + 1 */
+            if ((st->offered & mask) == 0) {
+                if (st->c->cancel && atomic_load_explicit(st->c->cancel, memory_order_relaxed))
+                    return SL_E_CANCELLED;
+                if ((st->offered & 0xffff) == 0)
+                    report_progress(st, -1.0);
+            }
+        } else if (te <= td) {
             struct sim_event ev = st->heap[1];
 
-            if (ev.kind == SIM_EV_DONE) {
-                on_done(st, &ev);
-            } else {
-                heap_pop(st);
-                /* the scenario ends at the stop mark: later failures and boots do not happen */
-                if (!(st->stop_set && ev.t > st->ts)) {
-                    advance(st, ev.t);
-                    on_event(st, &ev);
-                }
+            heap_pop(st);
+            st->scheduled++;
+            /* the scenario ends at the stop mark: later failures and boots do not happen */
+            if (!(st->stop_set && ev.t > st->ts)) {
+                advance(st, ev.t);
+                on_event(st, &ev);
             }
+        } else {
+            on_done(st, (uint32_t)st->done.slot[1], td, plain);
         }
-        if (st->nomem)
-            return SL_E_NOMEM;
-        ++st->events;
-        if ((st->events & mask) == 0 && st->c->cancel &&
-            atomic_load_explicit(st->c->cancel, memory_order_relaxed))
-            return SL_E_CANCELLED;
-        if ((st->events & 0xffff) == 0)
-            report_progress(st, -1.0);
     }
+    /* every turn of the loop handled one arrival, one completion or one scheduled event */
+    st->events = st->offered + st->completed + st->scheduled;
     if (!st->stop_set)
         mark(st, st->now, 1);
     report_progress(st, 1.0);
     return SL_OK;
+}
+
+enum sl_status sl_sim_state_run(struct sim_state *st)
+{
+    return st->plain ? run(st, 1) : run(st, 0);
 }
 
 static int alloc_servers(struct sim_state *st, long total)
@@ -775,9 +860,8 @@ static int alloc_servers(struct sim_state *st, long total)
     st->srv = st_calloc(st, (size_t)total, sizeof(*st->srv));
     st->up_list = st_calloc(st, (size_t)total, sizeof(*st->up_list));
     st->slots = st_calloc(st, cores, sizeof(*st->slots));
-    st->slot_srv = st_calloc(st, cores, sizeof(*st->slot_srv));
     st->free_all = st_calloc(st, cores, sizeof(*st->free_all));
-    if (!st->srv || !st->up_list || !st->slots || !st->slot_srv || !st->free_all)
+    if (!st->srv || !st->up_list || !st->slots || !st->free_all)
         return -1;
     st->n_srv = total;
     q0 = st->queue_bound < 64 ? st->queue_bound : 64;
@@ -791,7 +875,7 @@ static int alloc_servers(struct sim_state *st, long total)
         s->n_free = s->cores;
         for (k = 0; k < s->cores; k++) {
             s->free[k] = s->slot0 + s->cores - 1 - k;
-            st->slot_srv[s->slot0 + k] = (uint32_t)i;
+            st->slots[s->slot0 + k].srv = (uint32_t)i;
             st->slots[s->slot0 + k].start = -1.0;
         }
         s->q = st_calloc(st, q0 ? q0 : 1, sizeof(*s->q));
@@ -825,10 +909,12 @@ static int alloc_state(struct sim_state *st)
         if (!st->lock_holders)
             return -1;
     }
-    st->heap_cap = (size_t)total * (size_t)c->cores + 2 * c->n_fails + c->n_adds + 8;
+    /* failures and recoveries, boots, the warm-up and stop marks, and node 0 */
+    st->heap_cap = 2 * c->n_fails + c->n_adds + 3;
     st->heap = st_calloc(st, st->heap_cap, sizeof(*st->heap));
-    if (!st->heap)
+    if (!st->heap || done_init(st, (size_t)total * (size_t)c->cores))
         return -1;
+    st->heap[1].t = INFINITY;
     return sl_sim_series_init(&st->series, (size_t)c->series_cap, &st->bytes);
 }
 
@@ -839,26 +925,26 @@ static void schedule(struct sim_state *st)
     size_t i;
 
     for (i = 0; i < c->n_fails; i++) {
-        heap_push(st, c->fails[i].at_s, SIM_EV_FAIL, (uint32_t)i, 0);
+        heap_push(st, c->fails[i].at_s, SIM_EV_FAIL, (uint32_t)i);
         if (c->fails[i].recover_s >= 0)
-            heap_push(st, c->fails[i].recover_s, SIM_EV_RECOVER, (uint32_t)c->fails[i].server, 0);
+            heap_push(st, c->fails[i].recover_s, SIM_EV_RECOVER, (uint32_t)c->fails[i].server);
     }
     for (i = 0; i < c->n_adds; i++) {
         double boot = c->adds[i].boot_s >= 0 ? c->adds[i].boot_s : c->boot_s;
 
-        heap_push(st, c->adds[i].at_s + boot, SIM_EV_UP, (uint32_t)i, 0);
+        heap_push(st, c->adds[i].at_s + boot, SIM_EV_UP, (uint32_t)i);
     }
     if (c->requests) {
-        st->warm_count = (uint64_t)floor(c->warmup_fraction * (double)c->requests);
-        if (st->warm_count == 0)
+        st->warm_at = (uint64_t)floor(c->warmup_fraction * (double)c->requests);
+        if (st->warm_at == 0)
             mark(st, 0.0, 0);
     } else if (c->warmup_fraction > 0) {
-        heap_push(st, c->warmup_fraction * c->duration_s, SIM_EV_WARM, 0, 0);
+        heap_push(st, c->warmup_fraction * c->duration_s, SIM_EV_WARM, 0);
     } else {
         mark(st, 0.0, 0);
     }
     if (c->duration_s > 0)
-        heap_push(st, c->duration_s, SIM_EV_STOP, 0, 0);
+        heap_push(st, c->duration_s, SIM_EV_STOP, 0);
     rebuild_up(st);
     next_arrival(st);
 }
@@ -874,10 +960,17 @@ struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed,
     st->c = c;
     st->rep = rep;
     st->progress = progress;
-    /* replication rep draws from streams 4 rep + 0, 1, 2 of the seed: shared with nobody */
+    /* replication rep draws from streams 4 rep + 0 .. 3 of the seed: shared with nobody */
     sl_rng_seed_stream(&st->rng_arr, seed, 4 * (uint64_t)rep);
     sl_rng_seed_stream(&st->rng_svc, seed, 4 * (uint64_t)rep + 1);
     sl_rng_seed_stream(&st->rng_misc, seed, 4 * (uint64_t)rep + 2);
+    sl_rng_seed_stream(&st->rng_lock, seed, 4 * (uint64_t)rep + 3);
+    st->timeouts = c->timeout_s > 0;
+    st->locks = c->lock_fraction > 0;
+    if (st->locks) {
+        st->lock_log1m = sl_rng_log1m(c->lock_fraction);
+        st->lock_gap = sl_rng_geometric(&st->rng_lock, st->lock_log1m);
+    }
     if (sl_rng_dist_init(&st->dist, c->dist, c->service_s, c->cv, NULL, 0) != SL_OK)
         goto fail;
     st->rate = c->load_rps;
@@ -887,12 +980,18 @@ struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed,
     st->local_counters = st->local_state || c->state == SL_STATE_TOKEN;
     st->pin = c->lb == SL_SIM_LB_STICKY || c->state == SL_STATE_STICKY;
     st->track_sessions = st->local_state || st->pin;
+    st->plain = !st->timeouts && !st->track_sessions && c->lb == SL_SIM_LB_RR
+                && !(c->state == SL_STATE_STORE && c->store_ops > 0);
     st->tw = INFINITY;
     st->ts = INFINITY;
+    st->warm_at = UINT64_MAX;
+    st->stop_at = c->requests ? c->requests : UINT64_MAX;
+    st->in_system_cap = c->queue == SL_SIM_QUEUE_UNBOUNDED ? c->max_in_system : UINT64_MAX;
     sl_hist_init(&st->resp);
     sl_hist_init(&st->wait);
     sl_sim_batches_init(&st->mser, SIM_MSER_CAP, 5);
     sl_sim_batches_init(&st->mser_wait, SIM_MSER_CAP, 5);
+    sl_sim_draws_init(st);
     if (alloc_state(st))
         goto fail;
     schedule(st);
@@ -916,12 +1015,13 @@ void sl_sim_state_free(struct sim_state *st)
     sl_free(st->srv);
     sl_free(st->up_list);
     sl_free(st->slots);
-    sl_free(st->slot_srv);
     sl_free(st->free_all);
     sl_free(st->sess_srv);
     sl_free(st->sess_epoch);
     sl_free(st->lock_holders);
     sl_free(st->heap);
+    sl_free(st->done.t);
+    sl_free(st->done.slot);
     sl_sim_series_release(&st->series);
     sl_free(st);
 }

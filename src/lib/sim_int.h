@@ -12,12 +12,21 @@
 #define SIM_MSER_CAP 1024  /* batch means kept of a whole run, for MSER-5 and the CIs (even) */
 #define SIM_NONE UINT32_MAX
 
+/* The event loop's inlining: what every event runs inline, what few run out of line. */
+#if defined(__GNUC__)
+#define SIM_HOT __attribute__((always_inline))
+#define SIM_COLD __attribute__((noinline, cold))
+#else
+#define SIM_HOT
+#define SIM_COLD
+#endif
+
 /* Fixed-memory batch means: when cap batches are full, pairs merge and the batch size doubles. */
 struct sim_batches {
     size_t cap;                 /* <= SIM_MSER_CAP */
     size_t k;                   /* complete batches */
     uint64_t size;              /* observations per batch */
-    uint64_t cur_n;             /* observations in the batch being filled */
+    uint64_t left;              /* observations the batch being filled still needs */
     double cur_sum;
     double sum[SIM_MSER_CAP];   /* sum of each complete batch */
     double end_t[SIM_MSER_CAP]; /* time of its last observation, seconds */
@@ -28,6 +37,9 @@ struct sim_series {
     struct sl_sim_point *p;     /* cap points; mean_response_s holds a sum until finished */
     size_t cap;
     size_t used;                /* highest bucket touched + 1 */
+    double cap_f;               /* cap, as a double */
+    struct sl_sim_point *cur;   /* the bucket last looked up, and the times it holds: */
+    double lo, hi;              /* exactly those t with lo <= t < hi (empty: lo = hi) */
     double width, inv_width;    /* seconds */
 };
 
@@ -43,18 +55,43 @@ struct sim_slot {
     double arrival, start;      /* seconds */
     uint32_t session;
     int32_t lock;               /* key held, or -1 */
+    uint32_t srv;               /* the server the core belongs to */
+    uint32_t unused;
 };
 
-enum sim_event_kind { SIM_EV_DONE, SIM_EV_FAIL, SIM_EV_RECOVER, SIM_EV_UP, SIM_EV_WARM,
-                      SIM_EV_STOP };
+/* The scenario's scheduled events; completions live in the done tree instead. */
+enum sim_event_kind { SIM_EV_FAIL, SIM_EV_RECOVER, SIM_EV_UP, SIM_EV_WARM, SIM_EV_STOP };
 
 struct sim_event {
     double t;                   /* seconds */
     uint64_t seq;               /* ties: first scheduled, first processed */
     uint32_t kind;
-    uint32_t arg;               /* slot, failure, server or scale-out index */
-    uint32_t epoch;             /* SIM_EV_DONE: the server's epoch when service began */
-    uint32_t unused;
+    uint32_t arg;               /* failure, server or scale-out index */
+};
+
+/*
+ * Completion times of every core, a tournament tree: leaves p..2p-1 are slots 0..p-1 (p the
+ * slot count rounded up to a power of two), node i is the earlier of 2i and 2i+1, so node 1 is
+ * the next completion. A core that starts or ends a service rewrites its leaf and the log2 p
+ * nodes above it, with no data-dependent branch; at equal times the climbing slot stays ahead.
+ * Times and slots are separate arrays so that every load reads what one store of the same size
+ * wrote.
+ */
+struct sim_done {
+    double *t;                  /* 2p nodes, [0] unused: earliest completion below, s; +inf idle */
+    uint32_t *slot;             /* 2p nodes: the slot of that completion */
+    uint32_t p;
+};
+
+/* Variates drawn ahead (sim_draws.c): a block of each, consumed from index *_i to *_n. */
+#define SIM_DRAWS 256
+struct sim_draws {
+    double arrival[SIM_DRAWS];  /* arrival times, seconds; +inf past the duration */
+    uint32_t session[SIM_DRAWS]; /* the session of each of those arrivals */
+    double service[SIM_DRAWS];  /* service times, seconds */
+    unsigned arr_i, arr_n, svc_i, svc_n;
+    double last_arrival;        /* the last time drawn */
+    int arrivals_ahead;         /* constant rate: arrivals come from the block */
 };
 
 struct sim_server {
@@ -63,7 +100,7 @@ struct sim_server {
     uint32_t cores, busy, slot0;
     uint32_t *free;             /* stack of idle slot indices, n_free of them */
     uint32_t n_free;
-    uint32_t epoch;             /* bumped at each failure: older events and sessions are void */
+    uint32_t epoch;             /* bumped at each failure: older sessions are void */
     int up, down_by_failure, added;
     double last_t;              /* time the integrals below were last brought up to */
     double busy_area, up_area;  /* core-seconds busy, seconds up */
@@ -86,12 +123,17 @@ struct sim_state {
     const struct sl_sim_config *c;
     struct sl_rng rng_arr;      /* interarrival times, thinning, session ids */
     struct sl_rng rng_svc;      /* service times */
-    struct sl_rng rng_misc;     /* load-balancer choices, locks */
+    struct sl_rng rng_misc;     /* load-balancer choices */
+    struct sl_rng rng_lock;     /* gaps between locking requests, and their keys */
+    uint64_t lock_gap;          /* service starts left before the next one that locks */
+    double lock_log1m;          /* log(1 - lock_fraction) */
     struct sl_rng_dist dist;
+    struct sim_draws draws;
     double now;
     double next_arrival;        /* +inf once arrivals have stopped */
     double rate, rate_max;      /* constant rate; curve maximum, requests/s */
-    struct sim_event *heap;     /* 1-based binary heap */
+    struct sim_done done;       /* when each core finishes its request */
+    struct sim_event *heap;     /* 1-based binary heap of the scenario's events */
     size_t heap_n, heap_cap;
     uint64_t seq;
     struct sim_server *srv;
@@ -100,29 +142,31 @@ struct sim_state {
     long n_up;
     long rr;
     struct sim_slot *slots;
-    uint32_t *slot_srv;
     uint32_t *free_all;
     uint32_t *sess_srv, *sess_epoch;
     uint32_t *lock_holders;
     int local_state, pin, track_sessions;
+    int timeouts, locks;        /* timeout_s > 0, lock_fraction > 0 */
+    int plain;                  /* no timeouts, no sessions, round robin, no store delay */
     int local_counters;         /* counters and locks live in each server's memory */
     uint32_t queue_bound;
     /* marks */
     int warm_set, stop_set;
     double tw, ts;              /* +inf until set */
-    uint64_t warm_count;
+    uint64_t warm_at;           /* offered count whose next arrival sets the warm-up mark */
+    uint64_t stop_at;           /* offered count that sets the stop mark (UINT64_MAX: none) */
+    uint64_t in_system_cap;     /* an unbounded run stops here, unstable (UINT64_MAX: none) */
     /* number in system and its integral */
     uint64_t in_system;
-    double area, area_w, area_s, area_t;
+    double area, area_w, area_s;
     /* counts */
     uint64_t offered, completed, dropped, timed_out, failed;
     uint64_t w_offered, w_completed, w_dropped, w_timed_out, w_failed;
-    uint64_t tp_count;          /* completions between the marks */
+    uint64_t tp_count;          /* completions between the marks (at the warm-up mark, before) */
     double w_sojourn;           /* time in system of window requests that left, seconds */
     uint64_t w_departed;
     /* state */
     uint64_t session_requests, sessions_lost, sessions_destroyed;
-    uint64_t global_counter, counter_reads;
     double counter_err;
     uint64_t locks_taken, lock_conflicts, lock_violations;
     double store_free, store_busy, store_delay;
@@ -132,7 +176,8 @@ struct sim_state {
     struct sim_batches mser, mser_wait; /* responses and waits of the whole run, batches of 5+ */
     struct sim_series series;
     int unstable, nomem;
-    uint64_t events;
+    uint64_t events;            /* loop turns: arrivals, completions and scheduled events */
+    uint64_t scheduled;         /* scheduled events popped */
     size_t bytes;
     struct sim_progress *progress;
     long rep;
@@ -145,19 +190,61 @@ double sl_sim_estimate_bytes(const struct sl_sim_config *c);
 
 /* sim_stats.c */
 void sl_sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size);
-void sl_sim_batches_add(struct sim_batches *b, double x, double t);
+void sl_sim_batches_close(struct sim_batches *b, double t);
 void sl_sim_steady_ci(const struct sim_batches *b, double warmup_fraction, struct sl_sim_ci *out);
 double sl_sim_batches_mser(const struct sim_batches *b);
 void sl_sim_ci_from_values(const double *y, size_t k, struct sl_sim_ci *out);
 int sl_sim_series_init(struct sim_series *s, size_t cap, size_t *bytes);
-struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t);
+struct sl_sim_point *sl_sim_series_find(struct sim_series *s, double t);
 void sl_sim_series_finish(struct sim_series *s, long servers_up0);
 void sl_sim_series_release(struct sim_series *s);
+
+/* sim_draws.c */
+void sl_sim_draws_init(struct sim_state *st);
+void sl_sim_draw_arrivals(struct sim_state *st);
+void sl_sim_draw_services(struct sim_state *st);
 
 /* sim_engine.c */
 struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed, long rep,
                                 struct sim_progress *progress);
 enum sl_status sl_sim_state_run(struct sim_state *st);
 void sl_sim_state_free(struct sim_state *st);
+
+/* Adds observation x, at time t, to the batch being filled. */
+static inline void sl_sim_batches_add(struct sim_batches *b, double x, double t)
+{
+    b->cur_sum += x;
+    if (--b->left == 0)
+        sl_sim_batches_close(b, t);
+}
+
+/* The bucket holding time t (t >= 0): events come in time order, so mostly the last one. */
+static inline struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t)
+{
+    if (t >= s->lo && t < s->hi)
+        return s->cur;
+    return sl_sim_series_find(s, t);
+}
+
+/*
+ * The bucket holding the clock's time t. Every lookup is of a time at or before the clock, and
+ * the clock never goes back, so the cached bucket starts at or before t: only its end is tested.
+ */
+static inline struct sl_sim_point *sl_sim_series_now(struct sim_series *s, double t)
+{
+    if (t < s->hi)
+        return s->cur;
+    return sl_sim_series_find(s, t);
+}
+
+/* The next service time. */
+static inline double sl_sim_next_service(struct sim_state *st)
+{
+    struct sim_draws *d = &st->draws;
+
+    if (d->svc_i == d->svc_n)
+        sl_sim_draw_services(st);
+    return d->service[d->svc_i++];
+}
 
 #endif

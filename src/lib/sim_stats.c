@@ -76,30 +76,29 @@ void sl_sim_batches_init(struct sim_batches *b, size_t cap, uint64_t size)
     b->cap = cap;
     b->k = 0;
     b->size = size;
-    b->cur_n = 0;
+    b->left = size;
     b->cur_sum = 0;
 }
 
-void sl_sim_batches_add(struct sim_batches *b, double x, double t)
+void sl_sim_batches_close(struct sim_batches *b, double t)
 {
     size_t i;
 
-    b->cur_sum += x;
-    if (++b->cur_n < b->size)
-        return;
     b->sum[b->k] = b->cur_sum;
     b->end_t[b->k] = t;
     b->k++;
-    b->cur_n = 0;
     b->cur_sum = 0;
-    if (b->k < b->cap)
+    if (b->k < b->cap) {
+        b->left = b->size;
         return;
+    }
     for (i = 0; i < b->cap / 2; i++) {
         b->sum[i] = b->sum[2 * i] + b->sum[2 * i + 1];
         b->end_t[i] = b->end_t[2 * i + 1];
     }
     b->k = b->cap / 2;
     b->size *= 2;
+    b->left = b->size;
 }
 
 static double lag1(const double *y, size_t k, double mean)
@@ -272,6 +271,9 @@ int sl_sim_series_init(struct sim_series *s, size_t cap, size_t *bytes)
         return -1;
     *bytes += cap * sizeof(*s->p);
     s->cap = cap;
+    s->cap_f = (double)cap;
+    s->cur = NULL;
+    s->lo = s->hi = 0.0;
     s->used = 0;
     s->width = 1.0;
     s->inv_width = 1.0;
@@ -297,13 +299,28 @@ static void merge_points(struct sl_sim_point *dst, const struct sl_sim_point *a,
     *dst = m;
 }
 
-/* The bucket holding time t (t >= 0), coarsening the series until it fits. */
-struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t)
+/* The smallest time t with t * inv_width >= x (the product is monotone in t). */
+static double first_time_at(const struct sim_series *s, double x)
 {
-    double pos = t * s->inv_width;
-    size_t idx, i;
+    double t = x * s->width;
 
-    while (!(pos < (double)s->cap)) {
+    while (t > 0 && t * s->inv_width >= x)
+        t = nextafter(t, 0.0);
+    while (t * s->inv_width < x)
+        t = nextafter(t, INFINITY);
+    return t;
+}
+
+/*
+ * The bucket of time t (t >= 0): floor(t / width), merging pairs of buckets until t fits in
+ * the cap. The lookup is cached with the exact range of times that map to the same bucket.
+ */
+struct sl_sim_point *sl_sim_series_find(struct sim_series *s, double t)
+{
+    double pos;
+    size_t i, idx;
+
+    while (!(t * s->inv_width < s->cap_f)) {
         for (i = 0; i < s->cap / 2; i++)
             merge_points(&s->p[i], &s->p[2 * i], &s->p[2 * i + 1]);
         for (i = s->cap / 2; i < s->cap; i++) {
@@ -313,12 +330,15 @@ struct sl_sim_point *sl_sim_series_at(struct sim_series *s, double t)
         s->used = (s->used + 1) / 2;
         s->width *= 2;
         s->inv_width = 1.0 / s->width;
-        pos = t * s->inv_width;
     }
+    pos = t * s->inv_width;
     idx = pos > 0 ? (size_t)pos : 0;
     if (idx + 1 > s->used)
         s->used = idx + 1;
-    return &s->p[idx];
+    s->cur = &s->p[idx];
+    s->lo = idx ? first_time_at(s, (double)idx) : -INFINITY;
+    s->hi = first_time_at(s, (double)(idx + 1));
+    return s->cur;
 }
 
 /* Turns response sums into means, fills in times and carries servers_up forward. */

@@ -1,8 +1,10 @@
 /* Unit tests of the random generator: reproducibility, uniformity and the variates' moments. */
 /* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sl_test.h"
+#include "lib/rng_int.h"
 #include "scalelab/rng.h"
 
 #define N_DRAWS 1000000
@@ -139,6 +141,125 @@ static void rng_exponential_moments_and_tail(void **state)
     assert_close(sum2 / N_DRAWS - (sum / N_DRAWS) * (sum / N_DRAWS), 1.0, 0.015);
     assert_close(over3 / (double)N_DRAWS, exp(-3.0), 0.03);
     assert_close(over8 / (double)N_DRAWS, exp(-8.0), 0.2);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/*
+ * The ziggurat (inlined into the simulator as sl_rng_exponential_inline, which the public call
+ * is) against the exact distribution 1 - exp(-x): the Kolmogorov-Smirnov distance of 10^6
+ * draws under its 0.1 % critical value 1.9495 / sqrt(n) (Kolmogorov's limit law), mean and
+ * variance within 5 standard errors (sd 1 / sqrt(n) and sqrt(8 / n)), and the tails P(X > 5),
+ * P(X > 10) within 5 standard errors of exp(-5), exp(-10) (binomial counts).
+ */
+static void rng_exponential_matches_exact(void **state)
+{
+    double *x = malloc(N_DRAWS * sizeof(*x)), sum = 0, sum2 = 0, d = 0, mean, var, p5, p10;
+    long over5 = 0, over10 = 0;
+    struct sl_rng r;
+    int i;
+
+    (void)state;
+    assert_non_null(x);
+    sl_rng_seed_stream(&r, 2026, 1);
+    for (i = 0; i < N_DRAWS; i++) {
+        x[i] = sl_rng_exponential_inline(&r);
+        sum += x[i];
+        sum2 += x[i] * x[i];
+        over5 += x[i] > 5.0;
+        over10 += x[i] > 10.0;
+    }
+    qsort(x, N_DRAWS, sizeof(*x), cmp_double);
+    for (i = 0; i < N_DRAWS; i++) {
+        double f = 1.0 - exp(-x[i]);
+
+        d = fmax(d, fmax(fabs((i + 1.0) / N_DRAWS - f), fabs(f - (double)i / N_DRAWS)));
+    }
+    free(x);
+    if (!(d < 1.9495 / sqrt(N_DRAWS)))
+        fail_msg("Kolmogorov-Smirnov distance %g of 10^6 draws", d);
+    mean = sum / N_DRAWS;
+    var = sum2 / N_DRAWS - mean * mean;
+    assert_true(fabs(mean - 1.0) < 5.0 / sqrt(N_DRAWS));
+    assert_true(fabs(var - 1.0) < 5.0 * sqrt(8.0 / N_DRAWS));
+    p5 = exp(-5.0);
+    p10 = exp(-10.0);
+    assert_true(fabs(over5 - N_DRAWS * p5) < 5.0 * sqrt(N_DRAWS * p5 * (1 - p5)));
+    assert_true(fabs(over10 - N_DRAWS * p10) < 5.0 * sqrt(N_DRAWS * p10 * (1 - p10)));
+}
+
+/* log(1 - p) to full precision: against libm's log1p, exact at the ends. */
+static void rng_log1m_is_accurate(void **state)
+{
+    static const double ps[] = { 1e-300, 1e-17, 1e-10, 1e-3, 0.01, 0.25, 0.4999999, 0.5, 0.9,
+                                 1.0 - 1e-12 };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(ps) / sizeof(ps[0]); i++)
+        assert_close(sl_rng_log1m(ps[i]), log1p(-ps[i]), 1e-15);
+    assert_true(sl_rng_log1m(0.0) == 0.0);
+    assert_true(isinf(sl_rng_log1m(1.0)) && sl_rng_log1m(1.0) < 0);
+}
+
+/*
+ * Geometric gaps (how the simulator spaces the requests that take a lock) against the exact law
+ * P(G = g) = (1 - p)^g p: a chi-square test of 10^6 draws over bins of width w (the last one
+ * open) under its 0.1 % critical value (bins - 1 degrees of freedom), and mean (1 - p)/p and
+ * variance (1 - p)/p^2 within 5 standard errors.
+ */
+static void check_geometric(double p, int width, int bins, double chi2_crit)
+{
+    long *count = calloc((size_t)bins, sizeof(*count));
+    double l = sl_rng_log1m(p), q = 1.0 - p, sum = 0, sum2 = 0, chi2 = 0, mean, var, m, v;
+    struct sl_rng r;
+    int i;
+
+    assert_non_null(count);
+    sl_rng_seed_stream(&r, 7, 3);
+    for (i = 0; i < N_DRAWS; i++) {
+        uint64_t g = sl_rng_geometric(&r, l);
+        uint64_t b = g / (uint64_t)width;
+
+        count[b < (uint64_t)bins ? b : (uint64_t)bins - 1]++;
+        sum += (double)g;
+        sum2 += (double)g * (double)g;
+    }
+    for (i = 0; i < bins; i++) {
+        /* P(G >= w i) - P(G >= w (i + 1)), the last bin P(G >= w i) */
+        double lo = pow(q, (double)width * i);
+        double hi = i + 1 < bins ? pow(q, (double)width * (i + 1)) : 0.0;
+        double e = N_DRAWS * (lo - hi);
+
+        chi2 += (count[i] - e) * (count[i] - e) / e;
+    }
+    free(count);
+    if (!(chi2 < chi2_crit))
+        fail_msg("geometric p = %g: chi-square %g over %d bins", p, chi2, bins);
+    mean = sum / N_DRAWS;
+    var = sum2 / N_DRAWS - mean * mean;
+    m = q / p;
+    v = q / (p * p);
+    assert_true(fabs(mean - m) < 5.0 * sqrt(v / N_DRAWS));
+    /* the sample variance's standard error: v sqrt((kurtosis - 1) / n), kurtosis 9 + p^2 / q */
+    assert_true(fabs(var - v) < 5.0 * v * sqrt((8.0 + p * p / q) / N_DRAWS));
+}
+
+static void rng_geometric_matches_exact(void **state)
+{
+    struct sl_rng r;
+
+    (void)state;
+    check_geometric(0.3, 1, 21, 45.31);   /* 20 df: chi-square 0.999 quantile 45.31 */
+    check_geometric(0.01, 10, 51, 86.66); /* 50 df: 86.66 */
+    sl_rng_seed(&r, 1);
+    assert_true(sl_rng_geometric(&r, sl_rng_log1m(1.0)) == 0);
+    assert_true(sl_rng_geometric(&r, sl_rng_log1m(0.0)) == 1ULL << 62);
 }
 
 static void rng_normal_moments(void **state)
@@ -279,6 +400,9 @@ int main(void)
         cmocka_unit_test(rng_below_is_uniform),
         cmocka_unit_test(rng_log_exp_match_libm),
         cmocka_unit_test(rng_exponential_moments_and_tail),
+        cmocka_unit_test(rng_exponential_matches_exact),
+        cmocka_unit_test(rng_log1m_is_accurate),
+        cmocka_unit_test(rng_geometric_matches_exact),
         cmocka_unit_test(rng_normal_moments),
         cmocka_unit_test(rng_dist_moments),
         cmocka_unit_test(rng_dist_rejects_bad_parameters),
