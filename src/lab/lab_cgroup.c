@@ -17,6 +17,11 @@
 #include "lab/lab_clock.h"
 #include "banned.h"
 
+/* The lab's cgroup outweighs all other work (v1 cpu.shares, v2 cpu.weight at their maximum):
+ * on a shared machine each budget is then a guarantee as well as a ceiling, as a machine's cores
+ * are, and the quotas keep the apps from ever taking more. */
+#define V1_SHARES "262144"
+#define V2_WEIGHT "10000"
 #define REMOVE_TRIES 100    /* rmdir of a cgroup whose last process is still exiting: retries */
 #define REMOVE_WAIT_S 0.01
 
@@ -349,10 +354,33 @@ static void remove_at_exit(void)
     open_dir[0] = '\0';
 }
 
+/* Writes text into the lab cgroup's file; 0, or -1 with err set. */
+static int lab_file(const struct lab_cgroup *cg, const char *file, const char *text, char *err,
+                    size_t errlen)
+{
+    char path[PATH_MAX + 32];
+
+    snprintf(path, sizeof(path), "%s/%s", cg->dir, file);
+    if (write_text(path, text) == 0)
+        return 0;
+    snprintf(err, errlen, "cannot write '%s' into '%s': %s", text, path, strerror(errno));
+    return -1;
+}
+
+/* The lab cgroup's weight, and in v2 the cpu controller for the backends' cgroups. */
+static int lab_cgroup_configure(const struct lab_cgroup *cg, char *err, size_t errlen)
+{
+    if (cg->env.version == LAB_CGROUP_V1)
+        return lab_file(cg, "cpu.shares", V1_SHARES, err, errlen);
+    if (lab_file(cg, "cpu.weight", V2_WEIGHT, err, errlen))
+        return -1;
+    return lab_file(cg, "cgroup.subtree_control", "+cpu", err, errlen);
+}
+
 int lab_cgroup_open(struct lab_cgroup *cg, char *err, size_t errlen)
 {
     static int handler;
-    char why[PATH_MAX + 256], path[PATH_MAX + 32];
+    char why[PATH_MAX + 256];
 
     memset(cg, 0, sizeof(*cg));
     if (lab_cgroup_detect(&cg->env, why, sizeof(why))) {
@@ -370,9 +398,7 @@ int lab_cgroup_open(struct lab_cgroup *cg, char *err, size_t errlen)
     if (!handler)
         handler = atexit(remove_at_exit) == 0;
     snprintf(open_dir, sizeof(open_dir), "%s", cg->dir);
-    snprintf(path, sizeof(path), "%s/cgroup.subtree_control", cg->dir);
-    if (cg->env.version == LAB_CGROUP_V2 && write_text(path, "+cpu")) {
-        snprintf(err, errlen, "cannot enable cpu in '%s': %s", path, strerror(errno));
+    if (lab_cgroup_configure(cg, err, errlen)) {
         lab_cgroup_close(cg);
         return -1;
     }
