@@ -83,6 +83,19 @@ static void mount_line(char *out, size_t cap, const struct fake *f, const char *
              len % 10, len % 10, mroot, f->root, point, type, type, opts);
 }
 
+/* Detection over mountinfo mi and self's /proc/self/cgroup finds version v at <root>/<rel>. */
+static void detects(const struct fake *f, const char *mi, const char *self,
+                    enum lab_cgroup_version v, const char *rel)
+{
+    struct lab_cgroup_env env;
+    char why[512], want[PATH_MAX];
+
+    assert_int_equal(lab_cgroup_detect_in(mi, self, &env, why, sizeof(why)), 0);
+    assert_int_equal(env.version, v);
+    snprintf(want, sizeof(want), "%s/%s", f->root, rel);
+    assert_string_equal(env.parent, want);
+}
+
 static void paths_name_the_lab_and_its_backends(void **state)
 {
     char out[PATH_MAX], small[16];
@@ -140,8 +153,7 @@ static void cpu_stat_of_either_version_is_read(void **state)
 static void v1_is_chosen_when_v2_lacks_cpu(void **state)
 {
     struct fake *f = *state;
-    struct lab_cgroup_env env;
-    char mi[2048] = "", why[512], want[PATH_MAX];
+    char mi[2048] = "";
 
     fake_dir(f, "cpu");
     fake_dir(f, "cpuset");
@@ -152,19 +164,14 @@ static void v1_is_chosen_when_v2_lacks_cpu(void **state)
     mount_line(mi, sizeof(mi), f, "/", "cpuset", "cgroup", "rw,cpuset");
     mount_line(mi, sizeof(mi), f, "/", "cpu", "cgroup", "rw,cpu");
     mount_line(mi, sizeof(mi), f, "/", "unified", "cgroup2", "rw");
-    assert_int_equal(lab_cgroup_detect_in(mi, "3:cpuset:/\n1:cpu:/\n0::/\n", &env, why,
-                                          sizeof(why)), 0);
-    assert_int_equal(env.version, LAB_CGROUP_V1);
-    snprintf(want, sizeof(want), "%s/cpu", f->root);
-    assert_string_equal(env.parent, want);
+    detects(f, mi, "3:cpuset:/\n1:cpu:/\n0::/\n", LAB_CGROUP_V1, "cpu");
 }
 
 /* A v2 hierarchy offering cpu wins, and cpu is enabled for the lab's children. */
 static void v2_is_chosen_when_it_offers_cpu(void **state)
 {
     struct fake *f = *state;
-    struct lab_cgroup_env env;
-    char mi[2048] = "", why[512], want[PATH_MAX], text[64];
+    char mi[2048] = "", text[64];
 
     fake_dir(f, "v2/user.slice/lab");
     fake_dir(f, "cpu");
@@ -173,11 +180,7 @@ static void v2_is_chosen_when_it_offers_cpu(void **state)
     fake_file(f, "v2/user.slice/lab/cgroup.subtree_control", "");
     mount_line(mi, sizeof(mi), f, "/", "v2", "cgroup2", "rw,nsdelegate");
     mount_line(mi, sizeof(mi), f, "/", "cpu", "cgroup", "rw,cpu");
-    assert_int_equal(lab_cgroup_detect_in(mi, "1:cpu:/\n0::/user.slice/lab\n", &env, why,
-                                          sizeof(why)), 0);
-    assert_int_equal(env.version, LAB_CGROUP_V2);
-    snprintf(want, sizeof(want), "%s/v2/user.slice/lab", f->root);
-    assert_string_equal(env.parent, want);
+    detects(f, mi, "1:cpu:/\n0::/user.slice/lab\n", LAB_CGROUP_V2, "v2/user.slice/lab");
     fake_read(f, "v2/user.slice/lab/cgroup.subtree_control", text, sizeof(text));
     assert_string_equal(text, "+cpu");
 }
@@ -186,17 +189,12 @@ static void v2_is_chosen_when_it_offers_cpu(void **state)
 static void a_mount_root_is_taken_off_the_path(void **state)
 {
     struct fake *f = *state;
-    struct lab_cgroup_env env;
-    char mi[2048] = "", why[512], want[PATH_MAX];
+    char mi[2048] = "";
 
     fake_dir(f, "cpu,cpuacct/job");
     fake_file(f, "cpu,cpuacct/job/cpu.cfs_quota_us", "-1\n");
     mount_line(mi, sizeof(mi), f, "/docker/abc", "cpu,cpuacct", "cgroup", "rw,cpu,cpuacct");
-    assert_int_equal(lab_cgroup_detect_in(mi, "4:cpu,cpuacct:/docker/abc/job\n", &env, why,
-                                          sizeof(why)), 0);
-    assert_int_equal(env.version, LAB_CGROUP_V1);
-    snprintf(want, sizeof(want), "%s/cpu,cpuacct/job", f->root);
-    assert_string_equal(env.parent, want);
+    detects(f, mi, "4:cpu,cpuacct:/docker/abc/job\n", LAB_CGROUP_V1, "cpu,cpuacct/job");
 }
 
 /* cpu listed but not enableable (a cgroup with processes of its own, no rights), and no v1. */
