@@ -48,12 +48,12 @@ struct sl_usl_fit {
 
 /*
  * Parses measurements CSV of len bytes: a header naming a concurrency column (n, concurrency,
- * cores, threads, nodes or backends; or the one named by n_column when not NULL), a throughput
- * column (throughput or throughput_rps) and optionally latency; other columns are ignored; '#'
- * lines are comments. where, when not NULL, is COLUMN=VALUE: only rows whose COLUMN holds
- * exactly VALUE are read (a sweep file holds several experiments). Every cell is checked:
- * SL_E_INVALID / SL_E_TOO_LARGE with the line and column in err. On success *out (sl_free)
- * holds *count points in file order.
+ * cores, threads, nodes, backends or units; or the one named by n_column when not NULL), a
+ * throughput column (throughput or throughput_rps) and optionally latency; other columns are
+ * ignored; '#' lines are comments. where, when not NULL, is COLUMN=VALUE: only rows whose
+ * COLUMN holds exactly VALUE are read (a sweep file holds several experiments). Every cell is
+ * checked: SL_E_INVALID / SL_E_TOO_LARGE with the line and column in err. On success *out
+ * (sl_free) holds *count points in file order.
  */
 SL_API enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
                                    const char *n_column, const char *where,

@@ -6,10 +6,12 @@
 
 #include "cli.h"
 #include "lab/lab.h"
+#include "lab/lab_cgroup.h"
 #include "lab/lab_client.h"
 #include "lab/lab_report.h"
 #include "lab/lab_run.h"
 #include "lab/lab_signals.h"
+#include "lab/lab_sweep.h"
 #include "banned.h"
 
 static const char *const lab_states[] = { "memory", "sticky", "store", "token", NULL };
@@ -44,14 +46,26 @@ static const struct cmd_param params[] = {
     { .name = "work-us", .type = CMD_INTEGER, .arg = "US", .def = "200", .min = 0,
       .max = 1000000, .help = "CPU microseconds per request in each app", .surface = CMD_CLI },
     { .name = "threads", .type = CMD_INTEGER, .arg = "T", .min = 1, .max = 64,
-      .help = "worker threads of each app (default: the app's)", .surface = CMD_CLI },
+      .help = "worker threads of each app (default: the app's; one per unit with budgets)",
+      .surface = CMD_CLI },
+    { .name = "cpu-per-backend", .type = CMD_TEXT, .arg = "C",
+      .help = "a CPU budget of C cores for each app, in a cgroup of its own (v2 cpu.max or v1 "
+              "cpu.cfs_quota_us; needs root); haproxy, redis and the client stay outside",
+      .accepts = "cores from 0.01 to the CPUs this machine has, such as 0.2", .max = 32,
+      .surface = CMD_CLI },
+    { .name = "vertical", .type = CMD_INTEGER, .arg = "K", .min = 1, .max = LAB_MAX_UNITS,
+      .help = "scale up: one backend of K units, K x C cores and K worker threads (needs "
+              "--cpu-per-backend)", .surface = CMD_CLI },
     { .name = "compare", .type = CMD_FLAG, .help = "run memory, sticky, store and token; one "
       "table", .surface = CMD_CLI },
-    { .name = "sweep", .type = CMD_FLAG, .help = "throughput at 1..N backends and 1..N "
-      "threads, CPU per request", .surface = CMD_CLI },
+    { .name = "sweep", .type = CMD_FLAG, .help = "both futures at 1..K units: horizontal K "
+      "backends of one unit, vertical one backend of K units; a unit is one worker thread (and "
+      "C cores with --cpu-per-backend)", .surface = CMD_CLI },
+    { .name = "max", .type = CMD_INTEGER, .arg = "K", .def = "4", .min = 2, .max = LAB_MAX_UNITS,
+      .help = "with --sweep: the most units of each future", .surface = CMD_CLI },
     { .name = "sweep-csv", .type = CMD_FILE, .arg = "FILE", .help = "with --sweep: write "
-      "backends,threads,throughput_rps,cpu_ms_per_request", .accepts = "a file path",
-      .surface = CMD_CLI },
+      "strategy,units,throughput_rps,p50_ms,p99_ms,cpu_ms_per_request (scalelab fit FILE "
+      "--where strategy=horizontal)", .accepts = "a file path", .surface = CMD_CLI },
     { .name = NULL }
 };
 
@@ -60,13 +74,16 @@ const struct cmd_def cli_def_lab = {
     .summary = "app servers behind haproxy, a checking client: what each store loses",
     .synopsis = "[--state memory|sticky|store|token] [--backends N] [--users U]\n"
                 "[--duration S | --requests N] [--kill I@T] [--restart I@T] [--add @T]\n"
-                "[--compare] [--sweep [--sweep-csv FILE]] [--json]",
+                "[--cpu-per-backend C [--vertical K]] [--work-us US] [--threads T]\n"
+                "[--compare] [--sweep [--max K] [--sweep-csv FILE]] [--json]",
     .description = "Starts redis-server, N `scalelab app` processes and haproxy on free "
                    "loopback ports, runs checking users against them and reports what each "
                    "state store lost; stops everything at the end. Redis gets a random password "
                    "and haproxy's stats only a 0600 socket, both in the 0700 run directory "
-                   "(docs/lab-security.md). Exit status: 0 done; 1 a program is missing or "
-                   "failed, the store failed mid-run, or Ctrl-C; 2 bad usage.",
+                   "(docs/lab-security.md). With --cpu-per-backend each app is a machine with a "
+                   "CPU budget: its own cgroup under /sys/fs/cgroup, removed at the end. Exit "
+                   "status: 0 done; 1 a program is missing or failed, no CPU cgroup can be made, "
+                   "the store failed mid-run, or Ctrl-C; 2 bad usage.",
     .params = params,
     .shared = CMD_SHARED_JSON,
 };
@@ -74,8 +91,10 @@ const struct cmd_def cli_def_lab = {
 struct lab_args {
     struct lab_opts o;
     int compare, sweep, have_duration, have_requests, n_adds;
+    int have_backends, have_threads, have_max, max_units;
     const char *action_arg[LAB_MAX_ACTIONS]; /* as given, for messages */
     const char *sweep_csv;
+    const char *cpu_arg, *vertical_arg, *backends_arg, *max_arg; /* as typed, or NULL */
 };
 
 static int bad(const char *flag, const char *arg, const char *expected)
@@ -121,6 +140,25 @@ static int parse_action(struct lab_args *a, enum lab_action_kind kind, const cha
     return SL_EXIT_OK;
 }
 
+/* --cpu-per-backend: cores from LAB_CGROUP_MIN_CORES to the CPUs this process may use. */
+static int read_cores(const struct cmd_input *in, struct lab_args *a)
+{
+    const char *t = cmd_get(in, "cpu-per-backend")->text;
+    int cores = lab_cpu_cores();
+    char expected[96];
+    double v;
+
+    if (!cmd_given(in, "cpu-per-backend"))
+        return SL_EXIT_OK;
+    a->cpu_arg = t;
+    snprintf(expected, sizeof(expected), "cores from %g to %d, the CPUs this machine has, such "
+             "as 0.2", LAB_CGROUP_MIN_CORES, cores);
+    if (sl_parse_number(t, &v) != SL_OK || !(v >= LAB_CGROUP_MIN_CORES) || v > cores)
+        return bad("cpu-per-backend", t, expected);
+    a->o.unit_cores = v;
+    return SL_EXIT_OK;
+}
+
 /* The values of the declared parameters into a; messages repeat each value as typed. */
 static int read_args(const struct cmd_input *in, struct lab_args *a)
 {
@@ -134,8 +172,21 @@ static int read_args(const struct cmd_input *in, struct lab_args *a)
     a->o.backends = (int)cmd_get(in, "backends")->integer;
     a->o.users = (int)cmd_get(in, "users")->integer;
     a->o.work_us = cmd_get(in, "work-us")->integer;
-    if (cmd_given(in, "threads"))
+    a->have_threads = cmd_given(in, "threads");
+    if (a->have_threads)
         a->o.app_threads = (int)cmd_get(in, "threads")->integer;
+    a->have_backends = cmd_given(in, "backends");
+    a->backends_arg = cmd_get(in, "backends")->text;
+    a->have_max = cmd_given(in, "max");
+    a->max_units = (int)cmd_get(in, "max")->integer;
+    a->max_arg = cmd_get(in, "max")->text;
+    if (cmd_given(in, "vertical")) {
+        a->o.vertical = (int)cmd_get(in, "vertical")->integer;
+        a->vertical_arg = cmd_get(in, "vertical")->text;
+    }
+    st = read_cores(in, a);
+    if (st)
+        return st;
     a->compare = cmd_get(in, "compare")->choice;
     a->sweep = cmd_get(in, "sweep")->choice;
     if (cmd_given(in, "sweep-csv"))
@@ -163,10 +214,63 @@ static int read_args(const struct cmd_input *in, struct lab_args *a)
     return SL_EXIT_OK;
 }
 
+/* `units` budgets of --cpu-per-backend (a unit's, or a backend's) fit in the machine's CPUs. */
+static int fits(const struct lab_args *a, const char *flag, const char *typed, int units)
+{
+    int cores = lab_cpu_cores(), most = (int)floor(cores / a->o.unit_cores + 1e-9);
+
+    if (!(a->o.unit_cores > 0) || units <= most)
+        return SL_EXIT_OK;
+    return cli_usage_error("invalid --%s '%s' (expected at most %d with --cpu-per-backend %s: "
+                           "%d x %s cores exceed the %d CPUs of this machine)", flag, typed,
+                           most, a->cpu_arg, units, a->cpu_arg, cores);
+}
+
+/* --vertical and --cpu-per-backend: what they need, and the threads a unit has. */
+static int check_budget(struct lab_args *a)
+{
+    if (a->o.vertical && !a->cpu_arg)
+        return cli_usage_error("invalid --vertical '%s' without --cpu-per-backend (expected "
+                               "--cpu-per-backend C: each of its units is C cores)",
+                               a->vertical_arg);
+    if (a->o.vertical) {
+        if (a->have_backends || a->have_threads || a->n_adds || a->sweep)
+            return cli_usage_error("--vertical runs one backend of K units: it takes no "
+                                   "--backends, --threads, --add or --sweep");
+        a->o.backends = 1;
+        a->o.app_threads = a->o.vertical;
+        return fits(a, "vertical", a->vertical_arg, a->o.vertical);
+    }
+    if (a->cpu_arg && !a->have_threads)
+        a->o.app_threads = 1; /* a unit is one worker thread and its cores */
+    if (a->sweep)
+        return fits(a, "max", a->max_arg, a->max_units);
+    return fits(a, "backends", a->backends_arg, a->o.backends + a->n_adds);
+}
+
+/* --sweep runs the backends and threads itself, from 1 to --max units. */
+static int check_sweep(const struct lab_args *a)
+{
+    if (a->have_max && !a->sweep)
+        return cli_usage_error("--max needs --sweep");
+    if (a->sweep_csv && !a->sweep)
+        return cli_usage_error("--sweep-csv needs --sweep");
+    if (!a->sweep)
+        return SL_EXIT_OK;
+    if (a->o.n_actions)
+        return cli_usage_error("--sweep takes no --kill, --restart or --add");
+    if (a->have_backends)
+        return cli_usage_error("--sweep takes --max K, not --backends: it runs 1..K backends "
+                               "itself");
+    if (a->have_threads)
+        return cli_usage_error("--sweep sets the threads itself: one per unit");
+    return SL_EXIT_OK;
+}
+
 /* Cross-flag rules, after every flag is known. */
 static int check_args(struct lab_args *a)
 {
-    int i;
+    int i, st;
 
     if (a->have_duration && a->have_requests)
         return cli_usage_error("--duration and --requests cannot be combined");
@@ -174,10 +278,11 @@ static int check_args(struct lab_args *a)
         a->o.requests = 0;
     if (a->compare && a->sweep)
         return cli_usage_error("--compare and --sweep cannot be combined");
-    if (a->sweep_csv && !a->sweep)
-        return cli_usage_error("--sweep-csv needs --sweep");
-    if (a->sweep && a->o.n_actions)
-        return cli_usage_error("--sweep takes no --kill, --restart or --add");
+    st = check_sweep(a);
+    if (!st)
+        st = check_budget(a);
+    if (st)
+        return st;
     if (a->compare && (a->o.sticky || a->o.state != LAB_STATE_STORE))
         return cli_usage_error("--compare runs every --state itself");
     if (a->o.backends + a->n_adds > LAB_MAX_BACKENDS)
@@ -279,55 +384,89 @@ static int run_compare(const struct lab_opts *base, int json)
     return st;
 }
 
-/* Scale out (1..N backends, one thread each) against scale up (one backend, 2..N threads). */
-static int run_sweep(const struct lab_opts *base, int json, const char *csv)
+/* The options of one sweep point: k units of one future. */
+static void sweep_opts(const struct lab_opts *base, enum lab_strategy strategy, int k,
+                       struct lab_opts *o)
 {
-    struct lab_sweep_point pts[2 * LAB_MAX_BACKENDS];
-    int n = 0, i, st = SL_EXIT_OK, steps = base->backends;
+    *o = *base;
+    o->backends = strategy == LAB_HORIZONTAL ? k : 1;
+    o->vertical = strategy == LAB_VERTICAL ? k : 0;
+    o->app_threads = strategy == LAB_VERTICAL ? k : 1;
+    if (o->verbose)
+        fprintf(stderr, "scalelab: sweep %s %d unit%s: %d backend%s, %d thread%s each%s\n",
+                lab_strategy_name(strategy), k, k == 1 ? "" : "s", o->backends,
+                o->backends == 1 ? "" : "s", o->app_threads, o->app_threads == 1 ? "" : "s",
+                o->unit_cores > 0 ? ", CPU budgets" : "");
+}
 
-    for (i = 0; i < 2 * steps - 1 && st == SL_EXIT_OK; i++) {
-        struct lab_opts o = *base;
-        struct lab_result r;
+/* One point run and added to s; a failed store or Ctrl-C ends the sweep. */
+static int sweep_point(struct lab_sweep *s, enum lab_strategy strategy, int k)
+{
+    struct lab_opts o;
+    struct lab_result r;
+    int st;
 
-        o.backends = i < steps ? i + 1 : 1;
-        o.app_threads = i < steps ? 1 : i - steps + 2;
-        if (o.verbose)
-            fprintf(stderr, "scalelab: sweep %d of %d: %d backend%s x %d thread%s\n", i + 1,
-                    2 * steps - 1, o.backends, o.backends == 1 ? "" : "s", o.app_threads,
-                    o.app_threads == 1 ? "" : "s");
-        st = run(&o, &r);
-        if (st == SL_EXIT_OK)
-            st = store_check(&r);
-        if (st == SL_EXIT_OK) {
-            struct lab_sweep_point *p = &pts[n++];
+    sweep_opts(&s->opts, strategy, k, &o);
+    st = run(&o, &r);
+    if (st == SL_EXIT_OK)
+        st = store_check(&r);
+    if (st == SL_EXIT_OK)
+        lab_sweep_add(s, strategy, k, &r);
+    else if (r.interrupted)
+        st = interrupted();
+    lab_result_release(&r);
+    return st;
+}
 
-            p->backends = o.backends;
-            p->threads = o.app_threads;
-            p->throughput_rps = r.throughput_rps;
-            p->cpu_ms_per_request = r.requests ? r.app_cpu_s * 1e3 / (double)r.requests : NAN;
-            p->p99_ms = r.p99_ms;
-            p->requests = r.requests;
-            p->errors = r.errors;
-        } else if (r.interrupted) {
-            st = interrupted();
-        }
-        lab_result_release(&r);
-    }
-    if (st != SL_EXIT_OK)
-        return st;
-    if (csv) {
-        char *text = lab_sweep_csv(pts, n);
+static int write_sweep_csv(const struct lab_sweep *s, const char *csv)
+{
+    char *text = lab_sweep_csv(s);
+    int st;
 
-        if (!text)
-            return cli_runtime_error("out of memory");
-        st = cli_write_file(csv, text, strlen(text));
-        sl_free(text);
-        if (st)
-            return st;
-    }
-    if (json)
-        return cli_print_json(lab_json_dump(lab_sweep_json(pts, n)), NULL);
-    lab_sweep_text(stdout, pts, n);
+    if (!text)
+        return cli_runtime_error("out of memory");
+    st = cli_write_file(csv, text, strlen(text));
+    sl_free(text);
+    return st;
+}
+
+/*
+ * Scale out (1..K backends of one unit) against scale up (one backend of 1..K units), in the
+ * same state mode; one unit is one run, written for both futures.
+ */
+static int run_sweep(const struct lab_opts *base, int max_units, int json, const char *csv)
+{
+    struct lab_sweep *s = sl_calloc(1, sizeof(*s));
+    int k, st = SL_EXIT_OK;
+
+    if (!s)
+        return cli_runtime_error("out of memory");
+    s->opts = *base;
+    for (k = 1; k <= max_units && st == SL_EXIT_OK; k++)
+        st = sweep_point(s, LAB_HORIZONTAL, k);
+    if (st == SL_EXIT_OK)
+        lab_sweep_same(s, 0, LAB_VERTICAL);
+    for (k = 2; k <= max_units && st == SL_EXIT_OK; k++)
+        st = sweep_point(s, LAB_VERTICAL, k);
+    if (st == SL_EXIT_OK && csv)
+        st = write_sweep_csv(s, csv);
+    if (st == SL_EXIT_OK && json)
+        st = cli_print_json(lab_json_dump(lab_sweep_json(s)), NULL);
+    else if (st == SL_EXIT_OK)
+        lab_sweep_text(stdout, s);
+    sl_free(s);
+    return st;
+}
+
+/* Exit 1 with one line unless this process can make the cgroups of CPU budgets. */
+static int check_cgroups(void)
+{
+    struct lab_cgroup cg;
+    char err[PATH_MAX + 256];
+
+    if (lab_cgroup_open(&cg, err, sizeof(err)))
+        return cli_runtime_error("--cpu-per-backend: %s", err);
+    lab_cgroup_close(&cg);
     return SL_EXIT_OK;
 }
 
@@ -352,11 +491,13 @@ int cli_lab(struct cmd_input *in)
         need.state = LAB_STATE_STORE;
     if (lab_check_programs(&need, err, sizeof(err)))
         return cli_runtime_error("%s", err);
+    if (a.cpu_arg && (st = check_cgroups()) != SL_EXIT_OK)
+        return st;
     lab_signals_install();
     if (lab_client_global_init())
         return cli_runtime_error("cannot initialise libcurl");
     if (a.sweep)
-        st = run_sweep(&a.o, in->json, a.sweep_csv);
+        st = run_sweep(&a.o, a.max_units, in->json, a.sweep_csv);
     else if (a.compare)
         st = run_compare(&a.o, in->json);
     else

@@ -43,6 +43,11 @@ const char *lab_err_name(enum lab_err e)
     return (unsigned)e < LAB_ERR_KINDS ? err_names[e] : "?";
 }
 
+double lab_backend_cores(const struct lab_opts *o)
+{
+    return o->unit_cores * (o->vertical > 0 ? o->vertical : 1);
+}
+
 void lab_opts_init(struct lab_opts *o)
 {
     memset(o, 0, sizeof(*o));
@@ -122,4 +127,19 @@ void lab_result_finish(struct lab_result *r)
         else if (fin > r->counter_acked + r->counter_unknown)
             r->counter_drift = fin - r->counter_acked - r->counter_unknown;
     }
+}
+
+double lab_cpu_ms_per_request(const struct lab_result *r)
+{
+    return r->requests ? r->app_cpu_s * 1e3 / (double)r->requests : NAN;
+}
+
+int lab_has_budget(const struct lab_result *r)
+{
+    return r->opts.unit_cores > 0 && r->cgroup_version;
+}
+
+double lab_throttled_fraction(const struct lab_result *r)
+{
+    return r->cg_periods ? (double)r->cg_throttled / (double)r->cg_periods : NAN;
 }

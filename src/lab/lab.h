@@ -15,6 +15,7 @@
  */
 
 #define LAB_MAX_BACKENDS 16   /* app processes of one run, spares for --add included */
+#define LAB_MAX_UNITS 16      /* --vertical and --max: budget units of one future */
 #define LAB_MAX_ACTIONS 16    /* --kill, --restart and --add of one run, together */
 #define LAB_MAX_EVENTS 128    /* entries of the timeline */
 #define LAB_MAX_USERS 1000    /* virtual users */
@@ -57,6 +58,8 @@ struct lab_opts {
     double duration_s;  /* stop after this long; 0: stop after `requests` */
     uint64_t requests;  /* stop after this many requests (when duration_s is 0) */
     long work_us;       /* CPU microseconds each app burns per request */
+    double unit_cores;  /* --cpu-per-backend: a budget unit in cores; 0: no budgets */
+    int vertical;       /* --vertical K: the one backend is K units (K threads, K x unit_cores) */
     int n_actions;
     struct lab_action actions[LAB_MAX_ACTIONS];
     int verbose;        /* print progress lines on stderr */
@@ -64,6 +67,9 @@ struct lab_opts {
 
 /* The run's mode in --state's words: memory, sticky (memory and a sticky cookie), store, token. */
 const char *lab_mode_name(const struct lab_opts *o);
+
+/* Each backend's CPU budget in cores: unit_cores times its units (1, or --vertical's K). */
+double lab_backend_cores(const struct lab_opts *o);
 
 /* Sets the defaults of the issue: redis, 3 backends, 50 users, 20000 requests, 200 us. */
 void lab_opts_init(struct lab_opts *o);
@@ -116,6 +122,9 @@ struct lab_result {
     double throughput_rps;        /* finished requests per second of workload */
     double app_cpu_s;             /* user + system CPU of the apps during the workload */
     uint64_t lb_retries, lb_redispatches; /* haproxy's counters for the app backend */
+    int cgroup_version;           /* budgets: 1 (cgroup v1) or 2 (v2); 0 without budgets */
+    uint64_t cg_periods;          /* budgets: CFS periods of the backends during the workload */
+    uint64_t cg_throttled;        /* of those, the periods a backend ran out of its quota in */
     int n_events;
     struct lab_event events[LAB_MAX_EVENTS];
     uint32_t *sec_requests;       /* per-second buckets, LAB_MAX_SECONDS each */
@@ -139,5 +148,11 @@ void lab_event_add(struct lab_result *r, double t_s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Sorts the timeline by time and derives p50, p99, throughput, drift and errors. */
 void lab_result_finish(struct lab_result *r);
+/* The apps' CPU (user + system) per finished request, in ms; NAN without requests. */
+double lab_cpu_ms_per_request(const struct lab_result *r);
+/* Nonzero when the run's backends had CPU budgets. */
+int lab_has_budget(const struct lab_result *r);
+/* The share of the budgets' CFS periods in which a backend used up its quota; NAN without. */
+double lab_throttled_fraction(const struct lab_result *r);
 
 #endif

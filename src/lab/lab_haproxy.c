@@ -37,7 +37,8 @@ static size_t config_text(const struct lab_haproxy *h, char *text, size_t cap)
         "    timeout client 30s\n"
         "    timeout server 5s\n"
         "    timeout http-request 5s\n"
-        "    timeout check 300ms\n"
+        "    timeout queue 5s\n"
+        "    timeout check %dms\n"
         "    retries 2\n"
         "    option redispatch 1\n"
         "    retry-on conn-failure empty-response response-timeout\n"
@@ -49,8 +50,9 @@ static size_t config_text(const struct lab_haproxy *h, char *text, size_t cap)
         "    http-request disable-l7-retry if METH_POST\n"
         "    option httpchk GET /healthz\n"
         "    http-check expect status 200\n"
-        "    default-server inter 500ms fall 2 rise 2 maxconn 200 observe layer4 "
-        "error-limit 1 on-error mark-down\n", h->dir, h->proc.port);
+        "    default-server inter 500ms fall 2 rise 2 maxconn %d observe layer4 "
+        "error-limit 1 on-error mark-down\n", h->dir, h->check_ms > 0 ? h->check_ms : 300,
+        h->proc.port, h->maxconn > 0 ? h->maxconn : 200);
     if (h->sticky)
         ADD("    cookie SRV insert indirect nocache\n");
     for (i = 0; i < h->n_servers; i++) {

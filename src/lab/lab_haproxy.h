@@ -23,16 +23,19 @@ struct lab_haproxy {
     const char *dir;    /* the run directory: haproxy.cfg and haproxy.sock (borrowed) */
     char conf[PATH_MAX + 16]; /* <dir>/haproxy.cfg */
     int sticky;         /* a cookie per server */
+    int maxconn;        /* requests each server is given at once, the rest queue; 0: 200 */
+    int check_ms;       /* a health check's timeout; 0: 300 ms */
     int n_servers;
     struct lab_haproxy_server servers[LAB_MAX_BACKENDS];
 };
 
 /*
  * Writes haproxy.cfg (round robin per request, health checks every 500 ms with fall 2, retries
- * with redispatch except for POSTs, the stats socket 0600 in the run directory and no stats
- * page) and starts haproxy in the foreground on a free frontend port, until every server that
- * is not a spare is UP after a check and the frontend answers /healthz; a start that fails
- * gets a new port. Returns 0, or -1 with err set.
+ * with redispatch except for POSTs, requests beyond a server's maxconn queued up to 5 s, the
+ * stats socket 0600 in the run directory and no stats page) and starts haproxy in the
+ * foreground on a free frontend port, until every server that is not a spare is UP after a
+ * check and the frontend answers /healthz; a start that fails gets a new port. Returns 0, or
+ * -1 with err set.
  */
 int lab_haproxy_start(struct lab_haproxy *h, struct lab_group *g, struct lab_ports *ports,
                       char *err, size_t errlen);

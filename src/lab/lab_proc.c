@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lab/lab_cgroup.h"
 #include "lab/lab_clock.h"
 #include "lab/lab_proc.h"
 #include "lab/lab_rundir.h"
@@ -114,13 +115,35 @@ static off_t file_size(const char *path)
     return stat(path, &st) == 0 ? st.st_size : 0;
 }
 
+/* Writes text on the child's stderr (its log); async-signal-safe. */
+static void child_say(const char *text)
+{
+    ssize_t n = write(STDERR_FILENO, text, strlen(text));
+
+    (void)n;
+}
+
+/*
+ * Joins the budget's cgroup, if any, before exec: the program never runs a moment outside it.
+ * A child that cannot join says so in its log and exits 126 rather than run unthrottled.
+ */
+static void child_join_cgroup(const char *procs)
+{
+    if (!procs[0] || lab_cgroup_join(procs) == 0)
+        return;
+    child_say("scalelab: cannot join the CPU cgroup ");
+    child_say(procs);
+    child_say("\n");
+    _exit(126);
+}
+
 /*
  * In the child, between fork and exec, only async-signal-safe calls: default signal handling,
  * the lab's process group, death with the parent (so even a SIGKILLed lab leaves nothing),
- * output to the log, and no descriptor of the parent (client sockets) leaking in.
+ * output to the log, its CPU budget, and no descriptor of the parent (client sockets) leaking in.
  */
-static void child_exec(const char *path, char *const argv[], pid_t pgid, pid_t parent,
-                       int log_fd, int null_fd)
+static void child_exec(const struct lab_proc *p, const char *path, char *const argv[],
+                       pid_t pgid, pid_t parent, int log_fd, int null_fd)
 {
     sigset_t none;
 
@@ -138,6 +161,7 @@ static void child_exec(const char *path, char *const argv[], pid_t pgid, pid_t p
     dup2(null_fd, STDIN_FILENO);
     dup2(log_fd, STDOUT_FILENO);
     dup2(log_fd, STDERR_FILENO);
+    child_join_cgroup(p->cgroup_procs);
     close_range(3, ~0U, 0);
     execv(path, argv);
     _exit(127);
@@ -170,7 +194,7 @@ int lab_proc_spawn(struct lab_group *g, struct lab_proc *p, const char *path,
     p->log_mark = file_size(p->log);
     pid = fork();
     if (pid == 0)
-        child_exec(path, argv, g->pgid, parent, log_fd, null_fd);
+        child_exec(p, path, argv, g->pgid, parent, log_fd, null_fd);
     close(log_fd);
     close(null_fd);
     if (pid < 0)

@@ -23,6 +23,7 @@ struct lab_proc {
     int must_exit_0;    /* exits 0 on SIGTERM, or its log is shown (a sanitizer report) */
     double cpu_base;    /* its CPU seconds when last measured (lab_proc_cpu_account) */
     double cpu_acc;     /* CPU seconds counted so far */
+    char cgroup_procs[PATH_MAX]; /* the cgroup.procs it joins before exec (a CPU budget); "" */
 };
 
 /* Ports handed out in one run, so that two children are never given the same one. */
@@ -50,7 +51,8 @@ void lab_proc_init(struct lab_proc *p, const char *dir, const char *name);
 
 /*
  * Starts path with argv in g's process group: its output appended to p->log, no descriptor
- * of ours, killed when this thread ends, its pid in <dir>/<name>.pid. Call from the thread
+ * of ours, killed when this thread ends, its pid in <dir>/<name>.pid; in the cgroup of
+ * p->cgroup_procs from before exec (a child that cannot join exits 126). Call from the thread
  * that outlives the child (PR_SET_PDEATHSIG follows the forking thread). Returns 0 with
  * p->pid set, or -1 with errno set.
  */

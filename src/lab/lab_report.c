@@ -1,4 +1,4 @@
-/* The lab's reports: the text and JSON of one run, of --compare and of --sweep. */
+/* The lab's reports: the text and JSON of one run and of --compare. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
 #include <string.h>
@@ -6,17 +6,13 @@
 #include "scalelab/scalelab.h"
 #include "commands/format.h"
 #include "scalelab/json.h"
+#include "lab/lab_cgroup.h"
 #include "lab/lab_report.h"
 #include "banned.h"
 
 static double lost_fraction(const struct lab_result *r)
 {
     return r->post_login ? (double)r->sessions_lost / (double)r->post_login : NAN;
-}
-
-static double cpu_ms_per_request(const struct lab_result *r)
-{
-    return r->requests ? r->app_cpu_s * 1e3 / (double)r->requests : NAN;
 }
 
 /* ---- JSON ---- */
@@ -116,6 +112,32 @@ static json_t *store_failure_json(const struct lab_result *r)
     return sl_json_done(o, bad);
 }
 
+/* null, or each backend's CPU budget and how often it ran out. */
+static json_t *budget_json(const struct lab_result *r)
+{
+    const struct lab_opts *o = &r->opts;
+    double cores = lab_backend_cores(o);
+    json_t *b;
+    int bad;
+
+    if (!lab_has_budget(r))
+        return json_null();
+    b = json_object();
+    bad = !b;
+    bad |= sl_json_put(b, "cores_per_backend", sl_json_num(cores));
+    bad |= sl_json_put(b, "unit_cores", sl_json_num(o->unit_cores));
+    bad |= sl_json_put(b, "units", json_integer(o->vertical > 0 ? o->vertical : 1));
+    bad |= sl_json_put(b, "threads", json_integer(o->app_threads));
+    bad |= sl_json_put(b, "cgroup", json_string(lab_cgroup_version_name(
+                           (enum lab_cgroup_version)r->cgroup_version)));
+    bad |= sl_json_put(b, "quota_us", json_integer(lround(cores * LAB_CGROUP_PERIOD_US)));
+    bad |= sl_json_put(b, "period_us", json_integer(LAB_CGROUP_PERIOD_US));
+    bad |= sl_json_put(b, "periods", sl_json_count(r->cg_periods));
+    bad |= sl_json_put(b, "throttled_periods", sl_json_count(r->cg_throttled));
+    bad |= sl_json_put(b, "throttled_fraction", sl_json_num(lab_throttled_fraction(r)));
+    return sl_json_done(b, bad);
+}
+
 json_t *lab_result_json(const struct lab_result *r)
 {
     json_t *o = json_object(), *sub;
@@ -140,6 +162,7 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= sl_json_put(o, "servers", json_integer(r->servers));
     bad |= sl_json_put(o, "duration_s", sl_json_num(r->elapsed_s));
     bad |= sl_json_put(o, "work_us", json_integer(r->opts.work_us));
+    bad |= sl_json_put(o, "budget", budget_json(r));
     bad |= sl_json_put(o, "logins", sl_json_count(r->logins));
     bad |= sl_json_put(o, "post_login_requests", sl_json_count(r->post_login));
     bad |= sl_json_put(o, "lost_fraction", sl_json_num(lost_fraction(r)));
@@ -159,7 +182,7 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= sl_json_put(sub, "acknowledged", sl_json_count(r->bookings));
     bad |= sl_json_put(sub, "seats", json_integer(LAB_SEATS));
     bad |= sl_json_put(o, "bookings", sl_json_done(sub, bad));
-    bad |= sl_json_put(o, "app_cpu_ms_per_request", sl_json_num(cpu_ms_per_request(r)));
+    bad |= sl_json_put(o, "app_cpu_ms_per_request", sl_json_num(lab_cpu_ms_per_request(r)));
     sub = json_object();
     bad |= !sub;
     bad |= sl_json_put(sub, "retries", sl_json_count(r->lb_retries));
@@ -197,6 +220,26 @@ static const char *mode_label(const struct lab_result *r, char *buf, size_t len)
     return buf;
 }
 
+/* "  budget  0.2 cores per backend, 1 worker thread (cgroup v1 ...); ran out in 97 % ..." */
+static void budget_text(FILE *to, const struct lab_result *r)
+{
+    const struct lab_opts *o = &r->opts;
+    double cores = lab_backend_cores(o);
+
+    if (!lab_has_budget(r))
+        return;
+    fprintf(to, "  budget           %g core%s per backend", cores, cores == 1 ? "" : "s");
+    if (o->vertical > 0)
+        fprintf(to, " (--vertical %d x %g)", o->vertical, o->unit_cores);
+    fprintf(to, ", %d worker thread%s; %s %ld per %ld us\n", o->app_threads,
+            o->app_threads == 1 ? "" : "s",
+            lab_cgroup_version_text((enum lab_cgroup_version)r->cgroup_version),
+            lround(cores * LAB_CGROUP_PERIOD_US), LAB_CGROUP_PERIOD_US);
+    if (r->cg_periods)
+        fprintf(to, "                   the quota ran out in %.0f %% of %llu periods\n",
+                100 * lab_throttled_fraction(r), (unsigned long long)r->cg_periods);
+}
+
 void lab_report_text(FILE *to, const struct lab_result *r)
 {
     char a[32], b[32], c[32], d[32];
@@ -206,6 +249,7 @@ void lab_report_text(FILE *to, const struct lab_result *r)
             "%ld us of CPU per request\n\n", lab_mode_name(&r->opts),
             r->opts.sticky ? "sticky cookie" : "round robin", r->opts.backends,
             r->opts.backends == 1 ? "" : "s", r->opts.users, r->elapsed_s, r->opts.work_us);
+    budget_text(to, r);
     if (r->store_failure[0])
         fprintf(to, "  store            failed at %.2f s: %s\n", r->store_failure_t_s,
                 r->store_failure);
@@ -246,7 +290,7 @@ void lab_report_text(FILE *to, const struct lab_result *r)
         fprintf(to, " b%d %.1f %%", i + 1, r->requests ?
                 100.0 * (double)r->share[i] / (double)r->requests : 0.0);
     fprintf(to, "\n  app CPU          %.3f ms per request (haproxy retries %llu, "
-            "redispatches %llu)\n", cpu_ms_per_request(r), (unsigned long long)r->lb_retries,
+            "redispatches %llu)\n", lab_cpu_ms_per_request(r), (unsigned long long)r->lb_retries,
             (unsigned long long)r->lb_redispatches);
     fprintf(to, "\nevents\n");
     for (i = 0; i < r->n_events; i++)
@@ -289,62 +333,4 @@ void lab_report_compare_text(FILE *to, const struct lab_result *runs, int n)
                 (unsigned long long)runs[i].replays, runs[i].duplicates ? " (a cart item doubled)" :
                 "");
     fputc('\n', to);
-}
-
-/* ---- sweep ---- */
-
-void lab_sweep_text(FILE *to, const struct lab_sweep_point *p, int n)
-{
-    char a[32];
-    double best = NAN;
-    int i;
-
-    fprintf(to, "%-9s %8s %10s %15s %8s %7s\n", "backends", "threads", "req/s", "CPU ms/request",
-            "p99 ms", "errors");
-    for (i = 0; i < n; i++) {
-        fprintf(to, "%-9d %8d %10s %15.3f %8.2f %7llu\n", p[i].backends, p[i].threads,
-                cmd_fmt_count(a, sizeof(a), p[i].throughput_rps), p[i].cpu_ms_per_request,
-                isnan(p[i].p99_ms) ? 0.0 : p[i].p99_ms, (unsigned long long)p[i].errors);
-        if (p[i].backends == 1 && p[i].threads == 1)
-            best = p[i].cpu_ms_per_request;
-    }
-    if (!isnan(best))
-        fprintf(to, "\nmeasured CPU per request on one backend: %.3f ms "
-                "(scalelab plan --cpu-ms %.3f)\n", best, best);
-}
-
-json_t *lab_sweep_json(const struct lab_sweep_point *p, int n)
-{
-    json_t *doc = json_object(), *a = json_array();
-    int i, bad = !doc || !a;
-
-    for (i = 0; i < n && !bad; i++) {
-        json_t *o = json_object();
-
-        bad |= sl_json_put(o, "backends", json_integer(p[i].backends));
-        bad |= sl_json_put(o, "threads", json_integer(p[i].threads));
-        bad |= sl_json_put(o, "throughput_rps", sl_json_num(p[i].throughput_rps));
-        bad |= sl_json_put(o, "cpu_ms_per_request", sl_json_num(p[i].cpu_ms_per_request));
-        bad |= sl_json_put(o, "p99_ms", sl_json_num(p[i].p99_ms));
-        bad |= sl_json_put(o, "requests", sl_json_count(p[i].requests));
-        bad |= sl_json_put(o, "errors", sl_json_count(p[i].errors));
-        bad |= json_array_append_new(a, sl_json_done(o, bad)) != 0;
-    }
-    bad |= sl_json_put(doc, "sweep", a);
-    return sl_json_done(doc, bad);
-}
-
-char *lab_sweep_csv(const struct lab_sweep_point *p, int n)
-{
-    size_t cap = 64 + (size_t)n * 64, len;
-    char *text = sl_malloc(cap);
-    int i;
-
-    if (!text)
-        return NULL;
-    len = (size_t)snprintf(text, cap, "backends,threads,throughput_rps,cpu_ms_per_request\n");
-    for (i = 0; i < n && len < cap; i++)
-        len += (size_t)snprintf(text + len, cap - len, "%d,%d,%.1f,%.4f\n", p[i].backends,
-                                p[i].threads, p[i].throughput_rps, p[i].cpu_ms_per_request);
-    return text;
 }

@@ -10,6 +10,7 @@
 
 #include "scalelab/alloc.h"
 #include "lab/lab_apps.h"
+#include "lab/lab_cgroup.h"
 #include "lab/lab_client.h"
 #include "lab/lab_clock.h"
 #include "lab/lab_haproxy.h"
@@ -22,6 +23,7 @@
 #include "banned.h"
 
 #define POLL_S 0.1 /* haproxy's view of the servers is read this often during the workload */
+#define BUDGET_INFLIGHT 8     /* requests haproxy gives a budgeted app per worker thread */
 
 /* An app and what the run knows of it beyond the process. */
 struct backend {
@@ -29,6 +31,7 @@ struct backend {
     int spare;          /* configured disabled in haproxy, for --add */
     int pending;        /* added, waiting to answer before haproxy enables it */
     char lb_status[16]; /* haproxy's last reported status: UP, DOWN, MAINT, ... */
+    struct lab_cgroup_stat cg_base; /* its budget's cpu.stat when the workload started */
 };
 
 /* Everything one run owns. */
@@ -40,6 +43,7 @@ struct lab {
     struct lab_ports ports;
     struct lab_redis redis;
     struct lab_haproxy haproxy;
+    struct lab_cgroup cgroup;     /* the backends' budgets; dir "" without --cpu-per-backend */
     struct backend app[LAB_MAX_BACKENDS];
     int n_app;                    /* configured apps: initial plus spares */
     int n_added;                  /* spares started by --add so far */
@@ -113,8 +117,32 @@ static int apps_start(struct lab *l, char *err, size_t errlen)
 }
 
 /*
+ * With --cpu-per-backend, the run's own cgroup and in it one per app (spares included), each
+ * with the app's quota; every app joins its own before exec. Returns 0, or -1 with err set.
+ */
+static int budgets_init(struct lab *l, char *err, size_t errlen)
+{
+    double cores = lab_backend_cores(l->o);
+    int i;
+
+    if (!(l->o->unit_cores > 0))
+        return 0;
+    if (lab_cgroup_open(&l->cgroup, err, errlen))
+        return -1;
+    l->r->cgroup_version = (int)l->cgroup.env.version;
+    for (i = 0; i < l->n_app; i++) {
+        struct lab_proc *p = &l->app[i].proc;
+
+        if (lab_cgroup_add(&l->cgroup, p->name, cores, p->cgroup_procs,
+                           sizeof(p->cgroup_procs), err, errlen))
+            return -1;
+    }
+    return 0;
+}
+
+/*
  * Names every app (spares for --add included, so that haproxy's configuration never changes)
- * and gives each a port. Returns 0, or -1 with err set.
+ * and gives each a port and its budget. Returns 0, or -1 with err set.
  */
 static int backends_init(struct lab *l, char *err, size_t errlen)
 {
@@ -137,7 +165,18 @@ static int backends_init(struct lab *l, char *err, size_t errlen)
             return -1;
         }
     }
-    return 0;
+    return budgets_init(l, err, errlen);
+}
+
+/*
+ * A budgeted app is given BUDGET_INFLIGHT requests per thread, enough to keep it busy while
+ * haproxy waits for a CPU on a loaded machine; the rest wait in haproxy's queue. Its health
+ * check may queue behind those, each taking work_us / unit_cores, and a throttled app pauses
+ * for most of a 100 ms CFS period: the check's timeout allows for both.
+ */
+static int budget_check_ms(const struct lab_opts *o)
+{
+    return 2000 + (int)(2.0 * BUDGET_INFLIGHT * (double)o->work_us / 1e3 / o->unit_cores);
 }
 
 /* haproxy in front of every app, spares disabled, once the initial apps answer. */
@@ -148,6 +187,10 @@ static int haproxy_start(struct lab *l, char *err, size_t errlen)
 
     h->dir = l->dir;
     h->sticky = l->o->sticky;
+    if (l->o->unit_cores > 0) {
+        h->maxconn = BUDGET_INFLIGHT * (l->o->app_threads > 0 ? l->o->app_threads : 1);
+        h->check_ms = budget_check_ms(l->o);
+    }
     h->n_servers = l->n_app;
     for (i = 0; i < l->n_app; i++) {
         snprintf(h->servers[i].name, sizeof(h->servers[i].name), "%s", l->app[i].proc.name);
@@ -199,7 +242,7 @@ static int lab_start(struct lab *l, char *err, size_t errlen)
     return 0;
 }
 
-/* Every child stopped (apps first), then the run directory removed. */
+/* Every child stopped (apps first), then their budgets' cgroups and the run directory removed. */
 static void lab_stop(struct lab *l)
 {
     struct lab_proc *all[LAB_MAX_BACKENDS + 2];
@@ -210,10 +253,30 @@ static void lab_stop(struct lab *l)
     all[n++] = &l->haproxy.proc;
     all[n++] = &l->redis.proc;
     lab_group_stop(&l->group, all, n);
+    lab_cgroup_close(&l->cgroup);
     lab_rundir_remove(l->dir);
 }
 
 /* ---- the timed actions ---- */
+
+/* Each budget's cpu.stat now, or (collect) what changed since: periods and throttled ones. */
+static void budgets_stat(struct lab *l, int collect)
+{
+    int i;
+
+    for (i = 0; i < l->n_app && l->cgroup.dir[0]; i++) {
+        struct backend *b = &l->app[i];
+        struct lab_cgroup_stat now;
+
+        if (lab_cgroup_read_stat(&l->cgroup, b->proc.name, &now))
+            continue;
+        if (collect && now.periods >= b->cg_base.periods) {
+            l->r->cg_periods += now.periods - b->cg_base.periods;
+            l->r->cg_throttled += now.throttled - b->cg_base.throttled;
+        }
+        b->cg_base = now;
+    }
+}
 
 /* Counts an app's CPU since the workload started into cpu_acc, before it goes away. */
 static void account_cpu(struct lab *l, struct lab_proc *p)
@@ -403,6 +466,7 @@ static struct lab_client *workload_start(struct lab *l, char *err, size_t errlen
     l->t0 = cfg.t0 = lab_now();
     for (i = 0; i < l->n_app; i++)
         lab_proc_cpu_mark(&l->app[i].proc);
+    budgets_stat(l, 0);
     lab_event_add(l->r, 0, "start: %d users on %d backends (%s%s)", l->o->users,
                   l->o->backends, lab_state_name(l->o->state), l->o->sticky ? ", sticky" : "");
     return lab_client_start(&cfg, err, errlen);
@@ -419,6 +483,7 @@ static void workload_collect(struct lab *l, struct lab_client *c, int ok)
         account_cpu(l, &l->app[i].proc);
         l->r->app_cpu_s += l->app[i].proc.cpu_acc;
     }
+    budgets_stat(l, 1);
     if (ok && l->haproxy.proc.pid) {
         lab_haproxy_stat(&l->haproxy, NULL, NULL, &l->r->lb_retries, &l->r->lb_redispatches);
         if (lab_http_get_counter(l->haproxy.proc.port, &l->r->counter_final))

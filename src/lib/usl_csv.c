@@ -19,7 +19,7 @@ static enum sl_status read_header(struct sl_csv_reader *r, struct sl_csv_record 
                                   const char *n_column, struct columns *c)
 {
     static const char *const n_names[] = { "n", "concurrency", "cores", "threads", "nodes",
-                                            "backends", NULL };
+                                            "backends", "units", NULL };
     int i, k;
 
     c->n = c->x = c->latency = -1;
@@ -90,7 +90,7 @@ enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
 
         if (!eq || n_len == 0 || n_len >= sizeof(where_col)) {
             snprintf(err, errlen, "invalid filter '%s' (expected COLUMN=VALUE such as "
-                     "threads=1)", where);
+                     "strategy=horizontal)", where);
             return SL_E_INVALID;
         }
         memcpy(where_col, where, n_len);

@@ -3,15 +3,7 @@
 # two processes, limits, Idempotency-Keys scoped to user and route, a Redis outage, a Redis with
 # a password (--redis-auth-file), bad flags and a clean stop; nothing is left running. Each case
 # runs on its own: one whose program is missing prints its SKIP line, and the others still run.
-. "$(dirname "$0")/../cli/lib.sh"
-
-pids=""
-cleanup() {
-    for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/lib.sh"
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
@@ -37,7 +29,7 @@ daemonize no
 EOF
     redis-server "$tmp/redis/redis.conf" >>"$tmp/redis/log" 2>&1 &
     redis_pid=$!
-    pids="$pids $redis_pid"
+    bg="$bg $redis_pid"
     i=0
     until redis_ping; do
         i=$((i + 1))
@@ -55,7 +47,7 @@ stop_redis() {
 start_redis_again() {
     redis-server "$tmp/redis/redis.conf" >>"$tmp/redis/log" 2>&1 &
     redis_pid=$!
-    pids="$pids $redis_pid"
+    bg="$bg $redis_pid"
     i=0
     until redis_ping || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
 }
@@ -66,7 +58,7 @@ start_app() {
     shift
     $SCALELAB app --port 0 --id "$name" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
     app_pid=$!
-    pids="$pids $app_pid"
+    bg="$bg $app_pid"
     i=0
     while ! grep -q "listening on" "$tmp/$name.out" 2>/dev/null && [ $i -lt 100 ]; do
         sleep 0.05
@@ -523,7 +515,7 @@ requirepass $1
 EOF
     redis-server "$tmp/locked/redis.conf" >>"$tmp/locked/log" 2>&1 &
     locked_pid=$!
-    pids="$pids $locked_pid"
+    bg="$bg $locked_pid"
     i=0
     until [ "$(REDISCLI_AUTH=$1 redis-cli -p "$lport" ping 2>/dev/null)" = PONG ]; do
         i=$((i + 1))
@@ -642,7 +634,7 @@ needs "locked redis" curl redis-server redis-cli python3 timeout && case_locked_
 case_bad_input
 
 # nothing left running
-for p in $pids; do
+for p in $bg; do
     kill -0 "$p" 2>/dev/null && fail "process $p still running"
 done
 finish

@@ -4,10 +4,7 @@
 # the counter or seats), the --json shape, Ctrl-C, bad flags; after every run no process of it is
 # left and its run directory is gone. Every run needs haproxy (and python3 to read its JSON),
 # the store's runs redis-server too; a case whose program is missing is skipped, not the file.
-. "$(dirname "$0")/../cli/lib.sh"
-runs="$tmp/runs"
-mkdir -p "$runs"
-export TMPDIR="$runs"
+. "$(dirname "$0")/lib.sh"
 
 # gone NAME PIDS...: none of the pids runs, nothing is left in TMPDIR or names it on a command line
 gone() {
@@ -21,12 +18,12 @@ gone() {
     rm -rf "${runs:?}"/*
 }
 
-# lab NAME ARGS...: `scalelab lab --json --backends 3 --users 20 ARGS` into $tmp/NAME.json;
-# exit 0, nothing on stderr, nothing left behind
-lab() {
+# lab_run NAME ARGS...: `scalelab lab --json --users 20 ARGS` into $tmp/NAME.json; exit 0,
+# nothing on stderr, nothing left behind
+lab_run() {
     name=$1
     shift
-    $SCALELAB lab --json --backends 3 --users 20 "$@" >"$tmp/$name.json" 2>"$tmp/$name.err"
+    $SCALELAB lab --json --users 20 "$@" >"$tmp/$name.json" 2>"$tmp/$name.err"
     st=$?
     [ $st -eq 0 ] || fail "lab $* exited $st: $(tail -5 "$tmp/$name.err")"
     [ -s "$tmp/$name.err" ] && fail "lab $* wrote on stderr: $(head -20 "$tmp/$name.err")"
@@ -38,32 +35,19 @@ print(" ".join(str(p) for r in runs for p in [r["pids"]["redis"], r["pids"]["hap
                + r["pids"]["apps"] if p))' "$tmp/$name.json" 2>/dev/null)
 }
 
-# check NAME EXPR...: each Python expression EXPR holds over the document d (first(PREFIX) is
-# the time of the first event starting with PREFIX, or None); one interpreter per run
+# lab NAME ARGS...: lab_run on 3 backends
+lab() {
+    name=$1
+    shift
+    lab_run "$name" --backends 3 "$@"
+}
+
+# check NAME EXPR...: each Python expression EXPR holds over the document d in $tmp/NAME.json
+# (first(PREFIX) is the time of the first event starting with PREFIX, or None)
 check() {
     name=$1
     shift
-    python3 - "$tmp/$name.json" "$@" <<'PY' || fail "$name: see above"
-import json, sys
-d = json.load(open(sys.argv[1]))
-def first(prefix):
-    return next((e["t_s"] for e in d["events"] if e["what"].startswith(prefix)), None)
-bad = 0
-for expr in sys.argv[2:]:
-    try:
-        ok = eval("(" + expr + ")")
-    except Exception as e:
-        ok = False
-        print("error:", e)
-    if not ok:
-        bad += 1
-        print("FAIL:", " ".join(expr.split()))
-if bad:
-    keys = ("mode", "sticky", "requests", "errors", "sessions_lost", "lost_fraction",
-            "carts_wrong", "counter_drift", "double_bookings", "counter", "errors_by_kind")
-    print({k: d[k] for k in keys if k in d}, d.get("share"), d.get("events"))
-sys.exit(1 if bad else 0)
-PY
+    json_check "$tmp/$name.json" "$@"
 }
 
 # redis: nothing lost, counter exact, no seat twice; even shares; the documented shape
@@ -130,14 +114,20 @@ if needs "--compare" haproxy redis-server python3; then
         'd["runs"][0]["sessions_lost"] > 0 and d["runs"][2]["sessions_lost"] == 0'
 fi
 
-# --sweep: scale out (1..2 backends) and scale up (one backend, 2 threads); CSV written
+# --sweep without budgets: scale out (1..2 backends of one thread) and scale up (one backend of
+# 1..2 threads), one unit measured once for both; the CSV written (budgets: 2003-lab-budget.sh)
 if needs "--sweep" haproxy redis-server python3; then
-    lab sweep --sweep --backends 2 --duration 0.5 --sweep-csv "$tmp/sweep.csv"
-    check sweep '[(p["backends"], p["threads"]) for p in d["sweep"]] == [(1, 1), (2, 1), (1, 2)]' \
-        'all(p["throughput_rps"] > 0 and p["cpu_ms_per_request"] > 0 for p in d["sweep"])'
-    head -1 "$tmp/sweep.csv" | grep -qx 'backends,threads,throughput_rps,cpu_ms_per_request' ||
+    lab_run sweep --sweep --max 2 --duration 0.5 --sweep-csv "$tmp/sweep.csv"
+    check sweep '[(p["strategy"], p["units"], p["backends"], p["threads"]) for p in d["sweep"]]
+        == [("horizontal", 1, 1, 1), ("horizontal", 2, 2, 1), ("vertical", 1, 1, 1),
+        ("vertical", 2, 1, 2)]' \
+        'all(p["throughput_rps"] > 0 and p["cpu_ms_per_request"] > 0 for p in d["sweep"])' \
+        'd["mode"] == "store" and d["unit_cores"] is None and d["cgroup"] is None' \
+        'all(p["cores_per_backend"] is None for p in d["sweep"])'
+    head -1 "$tmp/sweep.csv" |
+        grep -qx 'strategy,units,throughput_rps,p50_ms,p99_ms,cpu_ms_per_request' ||
         fail "sweep CSV header: $(head -1 "$tmp/sweep.csv")"
-    [ "$(wc -l <"$tmp/sweep.csv")" -eq 4 ] || fail "sweep CSV rows: $(cat "$tmp/sweep.csv")"
+    [ "$(wc -l <"$tmp/sweep.csv")" -eq 5 ] || fail "sweep CSV rows: $(cat "$tmp/sweep.csv")"
 fi
 
 # Ctrl-C: the lab stops every process and removes its directory

@@ -5,17 +5,7 @@
 # stats page, only its 0600 socket. A store shut down or killed mid-run is one line in the report,
 # a JSON field and exit 1. A lab started after a SIGKILLed one removes the dead one's directory
 # and nothing else. Each case needs the programs it names; one that is missing skips that case.
-. "$(dirname "$0")/../cli/lib.sh"
-runs="$tmp/runs"
-mkdir -p "$runs"
-export TMPDIR="$runs"
-bg=""
-cleanup() {
-    for p in $bg; do kill -KILL "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/lib.sh"
 
 # mode PATH: the permission bits in octal, as stat prints them (600, 700)
 mode() {
@@ -79,23 +69,7 @@ end_lab() {
 check() {
     name=$1
     shift
-    python3 - "$tmp/$name.out" "$@" <<'PY' || fail "$name: see above"
-import json, sys
-d = json.load(open(sys.argv[1]))
-bad = 0
-for expr in sys.argv[2:]:
-    try:
-        ok = eval("(" + expr + ")")
-    except Exception as e:
-        ok = False
-        print("error:", e)
-    if not ok:
-        bad += 1
-        print("FAIL:", " ".join(expr.split()))
-if bad:
-    print({k: d.get(k) for k in ("mode", "requests", "errors", "store_failure", "events")})
-sys.exit(1 if bad else 0)
-PY
+    json_check "$tmp/$name.out" "$@"
 }
 
 # ---- a redis run: everything locked ----

@@ -373,6 +373,16 @@ static void usl_parse_accepts_files(void **state)
     assert_int_equal(sl_usl_parse(text, strlen(text), "s.csv", "backends", "cores=1", &p, &n,
                                   err, sizeof(err)), SL_E_INVALID);
     assert_non_null(strstr(err, "no column 'cores' to filter on"));
+    /* the lab's sweep of both futures: units, picked by strategy without --n */
+    text = "strategy,units,throughput_rps,p50_ms,p99_ms,cpu_ms_per_request\n"
+           "horizontal,1,96.7,311.5,395.5,2.08\nhorizontal,2,196.2,153.8,214.3,2.06\n"
+           "vertical,1,96.7,311.5,395.5,2.08\nvertical,2,197.7,180.1,212.4,2.06\n";
+    assert_int_equal(sl_usl_parse(text, strlen(text), "s.csv", NULL, "strategy=vertical", &p,
+                                  &n, err, sizeof(err)), SL_OK);
+    assert_int_equal(n, 2);
+    assert_close(p[1].n, 2, 0);
+    assert_close(p[1].throughput, 197.7, 0);
+    sl_free(p);
 }
 
 /* Each bad file is refused with a message that names where and what. */
