@@ -415,17 +415,90 @@ test('every quiz answer shows its live model figures, and the score counts them'
   await context.close();
 });
 
-test('the stateful demo loses sessions; the store mode loses none', async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/#stateless`);
-  await page.selectOption('#state-select', 'memory');
-  await page.click('#sim-run');
-  await page.waitForFunction(() => Number(document.querySelector('#sim-lost')
-    ?.getAttribute('data-value')) > 0, null, { timeout: 20000 });
-  await page.selectOption('#state-select', 'store');
-  await page.click('#sim-run');
-  await page.waitForFunction(() => document.querySelector('#sim-lost')
-    ?.getAttribute('data-value') === '0', null, { timeout: 20000 });
+// The simulate query the state section sends for one place of state (its inputs, spelled out here).
+function simQuery(state, { servers = 4, load = 2800, crash = null } = {}) {
+  const q = new URLSearchParams({ servers, load, 'service-ms': 1, requests: load * 30, state,
+    lb: state === 'sticky' ? 'sticky' : 'rr', seed: 1, 'lock-fraction': 0.2, 'lock-keys': 100 });
+  if (crash) q.set('fail', crash);
+  return `/api/simulate?${q}`;
+}
+
+// The figures of one run in the state section's table, as data-value by column.
+async function simRow(page, state) {
+  return page.evaluate((s) => Object.fromEntries([...document.querySelectorAll(
+    `#sim-table tr[data-state="${s}"] td`)].map((td) => [td.dataset.col, td.dataset.value])), state);
+}
+
+async function waitForRuns(page, servers) {
+  await page.waitForFunction((n) => document.querySelector('#sim-results')?.getAttribute('aria-busy') === 'false' &&
+    document.querySelectorAll('#sim-table tbody tr').length === 4 &&
+    document.querySelector('#sim-setup')?.textContent.startsWith(`Each run: ${n} servers`), servers, { timeout: 20000 });
+}
+
+test('the state section shows each run\'s response time and throughput beside what it lost, as the API gives them', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=10k#state`);
+  await waitForRuns(page, 4);
+  for (const state of ['memory', 'sticky', 'store', 'token']) {
+    const doc = await api(server.url, simQuery(state));
+    const row = await simRow(page, state);
+    assert.equal(row.mean, String(doc.response_s.mean), state);
+    assert.equal(row.p99, String(doc.response_s.p99), state);
+    assert.equal(row.served, String(doc.throughput_rps), state);
+    assert.equal(row['lost-fraction'], String(doc.state.lost_fraction), state);
+    assert.equal(row.double, String(doc.state.lock_violations), state);
+    assert.equal(row.failed, 'null', `${state}: no crash chosen`);
+  }
+  assert.ok(Number((await simRow(page, 'memory'))['lost-fraction']) > 0);
+  assert.equal((await simRow(page, 'store'))['lost-fraction'], '0');
+  // the store run is overloaded on purpose: the page says so, why, and offers the fix
+  const store = await api(server.url, simQuery('store'));
+  assert.ok(Math.max(...store.servers.map((x) => x.utilization)) >= 0.99);
+  assert.ok(await page.isVisible('#sim-overload'));
+  const why = await page.textContent('#sim-overload-text');
+  assert.ok(why.includes(await pageFormat(page, 'fmtSeconds', store.state.store_mean_delay_s)), why);
+  assert.ok(why.includes(await pageFormat(page, 'fmtSeconds', store.response_s.mean)), why);
+  assert.match(why, /more servers for the same traffic/);
+  await page.click('#sim-fix');
+  await waitForRuns(page, 8);
+  assert.equal(new URL(page.url()).searchParams.get('sim-servers'), '8');
+  const fixed = await api(server.url, simQuery('store', { servers: 8 }));
+  const row = await simRow(page, 'store');
+  assert.equal(row.mean, String(fixed.response_s.mean));
+  assert.equal(row.served, String(fixed.throughput_rps));
+  assert.ok(Number(row.busiest) < 0.99, `store with 8 servers: ${row.busiest} busy`);
+  assert.equal(await page.isVisible('#sim-overload'), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a crash is an explicit choice with its time, and its losses are the API\'s', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=10k#state`);
+  await waitForRuns(page, 4);
+  const options = await page.$$eval('#sim-crash option', (os) => os.map((o) => [o.value, o.textContent]));
+  assert.deepEqual(options.map(([v]) => v), ['none', '10-20', '10']);
+  assert.match(options[1][1], /server 1 at 10 s, back empty at 20 s/);
+  assert.equal(await page.inputValue('#sim-crash'), 'none');
+  await page.selectOption('#sim-crash', '10-20');
+  await page.waitForFunction(() => /Crash: server 1 dies at 10 s and comes back empty at 20 s/
+    .test(document.querySelector('#sim-setup').textContent), null, { timeout: 20000 });
+  await waitForRuns(page, 4);
+  assert.equal(new URL(page.url()).searchParams.get('sim-crash'), '10-20');
+  for (const state of ['sticky', 'store']) {
+    const doc = await api(server.url, simQuery(state, { crash: '1@10s-20s' }));
+    const row = await simRow(page, state);
+    assert.equal(row.failed, String(doc.failed), state);
+    assert.equal(row['lost-fraction'], String(doc.state.lost_fraction), state);
+  }
+  assert.ok(Number((await simRow(page, 'sticky'))['lost-fraction']) > 0, 'sticky loses the sessions of the crashed server');
+  // the choice is kept: a reload shows the same crash and the same figures
+  await page.reload();
+  await waitForRuns(page, 4);
+  assert.equal(await page.inputValue('#sim-crash'), '10-20');
+  assert.equal((await simRow(page, 'store')).failed,
+    String((await api(server.url, simQuery('store', { crash: '1@10s-20s' }))).failed));
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

@@ -6,12 +6,15 @@ export var STATES = ['memory', 'sticky', 'store', 'token'];
 var SPARES = ['auto', 'n+1', 'n+2', '2n'];
 var TARGETS = ['0.5', '0.6', '0.7', '0.8', '0.9'];
 var SIM_SERVERS = ['2', '3', '4', '6', '8', '12', '16'];
+var SIM_LOADS = ['1400', '2800', '5600', '11200'];
+var SIM_CRASHES = ['none', '10-20', '10'];
 var ZONES = ['1', '2', '3'];
 export var SECTIONS = ['ceiling', 'futures', 'curves', 'state', 'capacity', 'quiz-section', 'next'];
 
 export var DEFAULTS = {
   load: '10k', catalog: 'teaching', spares: 'auto', 'target-utilization': '0.7', zones: '1',
-  'read-fraction': '0.9', util: '0.8', bounded: '0', state: 'memory', servers: '4', kill: '0'
+  'read-fraction': '0.9', util: '0.8', bounded: '0',
+  'sim-state': 'memory', 'sim-servers': '4', 'sim-load': '2800', 'sim-crash': 'none'
 };
 export var S = Object.assign({}, DEFAULTS);
 S.section = '';
@@ -47,12 +50,14 @@ export function readURL() {
   if (v && inRange(v, 0.5, 1.25)) S.util = String(Number(v));
   v = q.get('bounded');
   if (v === '1' || v === '0') S.bounded = v;
-  v = q.get('state');
-  if (v && STATES.indexOf(v) >= 0) S.state = v;
-  v = q.get('servers');
-  if (v && SIM_SERVERS.indexOf(v) >= 0) S.servers = v;
-  v = q.get('kill');
-  if (v === '1' || v === '0') S.kill = v;
+  v = q.get('sim-state');
+  if (v && STATES.indexOf(v) >= 0) S['sim-state'] = v;
+  v = q.get('sim-servers');
+  if (v && SIM_SERVERS.indexOf(v) >= 0) S['sim-servers'] = v;
+  v = q.get('sim-load');
+  if (v && SIM_LOADS.indexOf(v) >= 0) S['sim-load'] = v;
+  v = q.get('sim-crash');
+  if (v && SIM_CRASHES.indexOf(v) >= 0) S['sim-crash'] = v;
   readHash();
 }
 
