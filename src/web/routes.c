@@ -302,6 +302,7 @@ static const struct route routes[] = {
     { "/js/marks.js", asset_handler, LIGHT, &web_asset_js_marks, NULL },
     { "/js/stateless.js", asset_handler, LIGHT, &web_asset_js_stateless, NULL },
     { "/js/capacity.js", asset_handler, LIGHT, &web_asset_js_capacity, NULL },
+    { "/js/fit.js", asset_handler, LIGHT, &web_asset_js_fit, NULL },
     { "/js/quiz.js", asset_handler, LIGHT, &web_asset_js_quiz, NULL },
     { "/api/compare", command_handler, HEAVY, NULL, &cmd_def_compare },
     { "/api/curve", command_handler, HEAVY, NULL, &cmd_def_curve },

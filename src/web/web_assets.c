@@ -32,4 +32,5 @@ JS_MODULE(curves);
 JS_MODULE(marks);
 JS_MODULE(stateless);
 JS_MODULE(capacity);
+JS_MODULE(fit);
 JS_MODULE(quiz);

@@ -16,6 +16,7 @@
     ASSET(web_file_js_marks, "web/js/marks.js")
     ASSET(web_file_js_stateless, "web/js/stateless.js")
     ASSET(web_file_js_capacity, "web/js/capacity.js")
+    ASSET(web_file_js_fit, "web/js/fit.js")
     ASSET(web_file_js_quiz, "web/js/quiz.js")
 
     .section .note.GNU-stack,"",@progbits

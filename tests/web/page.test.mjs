@@ -525,18 +525,118 @@ test('keyboard alone reaches the load picker and the quiz', async () => {
   await context.close();
 });
 
-test('the calibration panel shows the API\'s fit and plans with it', async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/?load=100k#capacity`);
-  await page.fill('#fit-data', '1,100\n2,190\n4,340\n8,560\n16,800\n32,900\n64,850\n');
+const FIT_DATA = '1,100\n2,190\n4,340\n8,560\n16,800\n32,900\n64,850\n';
+const FIT_POINTS = '1:100,2:190,4:340,8:560,16:800,32:900,64:850';
+
+async function fitOnPage(page, data, sigma) {
+  await page.fill('#fit-data', data);
   await page.click('#fit-run');
-  const fit = await api(server.url, '/api/fit?points=1:100,2:190,4:340,8:560,16:800,32:900,64:850');
   await page.waitForFunction((s) => document.querySelector('#fit-sigma')
-    ?.getAttribute('data-value') === String(s), fit.sigma, { timeout: 10000 });
-  const cmp = await api(server.url, `/api/compare?load=100k&usl=${fit.sigma},${fit.kappa}`);
-  await page.waitForFunction((v) => document.querySelector('#fit-compare')
-    ?.getAttribute('data-value') === String(v), cmp.rows[0].horizontal.monthly_usd,
-  { timeout: 10000 });
+    ?.getAttribute('data-value') === String(s), sigma, { timeout: 10000 });
+}
+
+// The page at 100K with the sample fitted; the API's fit of it.
+async function openFitted(page) {
+  await page.goto(`${server.url}/?load=100k#capacity`);
+  await page.waitForSelector('html[data-ready="true"]');
+  const fit = await api(server.url, `/api/fit?points=${FIT_POINTS}`);
+  await fitOnPage(page, FIT_DATA, fit.sigma);
+  return fit;
+}
+
+test('the calibration panel draws the API\'s fit with axes, legend, N* and the linear ideal, and plans with it', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  const fit = await openFitted(page);
+  assert.equal(await page.getAttribute('#fit-kappa', 'data-value'), String(fit.kappa));
+  assert.equal(await page.getAttribute('#fit-nstar', 'data-value'), String(fit.n_star));
+  // the chart: both axis titles, N* labelled with the API's peak, every measurement, the ideal
+  const chart = await page.evaluate(() => {
+    const root = document.querySelector('#fit-chart');
+    const box = root.getBoundingClientRect();
+    const inside = (e) => { const r = e.getBoundingClientRect();
+      return r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5; };
+    const mark = (m) => root.querySelector(`[data-mark="${m}"]`);
+    return {
+      x: mark('x-title')?.textContent, y: mark('y-title')?.textContent, yInside: inside(mark('y-title')),
+      nStar: mark('n-star')?.textContent, nStarValue: mark('n-star')?.dataset.value, nStarInside: inside(mark('n-star')),
+      measured: root.querySelectorAll('[data-mark="measured"]').length,
+      ideal: !!mark('ideal'), fit: !!mark('fit'),
+      legend: document.querySelector('#fit-legend').textContent,
+    };
+  });
+  assert.match(chart.x, /^n: cores, threads or nodes/);
+  assert.match(chart.y, /throughput/);
+  assert.ok(chart.yInside && chart.nStarInside, 'axis title and N* label inside the chart');
+  assert.equal(chart.nStarValue, String(fit.n_star));
+  assert.ok(chart.nStar.includes(await pageFormat(page, 'fmtNum', fit.n_star)), chart.nStar);
+  assert.equal(chart.measured, fit.points.length);
+  assert.ok(chart.ideal && chart.fit);
+  for (const key of ['measured', 'USL fit', 'linear ideal', 'peak N*']) assert.ok(chart.legend.includes(key), key);
+  // section 2's load planned with the catalog's coefficients and with the fitted ones, both shown
+  const withFit = (await api(server.url, `/api/compare?load=100k&usl=${fit.sigma},${fit.kappa}`)).rows[0];
+  const withCatalog = (await api(server.url, '/api/compare?load=100k')).rows[0];
+  await page.waitForFunction((v) => document.querySelector('#fit-plan-table tr[data-plan="fit"] td[data-col="horizontal"]')
+    ?.getAttribute('data-value') === String(v), withFit.horizontal.monthly_usd, { timeout: 10000 });
+  for (const [plan, row] of [['fit', withFit], ['catalog', withCatalog]]) {
+    const cells = await page.$$eval(`#fit-plan-table tr[data-plan="${plan}"] td`,
+      (tds) => Object.fromEntries(tds.map((td) => [td.dataset.col, [td.dataset.value ?? null, td.textContent]])));
+    assert.equal(cells.max[0], String(row.vertical.max_rps), plan);
+    assert.equal(cells.horizontal[0], String(row.horizontal.monthly_usd), plan);
+    if (row.vertical.feasible) assert.equal(cells.vertical[0], String(row.vertical.monthly_usd), plan);
+    else assert.match(cells.vertical[1], /^none/, plan);
+  }
+  assert.match((await page.textContent('#fit-card')).replace(/\s+/g, ' '), /Section 2 keeps planning with the catalog's coefficients/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a calibration error is shown within the panel, beside the input, and the old results are cleared', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  const fit = await openFitted(page);
+  await page.waitForSelector('#fit-plan:not([hidden])');
+  const cleared = async (what) => {
+    const state = await page.evaluate(() => ({
+      inPanel: !!document.querySelector('#fit-error')?.closest('#fit-card'),
+      figures: ['fit-sigma', 'fit-kappa', 'fit-lambda', 'fit-r2', 'fit-nstar', 'fit-xmax']
+        .map((id) => document.getElementById(id).getAttribute('data-value')),
+      drawn: document.querySelectorAll('#fit-chart circle, #fit-chart polyline').length,
+      planHidden: document.querySelector('#fit-plan').hidden,
+      figureHidden: document.querySelector('#fit-figure').hidden,
+      banner: !document.querySelector('#api-error').hidden,
+      invalid: document.querySelector('#fit-data').getAttribute('aria-invalid'),
+    }));
+    assert.ok(state.inPanel, what);
+    assert.deepEqual(state.figures, Array(6).fill('null'), what);
+    assert.equal(state.drawn, 0, what);
+    assert.ok(state.planHidden && state.figureHidden, what);
+    assert.equal(state.banner, false, `${what}: no banner far away`);
+    assert.equal(state.invalid, 'true', what);
+    // beside the input: right under the measurements
+    const input = await page.locator('#fit-data').boundingBox();
+    const error = await page.locator('#fit-error').boundingBox();
+    assert.ok(error.y >= input.y + input.height - 1 && error.y - (input.y + input.height) < 40, `${what}: error at ${error.y}`);
+  };
+  // a line that is not two numbers: the page says which
+  await page.fill('#fit-data', 'abc');
+  await page.click('#fit-run');
+  await page.waitForSelector('#fit-error:not([hidden])');
+  assert.match(await page.textContent('#fit-error'), /Line 1, “abc”: expected two numbers/);
+  await cleared('abc');
+  // readable but not fittable: the API's own words
+  await fitOnPage(page, FIT_DATA, fit.sigma);
+  await page.fill('#fit-data', '1,10\n2,20');
+  await page.click('#fit-run');
+  const res = await fetch(`${server.url}/api/fit?points=1:10,2:20`);
+  assert.equal(res.status, 400);
+  const { error } = await res.json();
+  await page.waitForFunction((e) => document.querySelector('#fit-error')?.textContent.includes(e), error, { timeout: 10000 });
+  await cleared('two points');
+  // and a good fit again brings everything back
+  await fitOnPage(page, FIT_DATA, fit.sigma);
+  assert.equal(await page.isVisible('#fit-error'), false);
+  assert.equal(await page.isVisible('#fit-figure'), true);
+  // the one console line: the browser's note of the API's 400 for the two points
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
   await context.close();
 });
 

@@ -8,6 +8,7 @@ import * as picker from './picker.js';
 import * as curves from './curves.js';
 import * as stateless from './stateless.js';
 import * as capacity from './capacity.js';
+import * as fit from './fit.js';
 import * as quiz from './quiz.js';
 
 /* A new load: the panels follow quickly, the fix table and the fitted plan a little later. */
@@ -16,14 +17,14 @@ function loadChanged(fromSlider) {
   stateless.showLoad();
   writeURL();
   later('fast', 30, function () { futures.loadCompare(); capacity.loadPlan(); });
-  later('slow', 200, function () { stateless.loadFixes(); capacity.runFit(); });
+  later('slow', 200, function () { stateless.loadFixes(); fit.planFit(); });
 }
 
 /* A new catalog, spares rule or target: everything planned on the workload is asked again. */
 function workloadChanged() {
   writeURL();
   later('fast', 0, function () { futures.loadCompare(); capacity.loadPlan(); curves.loadCurve(); });
-  later('slow', 100, stateless.loadFixes);
+  later('slow', 100, function () { stateless.loadFixes(); fit.planFit(); });
 }
 
 /* The window's events: the charts drawn at the page's width follow a new width (not a new height,
@@ -36,6 +37,7 @@ function watchWindow() {
     later('resize', 150, function () {
       ceiling.redrawQueue();
       curves.renderCurve();
+      fit.redrawFit();
     });
   });
   window.addEventListener('hashchange', function () { readHash(); writeURL(); });
@@ -62,6 +64,7 @@ function init() {
   curves.setup(workloadChanged);
   capacity.setup(workloadChanged);
   stateless.setup();
+  fit.setup();
   picker.setup(loadChanged);
   stateless.showLoad();
   ceiling.setup();
@@ -77,7 +80,7 @@ function init() {
       curves.renderCurve();
     }),
     futures.loadCompare(), capacity.loadPlan(), curves.loadCurve(), ceiling.loadQueue(),
-    quiz.loadQuiz(), stateless.runSim(), stateless.loadFixes(), capacity.runFit()
+    quiz.loadQuiz(), stateless.runSim(), stateless.loadFixes(), fit.runFit()
   ];
   Promise.all(first.map(function (p) {
     return p.catch(function () { return null; });

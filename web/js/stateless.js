@@ -1,6 +1,6 @@
 /* Section 4, stateless or stuck: the same simulated traffic once for each place state can live,
  * how fast each run was beside what it lost, and what each place for state costs in the planner. */
-import { $, api, el, fmtInt, fmtPct, fmtRps, fmtSeconds, fmtUSD, nf } from './api.js';
+import { $, api, el, fmtInt, labelCells, fmtPct, fmtRps, fmtSeconds, fmtUSD, nf } from './api.js';
 import { S, STATES, loadValue, workloadPairs, writeURL } from './view.js';
 
 var SIM_SERVICE_MS = '1';        /* input of the demo: 1 ms of work per request */
@@ -46,10 +46,8 @@ function busiest(d) {
 }
 function overloaded(d) { return busiest(d) >= SATURATED; }
 
-/* A figure of the runs' table, labelled with its column's heading for the stacked phone layout. */
 function cell(tr, text, value, col, sub) {
-  var head = $('sim-table').querySelectorAll('thead th')[tr.children.length];
-  var td = el('td', { 'data-col': col, 'data-label': head ? head.textContent : '' }, text);
+  var td = el('td', { 'data-col': col }, text);
   if (value !== undefined) td.setAttribute('data-value', value === null ? 'null' : String(value));
   if (sub) td.appendChild(el('span', { 'class': 'sub' }, sub));
   tr.appendChild(td);
@@ -83,6 +81,7 @@ function renderRuns() {
       crash ? 'in flight on server 1' : 'no crash');
     tb.appendChild(tr);
   });
+  labelCells($('sim-table'));
   renderOverload();
   renderDetail();
 }
