@@ -294,6 +294,7 @@ static const struct route routes[] = {
     { "/js/main.js", asset_handler, LIGHT, &web_asset_js_main, NULL },
     { "/js/api.js", asset_handler, LIGHT, &web_asset_js_api, NULL },
     { "/js/view.js", asset_handler, LIGHT, &web_asset_js_view, NULL },
+    { "/js/service.js", asset_handler, LIGHT, &web_asset_js_service, NULL },
     { "/js/ceiling.js", asset_handler, LIGHT, &web_asset_js_ceiling, NULL },
     { "/js/futures.js", asset_handler, LIGHT, &web_asset_js_futures, NULL },
     { "/js/machines.js", asset_handler, LIGHT, &web_asset_js_machines, NULL },

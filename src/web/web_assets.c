@@ -24,6 +24,7 @@ const struct web_asset web_asset_style = {
 JS_MODULE(main);
 JS_MODULE(api);
 JS_MODULE(view);
+JS_MODULE(service);
 JS_MODULE(ceiling);
 JS_MODULE(futures);
 JS_MODULE(machines);

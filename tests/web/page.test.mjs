@@ -640,6 +640,130 @@ test('a calibration error is shown within the panel, beside the input, and the o
   await context.close();
 });
 
+// Every input of "Your service", by the API's parameter name: its control and a value to set.
+const SERVICE_INPUTS = [
+  ['cpu-ms', '#service-cpu', '2'], ['response-bytes', '#service-bytes', '8192'], ['sessions', '#service-sessions', '50000'],
+  ['state', '#service-state', 'store'], ['target-utilization', '#service-target', '0.6'], ['spares', '#service-spares', 'n+2'],
+  ['availability-target', '#service-availability', '0.999'], ['slo', '#service-slo', 'p99=50ms'],
+  ['zones', '#zones-select', '2'], ['catalog', '#service-catalog', 'cloud'],
+];
+
+async function setInput(page, sel, value) {
+  const tag = await page.$eval(sel, (e) => e.tagName);
+  if (tag === 'SELECT') await page.selectOption(sel, value);
+  else { await page.fill(sel, value); await page.press(sel, 'Enter'); await page.locator(sel).blur(); }
+}
+
+// Section 2 and 5 show the API's figures for the query (a catalog CSV as the body, when given).
+async function showsFigures(page, query, body) {
+  const opts = body ? { method: 'POST', body, headers: { 'Content-Type': 'text/csv' } } : {};
+  const cmp = await (await fetch(`${server.url}/api/compare?${query}`, opts)).json();
+  const plan = await (await fetch(`${server.url}/api/plan?${query}`, opts)).json();
+  const h = cmp.rows[0].horizontal;
+  await page.waitForFunction(([s, c, p]) => document.querySelector('#horizontal-servers')?.getAttribute('data-value') === s &&
+    document.querySelector('#horizontal-total')?.getAttribute('data-value') === c &&
+    document.querySelector('#formula-result')?.getAttribute('data-value') === p,
+  [String(h.servers), String(h.total_monthly_usd), String(plan.app.horizontal.servers)], { timeout: 15000 });
+  return cmp;
+}
+
+test('every input of Your service goes into the URL, survives a reload and gives the API\'s figures', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=100k`);
+  await waitForLoad(page, 1e5);
+  await page.$eval('#service', (d) => { d.open = true; });
+  for (const [name, sel, value] of SERVICE_INPUTS) {
+    await setInput(page, sel, value);
+    await page.waitForFunction(([n, v]) => new URL(location.href).searchParams.get(n) === v, [name, value], { timeout: 10000 });
+  }
+  const query = new URLSearchParams([['load', '100k'], ...SERVICE_INPUTS.map(([n, , v]) => [n, v])]).toString();
+  const cmp = await showsFigures(page, query);
+  assert.equal(cmp.workload.cpu_ms, 2);
+  assert.equal(cmp.catalog.name, 'cloud');
+  await page.waitForFunction(() => document.querySelector('#queue-work')?.textContent.startsWith('2'), null, { timeout: 10000 });
+  const summary = (await page.textContent('#service-summary')).replace(/\u00a0/g, ' ');
+  for (const bit of ['2 ms of CPU', '8,192-byte', 'a store', '60 % target', 'spares n+2', 'SLO p99=50ms', 'cloud catalog']) {
+    assert.ok(summary.includes(bit), `${bit} in ${summary}`);
+  }
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  for (const [name, sel, value] of SERVICE_INPUTS) assert.equal(await page.inputValue(sel), value, name);
+  assert.equal(await page.inputValue('#catalog-select'), 'cloud');
+  assert.equal(await page.inputValue('#spares-select'), 'n+2');
+  await showsFigures(page, query);
+  assert.equal(await page.isVisible('#url-problems'), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a pasted CSV catalog is POSTed to compare, curve and plan, and kept in the link', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  const csv = 'name,vcpu,mem_gib,net_gbps,usd_per_month,single_thread_factor\nsmall,2,4,1,40,1\nmid,8,32,5,200,1\nbig,32,128,10,1600,1\n';
+  const posts = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (/^\/api\/(compare|curve|plan)$/.test(u.pathname) && r.method() === 'POST') {
+      posts.push([u.pathname, r.headers()['content-type'], r.postData()]);
+    }
+  });
+  await page.goto(`${server.url}/?load=10k`);
+  await waitForLoad(page, 1e4);
+  await page.$eval('#service', (d) => { d.open = true; });
+  await page.selectOption('#service-catalog', 'csv');
+  await page.fill('#service-csv', csv);
+  await page.click('#service-csv-apply');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('catalog') === 'csv', null, { timeout: 10000 });
+  await showsFigures(page, 'load=10k', csv);
+  for (const path of ['/api/compare', '/api/curve', '/api/plan']) {
+    const sent = posts.filter(([p]) => p === path);
+    assert.ok(sent.length, `${path} POSTed`);
+    for (const [, type, body] of sent) { assert.match(type, /^text\/csv/); assert.equal(body, csv); }
+  }
+  assert.equal(await page.inputValue('#catalog-select'), 'csv');
+  assert.ok(decodeURIComponent(new URL(page.url()).hash).includes(csv.trim()));
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  assert.equal(await page.inputValue('#service-csv'), csv);
+  await showsFigures(page, 'load=10k', csv);
+  // a broken catalog is refused beside the field, in the API's words, and the good one stays
+  await page.fill('#service-csv', 'name,vcpu\nx,1\n');
+  await page.click('#service-csv-apply');
+  await page.waitForSelector('#error-catalog:not([hidden])');
+  assert.match(await page.textContent('#error-catalog'), /missing column/);
+  assert.ok(decodeURIComponent(new URL(page.url()).hash).includes(csv.trim()));
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+  await context.close();
+});
+
+test('a link\'s unknown or invalid values are reported on the page, not silently replaced', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=abc&cpu-ms=-1&state=disk&foo=1&sim-servers=5`);
+  await waitForLoad(page, 1e4);
+  await page.waitForSelector('#url-problems:not([hidden])');
+  const items = await page.$$eval('#url-problems li', (lis) => Object.fromEntries(lis.map((li) => [li.dataset.key, li.textContent])));
+  assert.deepEqual(Object.keys(items).sort(), ['cpu-ms', 'foo', 'load', 'sim-servers', 'state']);
+  assert.match(items.load, /load=abc: expected a load/);
+  assert.match(items.foo, /no such setting/);
+  for (const [key, value] of [['cpu-ms', '-1'], ['state', 'disk']]) {
+    const res = await fetch(`${server.url}/api/plan?load=1k&${key}=${value}`);
+    assert.equal(res.status, 400);
+    assert.ok(items[key].includes((await res.json()).error), items[key]);
+  }
+  // what the page shows instead is the default, and the URL no longer claims the bad values
+  const url = new URL(page.url());
+  for (const key of ['cpu-ms', 'state', 'foo', 'sim-servers']) assert.equal(url.searchParams.get(key), null, key);
+  assert.equal(url.searchParams.get('load'), '10k');
+  await showsFigures(page, 'load=10k');
+  // a value typed into the panel that the API refuses: said beside the field, not applied
+  await page.$eval('#service', (d) => { d.open = true; });
+  await setInput(page, '#service-cpu', '-5');
+  await page.waitForSelector('#error-cpu-ms:not([hidden])');
+  assert.match(await page.textContent('#error-cpu-ms'), /invalid cpu-ms '-5'/);
+  assert.equal(new URL(page.url()).searchParams.get('cpu-ms'), null);
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+  await context.close();
+});
+
 test('screenshots at 1K and 1M, desktop and phone: the page and each section', async () => {
   for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }],
     ['phone', { width: 390, height: 844 }]]) {

@@ -1,15 +1,15 @@
 /* Section 5, capacity arithmetic: the fleet-size formula and the database tier. */
 import {
-  $, NBSP, api, clearSVG, fmtAvail, fmtInt, fmtNum, fmtPct, fmtRps, fmtUSD, isNum, later, nf,
+  $, NBSP, clearSVG, fmtAvail, fmtInt, fmtNum, fmtPct, fmtUSD, isNum, later, nf,
   plural, resName, show, sparesRule, svg
 } from './api.js';
-import { DEFAULTS, S, docs, workloadPairs, writeURL } from './view.js';
+import { DEFAULTS, S, docs, workloadApi, writeURL } from './view.js';
 import { renderResources } from './ceiling.js';
 
 export function loadPlan() {
-  var pairs = [['load', S.load]].concat(workloadPairs());
+  var pairs = [['load', S.load]];
   if (S['read-fraction'] !== DEFAULTS['read-fraction']) pairs.push(['read-fraction', S['read-fraction']]);
-  return api('plan', 'plan', pairs).then(function (d) {
+  return workloadApi('plan', 'plan', pairs).then(function (d) {
     if (!d) return null;
     docs.plan = d;
     renderResources(d);
@@ -98,15 +98,9 @@ function syncRF() {
   $('read-fraction').setAttribute('aria-valuetext', Math.round(rf * 100) + ' percent reads');
 }
 
-/* Sets the spares, target, zones and read-share controls; a new spares, target or zones calls changed(). */
-export function setup(changed) {
-  $('spares-select').value = S.spares;
-  $('target-select').value = S['target-utilization'];
-  $('zones-select').value = S.zones;
+/* Sets the read-share control (spares, target and zones are service values: service.js binds them). */
+export function setup() {
   syncRF();
-  $('spares-select').addEventListener('change', function (e) { S.spares = e.target.value; changed(); });
-  $('target-select').addEventListener('change', function (e) { S['target-utilization'] = e.target.value; changed(); });
-  $('zones-select').addEventListener('change', function (e) { S.zones = e.target.value; changed(); });
   $('read-fraction').addEventListener('input', function (e) {
     S['read-fraction'] = String(Number(e.target.value));
     syncRF(); writeURL();

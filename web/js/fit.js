@@ -5,7 +5,7 @@ import {
   $, NF0, api, chartSize, clearSVG, el, fmtInt, fmtNum, fmtRps, fmtUSD, isNum, labelCells, nf, placeText, show,
   svg
 } from './api.js';
-import { S, workloadPairs } from './view.js';
+import { S, workloadApi } from './view.js';
 
 var fitDoc = null;
 var FIGURES = ['fit-sigma', 'fit-kappa', 'fit-lambda', 'fit-r2', 'fit-nstar', 'fit-xmax'];
@@ -163,9 +163,9 @@ function planCell(tr, side, plan) {
 /* Section 2's load planned with the catalog's coefficients and with the fit's, side by side. */
 export function planFit() {
   if (!fitDoc) return Promise.resolve(null);
-  var d = fitDoc, base = [['load', S.load]].concat(workloadPairs());
-  return Promise.all([api('fitbase', 'compare', base),
-    api('fitcmp', 'compare', base.concat([['usl', d.sigma + ',' + d.kappa]]))]).then(function (c) {
+  var d = fitDoc, base = [['load', S.load]];
+  return Promise.all([workloadApi('fitbase', 'compare', base),
+    workloadApi('fitcmp', 'compare', base.concat([['usl', d.sigma + ',' + d.kappa]]))]).then(function (c) {
     if (!c[0] || !c[1] || fitDoc !== d) return null;
     var tb = $('fit-plan-table').querySelector('tbody');
     tb.textContent = '';

@@ -2,6 +2,7 @@
  * every figure once, and owns the events that concern the whole page (resize, hash, scrolling). */
 import { $, api, later } from './api.js';
 import { S, SECTIONS, docs, readHash, readURL, writeURL } from './view.js';
+import * as service from './service.js';
 import * as ceiling from './ceiling.js';
 import * as futures from './futures.js';
 import * as picker from './picker.js';
@@ -20,10 +21,10 @@ function loadChanged(fromSlider) {
   later('slow', 200, function () { stateless.loadFixes(); fit.planFit(); });
 }
 
-/* A new catalog, spares rule or target: everything planned on the workload is asked again. */
+/* A new value of Your service: everything planned on the workload is asked again. */
 function workloadChanged() {
   writeURL();
-  later('fast', 0, function () { futures.loadCompare(); capacity.loadPlan(); curves.loadCurve(); });
+  later('fast', 0, function () { futures.loadCompare(); capacity.loadPlan(); curves.loadCurve(); ceiling.loadQueue(); });
   later('slow', 100, function () { stateless.loadFixes(); fit.planFit(); });
 }
 
@@ -40,7 +41,7 @@ function watchWindow() {
       fit.redrawFit();
     });
   });
-  window.addEventListener('hashchange', function () { readHash(); writeURL(); });
+  window.addEventListener('hashchange', function () { readHash(false); writeURL(); });
 }
 
 /* Keep the section being read in the URL, without moving the page. */
@@ -60,16 +61,15 @@ function trackSections() {
 }
 
 function init() {
-  readURL();
-  curves.setup(workloadChanged);
-  capacity.setup(workloadChanged);
+  var read = readURL();
+  service.setup(workloadChanged);
+  capacity.setup();
   stateless.setup();
   fit.setup();
   picker.setup(loadChanged);
   stateless.showLoad();
   ceiling.setup();
   quiz.setup();
-  writeURL();
   watchWindow();
 
   var first = [
@@ -79,8 +79,12 @@ function init() {
       if (docs.plan) ceiling.renderResources(docs.plan);
       curves.renderCurve();
     }),
-    futures.loadCompare(), capacity.loadPlan(), curves.loadCurve(), ceiling.loadQueue(),
-    quiz.loadQuiz(), stateless.runSim(), stateless.loadFixes(), fit.runFit()
+    quiz.loadQuiz(), stateless.runSim(),
+    /* what is planned on the service waits for the API's word on the values the link carried */
+    service.checkURL(read).then(function () {
+      return Promise.all([futures.loadCompare(), capacity.loadPlan(), curves.loadCurve(), ceiling.loadQueue(),
+        stateless.loadFixes(), fit.runFit()]);
+    })
   ];
   Promise.all(first.map(function (p) {
     return p.catch(function () { return null; });

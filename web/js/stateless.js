@@ -1,7 +1,7 @@
 /* Section 4, stateless or stuck: the same simulated traffic once for each place state can live,
  * how fast each run was beside what it lost, and what each place for state costs in the planner. */
 import { $, api, el, fmtInt, labelCells, fmtPct, fmtRps, fmtSeconds, fmtUSD, nf } from './api.js';
-import { S, STATES, loadValue, workloadPairs, writeURL } from './view.js';
+import { S, STATES, loadValue, workloadApi, writeURL } from './view.js';
 
 var SIM_SERVICE_MS = '1';        /* input of the demo: 1 ms of work per request */
 var SIM_DURATION_S = 30;         /* about this many simulated seconds: the load times this many arrivals */
@@ -168,9 +168,8 @@ var FIX_LABEL = { memory: 'app memory', sticky: 'memory + sticky routing', store
 
 export function loadFixes() {
   showLoad();
-  var base = [['load', S.load]].concat(workloadPairs());
   return Promise.all(STATES.map(function (st) {
-    return api('fix-' + st, 'plan', base.concat([['state', st]]));
+    return workloadApi('fix-' + st, 'plan', [['load', S.load], ['state', st]]);
   })).then(function (docs) {
     if (docs.some(function (x) { return !x; })) return null;
     fixDocs = docs;
@@ -179,15 +178,16 @@ export function loadFixes() {
   });
 }
 
-export function renderFixes() {
+function renderFixes() {
   if (!fixDocs) return;
   var tb = $('fix-table').querySelector('tbody');
   tb.textContent = '';
   $('fix-load').textContent = fmtRps(fixDocs[0].load_rps);
   fixDocs.forEach(function (doc, i) {
     var h = doc.app.horizontal;
-    var tr = el('tr', { 'data-state': STATES[i], 'data-current': STATES[i] === S['sim-state'] ? 'true' : 'false' });
-    tr.appendChild(el('td', null, FIX_LABEL[STATES[i]]));
+    var yours = STATES[i] === S.state;
+    var tr = el('tr', { 'data-state': STATES[i], 'data-current': yours ? 'true' : 'false' });
+    tr.appendChild(el('td', null, FIX_LABEL[STATES[i]] + (yours ? ' (yours)' : '')));
     var cost = el('td', { 'data-value': String(h.monthly_usd) }, fmtUSD(h.monthly_usd));
     tr.appendChild(cost);
     tr.appendChild(el('td', h.store ? { 'data-value': String(h.store.monthly_usd) } : null,
@@ -212,7 +212,7 @@ export function setup() {
     $(ids[k]).addEventListener('change', function (e) {
       S[k] = e.target.value;
       writeURL();
-      if (k === 'sim-state') { renderFixes(); if (runs) renderDetail(); } else runSim();
+      if (k === 'sim-state') { if (runs) renderDetail(); } else runSim();
     });
   });
   $('sim-form').addEventListener('submit', function (e) { e.preventDefault(); });
