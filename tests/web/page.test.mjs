@@ -397,7 +397,11 @@ test('every quiz answer shows its live model figures, and the score counts them'
   const { page, context, errors } = await openPage(browser, server.url);
   await page.goto(`${server.url}/#quiz`);
   const quiz = await api(server.url, '/api/quiz');
-  for (const q of quiz.questions) {
+  for (const [i, q] of quiz.questions.entries()) {
+    // one question at a time, with where the class is
+    if (i) await page.click('#quiz-next');
+    assert.equal(await page.textContent('#quiz-where'), `Question ${i + 1} of ${quiz.questions.length}`);
+    assert.equal(await page.locator('#quiz fieldset:not([hidden])').count(), 1);
     const fieldset = page.locator(`[data-question-id="${q.id}"]`);
     await fieldset.waitFor();
     await fieldset.locator('button').nth(q.answer).click();
@@ -411,6 +415,13 @@ test('every quiz answer shows its live model figures, and the score counts them'
   const score = page.locator('[data-score]');
   assert.equal(await score.getAttribute('data-answered'), String(quiz.questions.length));
   assert.equal(await score.getAttribute('data-score'), String(quiz.questions.length));
+  // after the last, the summary: every question right, each one a way back to it
+  await page.click('#quiz-next');
+  await page.waitForSelector('#quiz-summary:not([hidden])');
+  assert.equal(await page.locator('#quiz-list li[data-result="right"]').count(), quiz.questions.length);
+  assert.equal(await page.locator('#quiz fieldset:not([hidden])').count(), 0);
+  await page.locator('#quiz-list button').nth(2).click();
+  assert.equal(await page.textContent('#quiz-where'), `Question 3 of ${quiz.questions.length}`);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -762,6 +773,27 @@ test('a link\'s unknown or invalid values are reported on the page, not silently
   assert.equal(new URL(page.url()).searchParams.get('cpu-ms'), null);
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
   await context.close();
+});
+
+test('cards side by side are of one height, and on a phone the quiz is one question tall', async () => {
+  for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+    const { page, context, errors } = await openPage(browser, server.url, viewport);
+    await page.goto(`${server.url}/?load=10k`);
+    await waitForLoad(page, 1e4);
+    await page.waitForSelector('html[data-ready="true"]');
+    const rows = await page.evaluate(() => [...document.querySelectorAll('.grid-2, .futures')].map((g) => {
+      const boxes = [...g.children].map((c) => c.getBoundingClientRect());
+      return { id: g.closest('section').id, tops: boxes.map((b) => Math.round(b.top)), heights: boxes.map((b) => Math.round(b.height)) };
+    }));
+    for (const r of rows) {
+      if (r.tops.every((t) => t === r.tops[0])) assert.ok(Math.max(...r.heights) - Math.min(...r.heights) <= 1, `${name} ${r.id}: ${r.heights}`);
+    }
+    if (name === 'desktop') assert.ok(rows.filter((r) => r.tops[0] === r.tops[1]).length >= 4, 'side by side on a desktop');
+    const quiz = await page.locator('#quiz-section').boundingBox();
+    if (name === 'phone') assert.ok(quiz.height < 1200, `the quiz is ${quiz.height} px tall on a phone`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });
 
 test('screenshots at 1K and 1M, desktop and phone: the page and each section', async () => {

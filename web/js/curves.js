@@ -30,7 +30,8 @@ export function loadCurve() {
     renderCurve();
     renderCurveTable();
     $('catalog-note').textContent = CATALOG_NOTES[d.catalog.name] || CATALOG_NOTES.csv;
-    $('catalog-source').textContent = 'Source, as the catalog states it: ' + d.catalog.source;
+    $('catalog-source').textContent = d.catalog.source ? 'Source, as the catalog states it: ' + d.catalog.source
+      : 'The catalog states no source.';
     return d;
   });
 }

@@ -187,7 +187,7 @@ function renderFixes() {
     var h = doc.app.horizontal;
     var yours = STATES[i] === S.state;
     var tr = el('tr', { 'data-state': STATES[i], 'data-current': yours ? 'true' : 'false' });
-    tr.appendChild(el('td', null, FIX_LABEL[STATES[i]] + (yours ? ' (yours)' : '')));
+    tr.appendChild(el('th', { scope: 'row' }, FIX_LABEL[STATES[i]] + (yours ? ' (yours)' : '')));
     var cost = el('td', { 'data-value': String(h.monthly_usd) }, fmtUSD(h.monthly_usd));
     tr.appendChild(cost);
     tr.appendChild(el('td', h.store ? { 'data-value': String(h.store.monthly_usd) } : null,
@@ -197,6 +197,7 @@ function renderFixes() {
     tr.appendChild(el('td', null, nf(2, 2).format(h.imbalance)));
     tb.appendChild(tr);
   });
+  labelCells($('fix-table'));
 }
 
 /* The load the fix table is for, shown at once while its plans are fetched. */
