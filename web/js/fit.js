@@ -134,8 +134,8 @@ function drawFit(d) {
   });
   if (isNum(d.n_star) && d.n_star <= maxN) {
     var xs = X(d.n_star);
-    svg('line', { x1: xs, y1: T, x2: xs, y2: H - B, 'class': 'marker' }, root);
-    var t = svg('text', { 'class': 'marker-label', 'data-mark': 'n-star', 'data-value': String(d.n_star) }, root,
+    svg('line', { x1: xs, y1: T, x2: xs, y2: H - B, 'class': 'nstar' }, root);
+    var t = svg('text', { 'class': 'nstar-label', 'data-mark': 'n-star', 'data-value': String(d.n_star) }, root,
       'peak N* = ' + fmtNum(d.n_star));
     var right = { x: xs + 6, y: H - B - 10, anchor: 'start' }, left = { x: xs - 6, y: H - B - 10, anchor: 'end' };
     placeText(t, [right, left], { x0: L, x1: W - R, y0: T, y1: H - B }, []);
