@@ -24,6 +24,7 @@ const struct web_asset web_asset_style = {
 JS_MODULE(main);
 JS_MODULE(api);
 JS_MODULE(view);
+JS_MODULE(service);
 JS_MODULE(ceiling);
 JS_MODULE(futures);
 JS_MODULE(machines);
@@ -32,4 +33,5 @@ JS_MODULE(curves);
 JS_MODULE(marks);
 JS_MODULE(stateless);
 JS_MODULE(capacity);
+JS_MODULE(fit);
 JS_MODULE(quiz);

@@ -8,6 +8,7 @@
     ASSET(web_file_js_main, "web/js/main.js")
     ASSET(web_file_js_api, "web/js/api.js")
     ASSET(web_file_js_view, "web/js/view.js")
+    ASSET(web_file_js_service, "web/js/service.js")
     ASSET(web_file_js_ceiling, "web/js/ceiling.js")
     ASSET(web_file_js_futures, "web/js/futures.js")
     ASSET(web_file_js_machines, "web/js/machines.js")
@@ -16,6 +17,7 @@
     ASSET(web_file_js_marks, "web/js/marks.js")
     ASSET(web_file_js_stateless, "web/js/stateless.js")
     ASSET(web_file_js_capacity, "web/js/capacity.js")
+    ASSET(web_file_js_fit, "web/js/fit.js")
     ASSET(web_file_js_quiz, "web/js/quiz.js")
 
     .section .note.GNU-stack,"",@progbits

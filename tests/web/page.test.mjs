@@ -397,7 +397,11 @@ test('every quiz answer shows its live model figures, and the score counts them'
   const { page, context, errors } = await openPage(browser, server.url);
   await page.goto(`${server.url}/#quiz`);
   const quiz = await api(server.url, '/api/quiz');
-  for (const q of quiz.questions) {
+  for (const [i, q] of quiz.questions.entries()) {
+    // one question at a time, with where the class is
+    if (i) await page.click('#quiz-next');
+    assert.equal(await page.textContent('#quiz-where'), `Question ${i + 1} of ${quiz.questions.length}`);
+    assert.equal(await page.locator('#quiz fieldset:not([hidden])').count(), 1);
     const fieldset = page.locator(`[data-question-id="${q.id}"]`);
     await fieldset.waitFor();
     await fieldset.locator('button').nth(q.answer).click();
@@ -411,21 +415,101 @@ test('every quiz answer shows its live model figures, and the score counts them'
   const score = page.locator('[data-score]');
   assert.equal(await score.getAttribute('data-answered'), String(quiz.questions.length));
   assert.equal(await score.getAttribute('data-score'), String(quiz.questions.length));
+  // after the last, the summary: every question right, each one a way back to it
+  await page.click('#quiz-next');
+  await page.waitForSelector('#quiz-summary:not([hidden])');
+  assert.equal(await page.locator('#quiz-list li[data-result="right"]').count(), quiz.questions.length);
+  assert.equal(await page.locator('#quiz fieldset:not([hidden])').count(), 0);
+  await page.locator('#quiz-list button').nth(2).click();
+  assert.equal(await page.textContent('#quiz-where'), `Question 3 of ${quiz.questions.length}`);
   assert.deepEqual(errors, []);
   await context.close();
 });
 
-test('the stateful demo loses sessions; the store mode loses none', async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/#stateless`);
-  await page.selectOption('#state-select', 'memory');
-  await page.click('#sim-run');
-  await page.waitForFunction(() => Number(document.querySelector('#sim-lost')
-    ?.getAttribute('data-value')) > 0, null, { timeout: 20000 });
-  await page.selectOption('#state-select', 'store');
-  await page.click('#sim-run');
-  await page.waitForFunction(() => document.querySelector('#sim-lost')
-    ?.getAttribute('data-value') === '0', null, { timeout: 20000 });
+// The simulate query the state section sends for one place of state (its inputs, spelled out here).
+function simQuery(state, { servers = 4, load = 2800, crash = null } = {}) {
+  const q = new URLSearchParams({ servers, load, 'service-ms': 1, requests: load * 30, state,
+    lb: state === 'sticky' ? 'sticky' : 'rr', seed: 1, 'lock-fraction': 0.2, 'lock-keys': 100 });
+  if (crash) q.set('fail', crash);
+  return `/api/simulate?${q}`;
+}
+
+// The figures of one run in the state section's table, as data-value by column.
+async function simRow(page, state) {
+  return page.evaluate((s) => Object.fromEntries([...document.querySelectorAll(
+    `#sim-table tr[data-state="${s}"] td`)].map((td) => [td.dataset.col, td.dataset.value])), state);
+}
+
+async function waitForRuns(page, servers) {
+  await page.waitForFunction((n) => document.querySelector('#sim-results')?.getAttribute('aria-busy') === 'false' &&
+    document.querySelectorAll('#sim-table tbody tr').length === 4 &&
+    document.querySelector('#sim-setup')?.textContent.startsWith(`Each run: ${n} servers`), servers, { timeout: 20000 });
+}
+
+test('the state section shows each run\'s response time and throughput beside what it lost, as the API gives them', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=10k#state`);
+  await waitForRuns(page, 4);
+  for (const state of ['memory', 'sticky', 'store', 'token']) {
+    const doc = await api(server.url, simQuery(state));
+    const row = await simRow(page, state);
+    assert.equal(row.mean, String(doc.response_s.mean), state);
+    assert.equal(row.p99, String(doc.response_s.p99), state);
+    assert.equal(row.served, String(doc.throughput_rps), state);
+    assert.equal(row['lost-fraction'], String(doc.state.lost_fraction), state);
+    assert.equal(row.double, String(doc.state.lock_violations), state);
+    assert.equal(row.failed, 'null', `${state}: no crash chosen`);
+  }
+  assert.ok(Number((await simRow(page, 'memory'))['lost-fraction']) > 0);
+  assert.equal((await simRow(page, 'store'))['lost-fraction'], '0');
+  // the store run is overloaded on purpose: the page says so, why, and offers the fix
+  const store = await api(server.url, simQuery('store'));
+  assert.ok(Math.max(...store.servers.map((x) => x.utilization)) >= 0.99);
+  assert.ok(await page.isVisible('#sim-overload'));
+  const why = await page.textContent('#sim-overload-text');
+  assert.ok(why.includes(await pageFormat(page, 'fmtSeconds', store.state.store_mean_delay_s)), why);
+  assert.ok(why.includes(await pageFormat(page, 'fmtSeconds', store.response_s.mean)), why);
+  assert.match(why, /more servers for the same traffic/);
+  await page.click('#sim-fix');
+  await waitForRuns(page, 8);
+  assert.equal(new URL(page.url()).searchParams.get('sim-servers'), '8');
+  const fixed = await api(server.url, simQuery('store', { servers: 8 }));
+  const row = await simRow(page, 'store');
+  assert.equal(row.mean, String(fixed.response_s.mean));
+  assert.equal(row.served, String(fixed.throughput_rps));
+  assert.ok(Number(row.busiest) < 0.99, `store with 8 servers: ${row.busiest} busy`);
+  assert.equal(await page.isVisible('#sim-overload'), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a crash is an explicit choice with its time, and its losses are the API\'s', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=10k#state`);
+  await waitForRuns(page, 4);
+  const options = await page.$$eval('#sim-crash option', (os) => os.map((o) => [o.value, o.textContent]));
+  assert.deepEqual(options.map(([v]) => v), ['none', '10-20', '10']);
+  assert.match(options[1][1], /server 1 at 10 s, back empty at 20 s/);
+  assert.equal(await page.inputValue('#sim-crash'), 'none');
+  await page.selectOption('#sim-crash', '10-20');
+  await page.waitForFunction(() => /Crash: server 1 dies at 10 s and comes back empty at 20 s/
+    .test(document.querySelector('#sim-setup').textContent), null, { timeout: 20000 });
+  await waitForRuns(page, 4);
+  assert.equal(new URL(page.url()).searchParams.get('sim-crash'), '10-20');
+  for (const state of ['sticky', 'store']) {
+    const doc = await api(server.url, simQuery(state, { crash: '1@10s-20s' }));
+    const row = await simRow(page, state);
+    assert.equal(row.failed, String(doc.failed), state);
+    assert.equal(row['lost-fraction'], String(doc.state.lost_fraction), state);
+  }
+  assert.ok(Number((await simRow(page, 'sticky'))['lost-fraction']) > 0, 'sticky loses the sessions of the crashed server');
+  // the choice is kept: a reload shows the same crash and the same figures
+  await page.reload();
+  await waitForRuns(page, 4);
+  assert.equal(await page.inputValue('#sim-crash'), '10-20');
+  assert.equal((await simRow(page, 'store')).failed,
+    String((await api(server.url, simQuery('store', { crash: '1@10s-20s' }))).failed));
+  assert.deepEqual(errors, []);
   await context.close();
 });
 
@@ -452,19 +536,264 @@ test('keyboard alone reaches the load picker and the quiz', async () => {
   await context.close();
 });
 
-test('the calibration panel shows the API\'s fit and plans with it', async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/?load=100k#capacity`);
-  await page.fill('#fit-data', '1,100\n2,190\n4,340\n8,560\n16,800\n32,900\n64,850\n');
+const FIT_DATA = '1,100\n2,190\n4,340\n8,560\n16,800\n32,900\n64,850\n';
+const FIT_POINTS = '1:100,2:190,4:340,8:560,16:800,32:900,64:850';
+
+async function fitOnPage(page, data, sigma) {
+  await page.fill('#fit-data', data);
   await page.click('#fit-run');
-  const fit = await api(server.url, '/api/fit?points=1:100,2:190,4:340,8:560,16:800,32:900,64:850');
   await page.waitForFunction((s) => document.querySelector('#fit-sigma')
-    ?.getAttribute('data-value') === String(s), fit.sigma, { timeout: 10000 });
-  const cmp = await api(server.url, `/api/compare?load=100k&usl=${fit.sigma},${fit.kappa}`);
-  await page.waitForFunction((v) => document.querySelector('#fit-compare')
-    ?.getAttribute('data-value') === String(v), cmp.rows[0].horizontal.monthly_usd,
-  { timeout: 10000 });
+    ?.getAttribute('data-value') === String(s), sigma, { timeout: 10000 });
+}
+
+// The page at 100K with the sample fitted; the API's fit of it.
+async function openFitted(page) {
+  await page.goto(`${server.url}/?load=100k#capacity`);
+  await page.waitForSelector('html[data-ready="true"]');
+  const fit = await api(server.url, `/api/fit?points=${FIT_POINTS}`);
+  await fitOnPage(page, FIT_DATA, fit.sigma);
+  return fit;
+}
+
+test('the calibration panel draws the API\'s fit with axes, legend, N* and the linear ideal, and plans with it', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  const fit = await openFitted(page);
+  assert.equal(await page.getAttribute('#fit-kappa', 'data-value'), String(fit.kappa));
+  assert.equal(await page.getAttribute('#fit-nstar', 'data-value'), String(fit.n_star));
+  // the chart: both axis titles, N* labelled with the API's peak, every measurement, the ideal
+  const chart = await page.evaluate(() => {
+    const root = document.querySelector('#fit-chart');
+    const box = root.getBoundingClientRect();
+    const inside = (e) => { const r = e.getBoundingClientRect();
+      return r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5; };
+    const mark = (m) => root.querySelector(`[data-mark="${m}"]`);
+    return {
+      x: mark('x-title')?.textContent, y: mark('y-title')?.textContent, yInside: inside(mark('y-title')),
+      nStar: mark('n-star')?.textContent, nStarValue: mark('n-star')?.dataset.value, nStarInside: inside(mark('n-star')),
+      measured: root.querySelectorAll('[data-mark="measured"]').length,
+      ideal: !!mark('ideal'), fit: !!mark('fit'),
+      legend: document.querySelector('#fit-legend').textContent,
+    };
+  });
+  assert.match(chart.x, /^n: cores, threads or nodes/);
+  assert.match(chart.y, /throughput/);
+  assert.ok(chart.yInside && chart.nStarInside, 'axis title and N* label inside the chart');
+  assert.equal(chart.nStarValue, String(fit.n_star));
+  assert.ok(chart.nStar.includes(await pageFormat(page, 'fmtNum', fit.n_star)), chart.nStar);
+  assert.equal(chart.measured, fit.points.length);
+  assert.ok(chart.ideal && chart.fit);
+  for (const key of ['measured', 'USL fit', 'linear ideal', 'peak N*']) assert.ok(chart.legend.includes(key), key);
+  // section 2's load planned with the catalog's coefficients and with the fitted ones, both shown
+  const withFit = (await api(server.url, `/api/compare?load=100k&usl=${fit.sigma},${fit.kappa}`)).rows[0];
+  const withCatalog = (await api(server.url, '/api/compare?load=100k')).rows[0];
+  await page.waitForFunction((v) => document.querySelector('#fit-plan-table tr[data-plan="fit"] td[data-col="horizontal"]')
+    ?.getAttribute('data-value') === String(v), withFit.horizontal.monthly_usd, { timeout: 10000 });
+  for (const [plan, row] of [['fit', withFit], ['catalog', withCatalog]]) {
+    const cells = await page.$$eval(`#fit-plan-table tr[data-plan="${plan}"] td`,
+      (tds) => Object.fromEntries(tds.map((td) => [td.dataset.col, [td.dataset.value ?? null, td.textContent]])));
+    assert.equal(cells.max[0], String(row.vertical.max_rps), plan);
+    assert.equal(cells.horizontal[0], String(row.horizontal.monthly_usd), plan);
+    if (row.vertical.feasible) assert.equal(cells.vertical[0], String(row.vertical.monthly_usd), plan);
+    else assert.match(cells.vertical[1], /^none/, plan);
+  }
+  assert.match((await page.textContent('#fit-card')).replace(/\s+/g, ' '), /Section 2 keeps planning with the catalog's coefficients/);
+  assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('a calibration error is shown within the panel, beside the input, and the old results are cleared', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  const fit = await openFitted(page);
+  await page.waitForSelector('#fit-plan:not([hidden])');
+  const cleared = async (what) => {
+    const state = await page.evaluate(() => ({
+      inPanel: !!document.querySelector('#fit-error')?.closest('#fit-card'),
+      figures: ['fit-sigma', 'fit-kappa', 'fit-lambda', 'fit-r2', 'fit-nstar', 'fit-xmax']
+        .map((id) => document.getElementById(id).getAttribute('data-value')),
+      drawn: document.querySelectorAll('#fit-chart circle, #fit-chart polyline').length,
+      planHidden: document.querySelector('#fit-plan').hidden,
+      figureHidden: document.querySelector('#fit-figure').hidden,
+      banner: !document.querySelector('#api-error').hidden,
+      invalid: document.querySelector('#fit-data').getAttribute('aria-invalid'),
+    }));
+    assert.ok(state.inPanel, what);
+    assert.deepEqual(state.figures, Array(6).fill('null'), what);
+    assert.equal(state.drawn, 0, what);
+    assert.ok(state.planHidden && state.figureHidden, what);
+    assert.equal(state.banner, false, `${what}: no banner far away`);
+    assert.equal(state.invalid, 'true', what);
+    // beside the input: right under the measurements
+    const input = await page.locator('#fit-data').boundingBox();
+    const error = await page.locator('#fit-error').boundingBox();
+    assert.ok(error.y >= input.y + input.height - 1 && error.y - (input.y + input.height) < 40, `${what}: error at ${error.y}`);
+  };
+  // a line that is not two numbers: the page says which
+  await page.fill('#fit-data', 'abc');
+  await page.click('#fit-run');
+  await page.waitForSelector('#fit-error:not([hidden])');
+  assert.match(await page.textContent('#fit-error'), /Line 1, “abc”: expected two numbers/);
+  await cleared('abc');
+  // readable but not fittable: the API's own words
+  await fitOnPage(page, FIT_DATA, fit.sigma);
+  await page.fill('#fit-data', '1,10\n2,20');
+  await page.click('#fit-run');
+  const res = await fetch(`${server.url}/api/fit?points=1:10,2:20`);
+  assert.equal(res.status, 400);
+  const { error } = await res.json();
+  await page.waitForFunction((e) => document.querySelector('#fit-error')?.textContent.includes(e), error, { timeout: 10000 });
+  await cleared('two points');
+  // and a good fit again brings everything back
+  await fitOnPage(page, FIT_DATA, fit.sigma);
+  assert.equal(await page.isVisible('#fit-error'), false);
+  assert.equal(await page.isVisible('#fit-figure'), true);
+  // the one console line: the browser's note of the API's 400 for the two points
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+  await context.close();
+});
+
+// Every input of "Your service", by the API's parameter name: its control and a value to set.
+const SERVICE_INPUTS = [
+  ['cpu-ms', '#service-cpu', '2'], ['response-bytes', '#service-bytes', '8192'], ['sessions', '#service-sessions', '50000'],
+  ['state', '#service-state', 'store'], ['target-utilization', '#service-target', '0.6'], ['spares', '#service-spares', 'n+2'],
+  ['availability-target', '#service-availability', '0.999'], ['slo', '#service-slo', 'p99=50ms'],
+  ['zones', '#zones-select', '2'], ['catalog', '#service-catalog', 'cloud'],
+];
+
+async function setInput(page, sel, value) {
+  const tag = await page.$eval(sel, (e) => e.tagName);
+  if (tag === 'SELECT') await page.selectOption(sel, value);
+  else { await page.fill(sel, value); await page.press(sel, 'Enter'); await page.locator(sel).blur(); }
+}
+
+// Section 2 and 5 show the API's figures for the query (a catalog CSV as the body, when given).
+async function showsFigures(page, query, body) {
+  const opts = body ? { method: 'POST', body, headers: { 'Content-Type': 'text/csv' } } : {};
+  const cmp = await (await fetch(`${server.url}/api/compare?${query}`, opts)).json();
+  const plan = await (await fetch(`${server.url}/api/plan?${query}`, opts)).json();
+  const h = cmp.rows[0].horizontal;
+  await page.waitForFunction(([s, c, p]) => document.querySelector('#horizontal-servers')?.getAttribute('data-value') === s &&
+    document.querySelector('#horizontal-total')?.getAttribute('data-value') === c &&
+    document.querySelector('#formula-result')?.getAttribute('data-value') === p,
+  [String(h.servers), String(h.total_monthly_usd), String(plan.app.horizontal.servers)], { timeout: 15000 });
+  return cmp;
+}
+
+test('every input of Your service goes into the URL, survives a reload and gives the API\'s figures', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=100k`);
+  await waitForLoad(page, 1e5);
+  await page.$eval('#service', (d) => { d.open = true; });
+  for (const [name, sel, value] of SERVICE_INPUTS) {
+    await setInput(page, sel, value);
+    await page.waitForFunction(([n, v]) => new URL(location.href).searchParams.get(n) === v, [name, value], { timeout: 10000 });
+  }
+  const query = new URLSearchParams([['load', '100k'], ...SERVICE_INPUTS.map(([n, , v]) => [n, v])]).toString();
+  const cmp = await showsFigures(page, query);
+  assert.equal(cmp.workload.cpu_ms, 2);
+  assert.equal(cmp.catalog.name, 'cloud');
+  await page.waitForFunction(() => document.querySelector('#queue-work')?.textContent.startsWith('2'), null, { timeout: 10000 });
+  const summary = (await page.textContent('#service-summary')).replace(/\u00a0/g, ' ');
+  for (const bit of ['2 ms of CPU', '8,192-byte', 'a store', '60 % target', 'spares n+2', 'SLO p99=50ms', 'cloud catalog']) {
+    assert.ok(summary.includes(bit), `${bit} in ${summary}`);
+  }
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  for (const [name, sel, value] of SERVICE_INPUTS) assert.equal(await page.inputValue(sel), value, name);
+  assert.equal(await page.inputValue('#catalog-select'), 'cloud');
+  assert.equal(await page.inputValue('#spares-select'), 'n+2');
+  await showsFigures(page, query);
+  assert.equal(await page.isVisible('#url-problems'), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a pasted CSV catalog is POSTed to compare, curve and plan, and kept in the link', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  const csv = 'name,vcpu,mem_gib,net_gbps,usd_per_month,single_thread_factor\nsmall,2,4,1,40,1\nmid,8,32,5,200,1\nbig,32,128,10,1600,1\n';
+  const posts = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (/^\/api\/(compare|curve|plan)$/.test(u.pathname) && r.method() === 'POST') {
+      posts.push([u.pathname, r.headers()['content-type'], r.postData()]);
+    }
+  });
+  await page.goto(`${server.url}/?load=10k`);
+  await waitForLoad(page, 1e4);
+  await page.$eval('#service', (d) => { d.open = true; });
+  await page.selectOption('#service-catalog', 'csv');
+  await page.fill('#service-csv', csv);
+  await page.click('#service-csv-apply');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('catalog') === 'csv', null, { timeout: 10000 });
+  await showsFigures(page, 'load=10k', csv);
+  for (const path of ['/api/compare', '/api/curve', '/api/plan']) {
+    const sent = posts.filter(([p]) => p === path);
+    assert.ok(sent.length, `${path} POSTed`);
+    for (const [, type, body] of sent) { assert.match(type, /^text\/csv/); assert.equal(body, csv); }
+  }
+  assert.equal(await page.inputValue('#catalog-select'), 'csv');
+  assert.ok(decodeURIComponent(new URL(page.url()).hash).includes(csv.trim()));
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  assert.equal(await page.inputValue('#service-csv'), csv);
+  await showsFigures(page, 'load=10k', csv);
+  // a broken catalog is refused beside the field, in the API's words, and the good one stays
+  await page.fill('#service-csv', 'name,vcpu\nx,1\n');
+  await page.click('#service-csv-apply');
+  await page.waitForSelector('#error-catalog:not([hidden])');
+  assert.match(await page.textContent('#error-catalog'), /missing column/);
+  assert.ok(decodeURIComponent(new URL(page.url()).hash).includes(csv.trim()));
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+  await context.close();
+});
+
+test('a link\'s unknown or invalid values are reported on the page, not silently replaced', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  await page.goto(`${server.url}/?load=abc&cpu-ms=-1&state=disk&foo=1&sim-servers=5`);
+  await waitForLoad(page, 1e4);
+  await page.waitForSelector('#url-problems:not([hidden])');
+  const items = await page.$$eval('#url-problems li', (lis) => Object.fromEntries(lis.map((li) => [li.dataset.key, li.textContent])));
+  assert.deepEqual(Object.keys(items).sort(), ['cpu-ms', 'foo', 'load', 'sim-servers', 'state']);
+  assert.match(items.load, /load=abc: expected a load/);
+  assert.match(items.foo, /no such setting/);
+  for (const [key, value] of [['cpu-ms', '-1'], ['state', 'disk']]) {
+    const res = await fetch(`${server.url}/api/plan?load=1k&${key}=${value}`);
+    assert.equal(res.status, 400);
+    assert.ok(items[key].includes((await res.json()).error), items[key]);
+  }
+  // what the page shows instead is the default, and the URL no longer claims the bad values
+  const url = new URL(page.url());
+  for (const key of ['cpu-ms', 'state', 'foo', 'sim-servers']) assert.equal(url.searchParams.get(key), null, key);
+  assert.equal(url.searchParams.get('load'), '10k');
+  await showsFigures(page, 'load=10k');
+  // a value typed into the panel that the API refuses: said beside the field, not applied
+  await page.$eval('#service', (d) => { d.open = true; });
+  await setInput(page, '#service-cpu', '-5');
+  await page.waitForSelector('#error-cpu-ms:not([hidden])');
+  assert.match(await page.textContent('#error-cpu-ms'), /invalid cpu-ms '-5'/);
+  assert.equal(new URL(page.url()).searchParams.get('cpu-ms'), null);
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+  await context.close();
+});
+
+test('cards side by side are of one height, and on a phone the quiz is one question tall', async () => {
+  for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+    const { page, context, errors } = await openPage(browser, server.url, viewport);
+    await page.goto(`${server.url}/?load=10k`);
+    await waitForLoad(page, 1e4);
+    await page.waitForSelector('html[data-ready="true"]');
+    const rows = await page.evaluate(() => [...document.querySelectorAll('.grid-2, .futures')].map((g) => {
+      const boxes = [...g.children].map((c) => c.getBoundingClientRect());
+      return { id: g.closest('section').id, tops: boxes.map((b) => Math.round(b.top)), heights: boxes.map((b) => Math.round(b.height)) };
+    }));
+    for (const r of rows) {
+      if (r.tops.every((t) => t === r.tops[0])) assert.ok(Math.max(...r.heights) - Math.min(...r.heights) <= 1, `${name} ${r.id}: ${r.heights}`);
+    }
+    if (name === 'desktop') assert.ok(rows.filter((r) => r.tops[0] === r.tops[1]).length >= 4, 'side by side on a desktop');
+    const quiz = await page.locator('#quiz-section').boundingBox();
+    if (name === 'phone') assert.ok(quiz.height < 1200, `the quiz is ${quiz.height} px tall on a phone`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });
 
 test('screenshots at 1K and 1M, desktop and phone: the page and each section', async () => {

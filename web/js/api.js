@@ -18,15 +18,28 @@ function toQuery(pairs) {
 }
 
 /*
- * GET /api/<path>?<pairs>. A newer call with the same key aborts the older one, so only the
- * latest answer is ever rendered. Resolves to the document, or to null when superseded.
+ * GET /api/<path>?<pairs>, or a POST of opts.body (a CSV catalog, sent as text/csv) where the
+ * route takes one. A newer call with the same key aborts the older one, so only the latest answer
+ * is ever rendered. Resolves to the document, or to null when superseded or failed. A failure is
+ * reported in the page's banner, or handed to opts.onError(message) by a section that shows its
+ * own errors beside its input.
  */
-export function api(key, path, pairs) {
+export function api(key, path, pairs, opts) {
+  opts = opts || {};
   if (controllers[key]) controllers[key].abort();
   var ctl = new AbortController();
   controllers[key] = ctl;
   var url = '/api/' + path + (pairs && pairs.length ? '?' + toQuery(pairs) : '');
-  return fetch(url, { signal: ctl.signal, headers: { Accept: 'application/json' }, cache: 'no-store' })
+  var init = { signal: ctl.signal, headers: { Accept: 'application/json' }, cache: 'no-store' };
+  if (opts.body) {
+    init.method = 'POST';
+    init.body = opts.body;
+    init.headers['Content-Type'] = 'text/csv';
+  }
+  function fail(msg) {
+    if (opts.onError) opts.onError(msg); else setError(key, msg);
+  }
+  return fetch(url, init)
     .then(function (r) {
       return r.json().catch(function () { return null; }).then(function (body) {
         if (!r.ok) {
@@ -44,7 +57,7 @@ export function api(key, path, pairs) {
     }, function (err) {
       if (controllers[key] === ctl) delete controllers[key];
       if (err && err.name === 'AbortError') return null;
-      setError(key, (err && err.message) || 'request failed');
+      fail((err && err.message) || 'request failed');
       return null;
     });
 }
@@ -167,6 +180,17 @@ export function show(id, text, value, sub) {
   var old = dd.querySelector('.sub');
   if (old) dd.removeChild(old);
   if (sub) dd.appendChild(el('span', { 'class': 'sub' }, sub));
+}
+
+/* Labels each body cell of a table with its column's heading, for the stacked phone layout
+ * (table.stack in style.css). */
+export function labelCells(table) {
+  var heads = Array.prototype.map.call(table.querySelectorAll('thead th'), function (th) { return th.textContent; });
+  Array.prototype.forEach.call(table.querySelectorAll('tbody tr'), function (tr) {
+    Array.prototype.forEach.call(tr.children, function (c, i) {
+      if (c.tagName === 'TD') c.setAttribute('data-label', heads[i] || '');
+    });
+  });
 }
 
 /* Moves an SVG text sideways, as little as it takes, so that it lies between x = lo and x = hi. */

@@ -1,15 +1,15 @@
-/* Section 5, capacity arithmetic: the fleet-size formula, the database tier and a USL fit. */
+/* Section 5, capacity arithmetic: the fleet-size formula and the database tier. */
 import {
-  $, NBSP, api, clearSVG, fmtAvail, fmtInt, fmtNum, fmtPct, fmtRps, fmtUSD, isNum, later, nf,
+  $, NBSP, clearSVG, fmtAvail, fmtInt, fmtNum, fmtPct, fmtUSD, isNum, later, nf,
   plural, resName, show, sparesRule, svg
 } from './api.js';
-import { DEFAULTS, S, docs, workloadPairs, writeURL } from './view.js';
+import { DEFAULTS, S, docs, workloadApi, writeURL } from './view.js';
 import { renderResources } from './ceiling.js';
 
 export function loadPlan() {
-  var pairs = [['load', S.load]].concat(workloadPairs());
+  var pairs = [['load', S.load]];
   if (S['read-fraction'] !== DEFAULTS['read-fraction']) pairs.push(['read-fraction', S['read-fraction']]);
-  return api('plan', 'plan', pairs).then(function (d) {
+  return workloadApi('plan', 'plan', pairs).then(function (d) {
     if (!d) return null;
     docs.plan = d;
     renderResources(d);
@@ -91,69 +91,6 @@ function drawDatabase(db) {
     (db.replicas_per_shard > shown ? ' (' + shown + ' drawn)' : '') + ', each replays every write');
 }
 
-/* The textarea's "n,throughput" lines as the API's points parameter (input, not a figure). */
-function fitPoints() {
-  return $('fit-data').value.split(/\r?\n/).map(function (l) { return l.trim(); })
-    .filter(function (l) { return l && l[0] !== '#' && !/^[a-z]/i.test(l); })
-    .map(function (l) { return l.split(/[,;\s]+/).slice(0, 2).join(':'); }).join(',');
-}
-
-export function runFit() {
-  var pts = fitPoints();
-  var maxN = pts.split(',').reduce(function (m, p) { return Math.max(m, Number(p.split(':')[0]) || 0); }, 1);
-  var predict = [1];
-  for (var i = 1; i <= 40; i++) predict.push(Math.max(1, Math.round(maxN * 1.2 * i / 40)));
-  return api('fit', 'fit', [['points', pts], ['predict', predict.filter(function (v, k, a) {
-    return a.indexOf(v) === k; }).join(',')]]).then(function (d) {
-    if (!d) return null;
-    show('fit-sigma', nf(4).format(d.sigma), d.sigma, isNum(d.sigma_se) ? '± ' + nf(2).format(d.sigma_se) : null);
-    show('fit-kappa', d.kappa.toExponential(2), d.kappa, isNum(d.kappa_se) ? '± ' + d.kappa_se.toExponential(1) : null);
-    show('fit-lambda', fmtNum(d.lambda) + ' /s', d.lambda, 'throughput of one unit');
-    show('fit-r2', nf(4).format(d.r2), d.r2, null);
-    show('fit-nstar', isNum(d.n_star) ? 'n = ' + fmtNum(d.n_star) : 'none', d.n_star,
-      isNum(d.n_star) ? 'more units beyond this lower throughput' : 'no coherency cost measured');
-    show('fit-xmax', isNum(d.x_max) ? fmtNum(d.x_max) + ' /s' : '—', d.x_max, null);
-    $('fit-warnings').textContent = d.warnings.length ? 'Note: ' + d.warnings.join('; ') + '.' : '';
-    drawFit(d);
-    return api('fitcmp', 'compare', [['load', S.load], ['usl', d.sigma + ',' + d.kappa]]
-      .concat(workloadPairs())).then(function (c) {
-      if (!c) return;
-      var r = c.rows[0], v = r.vertical, h = r.horizontal;
-      var el = $('fit-compare');
-      el.setAttribute('data-value', String(h.monthly_usd));
-      el.textContent = 'Planned with your fit at ' + fmtRps(r.load_rps) + ': ' +
-        (v.feasible ? 'one ' + v.instance + ' for ' + fmtUSD(v.monthly_usd) + ' a month'
-          : 'no single machine (the largest serves ' + fmtRps(v.max_rps) + ')') +
-        ', or ' + fmtInt(h.servers) + ' × ' + h.instance + ' for ' + fmtUSD(h.monthly_usd) +
-        ' a month. Section 2 shows the same load with the catalog\u2019s coefficients.';
-    });
-  });
-}
-
-function drawFit(d) {
-  var root = $('fit-chart');
-  while (root.firstChild) root.removeChild(root.firstChild);
-  var W = 320, H = 200, L = 36, B = 22, T = 8, R = 8;
-  var maxN = 1, maxX = 1;
-  d.points.forEach(function (p) { maxN = Math.max(maxN, p.n); maxX = Math.max(maxX, p.throughput); });
-  d.predictions.forEach(function (p) { maxN = Math.max(maxN, p.n); maxX = Math.max(maxX, p.throughput); });
-  maxX *= 1.1;
-  function X(n) { return L + n / maxN * (W - L - R); }
-  function Y(x) { return H - B - x / maxX * (H - T - B); }
-  svg('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, 'class': 'axis' }, root);
-  svg('line', { x1: L, y1: T, x2: L, y2: H - B, 'class': 'axis' }, root);
-  svg('text', { x: W - R, y: H - 6, 'text-anchor': 'end' }, root, 'n = ' + fmtInt(maxN));
-  svg('text', { x: L - 4, y: T + 10, 'text-anchor': 'end' }, root, fmtInt(maxX));
-  svg('polyline', { points: d.predictions.map(function (p) {
-    return X(p.n).toFixed(1) + ',' + Y(p.throughput).toFixed(1); }).join(' '), 'class': 'series series-h' }, root);
-  d.points.forEach(function (p) {
-    svg('circle', { cx: X(p.n), cy: Y(p.throughput), r: 3.5, 'class': 'dot-v' }, root);
-  });
-  if (isNum(d.n_star) && d.n_star <= maxN) {
-    svg('line', { x1: X(d.n_star), y1: T, x2: X(d.n_star), y2: H - B, 'class': 'marker' }, root);
-  }
-}
-
 function syncRF() {
   var rf = Number(S['read-fraction']);
   $('read-fraction').value = S['read-fraction'];
@@ -161,19 +98,12 @@ function syncRF() {
   $('read-fraction').setAttribute('aria-valuetext', Math.round(rf * 100) + ' percent reads');
 }
 
-/* Sets the spares, target, zones and read-share controls; a new spares, target or zones calls changed(). */
-export function setup(changed) {
-  $('spares-select').value = S.spares;
-  $('target-select').value = S['target-utilization'];
-  $('zones-select').value = S.zones;
+/* Sets the read-share control (spares, target and zones are service values: service.js binds them). */
+export function setup() {
   syncRF();
-  $('spares-select').addEventListener('change', function (e) { S.spares = e.target.value; changed(); });
-  $('target-select').addEventListener('change', function (e) { S['target-utilization'] = e.target.value; changed(); });
-  $('zones-select').addEventListener('change', function (e) { S.zones = e.target.value; changed(); });
   $('read-fraction').addEventListener('input', function (e) {
     S['read-fraction'] = String(Number(e.target.value));
     syncRF(); writeURL();
     later('plan', 30, loadPlan);
   });
-  $('fit-run').addEventListener('click', runFit);
 }

@@ -22,7 +22,7 @@ var BAND_TEXT = {
 };
 
 export function loadQueue() {
-  var pairs = [['servers', '1'], ['service-ms', '1'], ['utilization', S.util]];
+  var pairs = [['servers', '1'], ['service-ms', S['cpu-ms']], ['utilization', S.util]];
   if (S.bounded === '1') pairs.push(['queue', QUEUE_K]);
   return api('queue', 'queue', pairs).then(function (d) { if (d) renderQueue(d); return d; });
 }
@@ -33,6 +33,7 @@ function renderQueue(d) {
   var b = $('queue-band');
   b.setAttribute('data-band', band);
   b.textContent = fmtPct(u, 0) + ' busy · ' + BAND_TEXT[band];
+  $('queue-work').textContent = fmtSeconds(d.service_s);
 
   var mult = isNum(d.response_multiple) ? fmtRatio(d.response_multiple) + ' the work time · ' : '';
   if (isNum(d.mean_response_s)) {

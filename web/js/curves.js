@@ -1,8 +1,8 @@
 /* Section 3, the cost curves: both strategies' monthly cost over the whole range of loads. */
 import {
-  $, api, chartSize, clearSVG, el, fmtInt, fmtLoadShort, fmtRps, fmtUSD, isNum, svg
+  $, chartSize, clearSVG, el, fmtInt, fmtLoadShort, fmtRps, fmtUSD, isNum, svg
 } from './api.js';
-import { S, docs, workloadPairs } from './view.js';
+import { docs, workloadApi, workloadKey } from './view.js';
 import { drawBreakEven, drawLadder, drawLoad, drawWall, ladder, ladderSentence } from './marks.js';
 
 var curveDoc = null;
@@ -17,19 +17,21 @@ var CATALOG_NOTES = {
     'less throughput on a very big box.',
   gcp: 'Google Cloud catalog: on-demand list prices of us-central1. GCE prices its standard types by the vCPU and ' +
     'the GiB, so each series is linear by construction; the largest boxes end the vertical path.',
+  csv: 'Your own catalog, pasted in Your service. The page cannot read its rows back from the API, so the ' +
+    'price-ladder mark is not drawn; the curves, the break-even and the wall are planned on it as on any other.',
   azure: 'Azure catalog: pay-as-you-go list prices of East US. The general-purpose series are linear per vCPU; the ' +
     'largest M-series box with a public price ends the vertical path.'
 };
 
 export function loadCurve() {
-  var pairs = [['from', '1k'], ['to', '1m'], ['points', '60']].concat(workloadPairs());
-  return api('curve', 'curve', pairs).then(function (d) {
+  return workloadApi('curve', 'curve', [['from', '1k'], ['to', '1m'], ['points', '60']]).then(function (d) {
     if (!d) return null;
     curveDoc = d;
     renderCurve();
     renderCurveTable();
-    $('catalog-note').textContent = CATALOG_NOTES[d.catalog.name] || '';
-    $('catalog-source').textContent = 'Source, as the catalog states it: ' + d.catalog.source;
+    $('catalog-note').textContent = CATALOG_NOTES[d.catalog.name] || CATALOG_NOTES.csv;
+    $('catalog-source').textContent = d.catalog.source ? 'Source, as the catalog states it: ' + d.catalog.source
+      : 'The catalog states no source.';
     return d;
   });
 }
@@ -50,12 +52,12 @@ function renderCurveTable() {
  * catalog and workload: where the one-machine line really ends, and on which box. */
 var wallDoc = null, wallKey = '';
 function loadWall(row) {
-  var pairs = [['load', String(Math.floor(row.vertical.max_rps))]].concat(workloadPairs());
-  var key = JSON.stringify(pairs);
+  var pairs = [['load', String(Math.floor(row.vertical.max_rps))]];
+  var key = JSON.stringify(pairs) + workloadKey();
   if (key === wallKey) return;
   wallKey = key;
   wallDoc = null;
-  api('wall', 'compare', pairs).then(function (d) {
+  workloadApi('wall', 'compare', pairs).then(function (d) {
     if (d && key === wallKey) { wallDoc = d; renderCurve(); }
   });
 }
@@ -157,10 +159,4 @@ function drawAxes(c, xs0, xs1, y0, y1) {
     'monthly cost, USD (log scale)');
   svg('line', { x1: L, x2: L, y1: T, y2: H - B, 'class': 'axis' }, root);
   svg('line', { x1: L, x2: W - R, y1: H - B, y2: H - B, 'class': 'axis' }, root);
-}
-
-/* Sets the catalog picker (it applies to the whole page) and calls changed() on a new choice. */
-export function setup(changed) {
-  $('catalog-select').value = S.catalog;
-  $('catalog-select').addEventListener('change', function (e) { S.catalog = e.target.value; changed(); });
 }

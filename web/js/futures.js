@@ -1,16 +1,15 @@
 /* Section 2, two futures: the planner's figures for one box and for the fleet, side by side. */
 import {
-  $, api, el, fmtAvail, fmtDowntime, fmtInt, fmtNum, fmtPct, fmtRatio, fmtRps, fmtSeconds, fmtUSD,
+  $, el, fmtAvail, fmtDowntime, fmtInt, fmtNum, fmtPct, fmtRatio, fmtRps, fmtSeconds, fmtUSD,
   isNum, plural, resName, show, sparesRule
 } from './api.js';
-import { S, docs, findInstance, workloadPairs } from './view.js';
+import { S, docs, findInstance, workloadApi } from './view.js';
 import { drawBox, drawFleet, layout } from './machines.js';
 import { renderCurve } from './curves.js';
 
 export function loadCompare() {
-  var pairs = [['load', S.load]].concat(workloadPairs());
   setBusy(['vertical-panel', 'horizontal-panel'], true);
-  return api('compare', 'compare', pairs).then(function (d) {
+  return workloadApi('compare', 'compare', [['load', S.load]]).then(function (d) {
     if (!d) return null;
     docs.compare = d;
     setBusy(['vertical-panel', 'horizontal-panel'], false);

@@ -2,12 +2,14 @@
  * every figure once, and owns the events that concern the whole page (resize, hash, scrolling). */
 import { $, api, later } from './api.js';
 import { S, SECTIONS, docs, readHash, readURL, writeURL } from './view.js';
+import * as service from './service.js';
 import * as ceiling from './ceiling.js';
 import * as futures from './futures.js';
 import * as picker from './picker.js';
 import * as curves from './curves.js';
 import * as stateless from './stateless.js';
 import * as capacity from './capacity.js';
+import * as fit from './fit.js';
 import * as quiz from './quiz.js';
 
 /* A new load: the panels follow quickly, the fix table and the fitted plan a little later. */
@@ -16,14 +18,14 @@ function loadChanged(fromSlider) {
   stateless.showLoad();
   writeURL();
   later('fast', 30, function () { futures.loadCompare(); capacity.loadPlan(); });
-  later('slow', 200, function () { stateless.loadFixes(); capacity.runFit(); });
+  later('slow', 200, function () { stateless.loadFixes(); fit.planFit(); });
 }
 
-/* A new catalog, spares rule or target: everything planned on the workload is asked again. */
+/* A new value of Your service: everything planned on the workload is asked again. */
 function workloadChanged() {
   writeURL();
-  later('fast', 0, function () { futures.loadCompare(); capacity.loadPlan(); curves.loadCurve(); });
-  later('slow', 100, stateless.loadFixes);
+  later('fast', 0, function () { futures.loadCompare(); capacity.loadPlan(); curves.loadCurve(); ceiling.loadQueue(); });
+  later('slow', 100, function () { stateless.loadFixes(); fit.planFit(); });
 }
 
 /* The window's events: the charts drawn at the page's width follow a new width (not a new height,
@@ -36,9 +38,10 @@ function watchWindow() {
     later('resize', 150, function () {
       ceiling.redrawQueue();
       curves.renderCurve();
+      fit.redrawFit();
     });
   });
-  window.addEventListener('hashchange', function () { readHash(); writeURL(); });
+  window.addEventListener('hashchange', function () { readHash(false); writeURL(); });
 }
 
 /* Keep the section being read in the URL, without moving the page. */
@@ -58,15 +61,15 @@ function trackSections() {
 }
 
 function init() {
-  readURL();
-  curves.setup(workloadChanged);
-  capacity.setup(workloadChanged);
+  var read = readURL();
+  service.setup(workloadChanged);
+  capacity.setup();
   stateless.setup();
+  fit.setup();
   picker.setup(loadChanged);
   stateless.showLoad();
   ceiling.setup();
   quiz.setup();
-  writeURL();
   watchWindow();
 
   var first = [
@@ -76,8 +79,12 @@ function init() {
       if (docs.plan) ceiling.renderResources(docs.plan);
       curves.renderCurve();
     }),
-    futures.loadCompare(), capacity.loadPlan(), curves.loadCurve(), ceiling.loadQueue(),
-    quiz.loadQuiz(), stateless.runSim(), stateless.loadFixes(), capacity.runFit()
+    quiz.loadQuiz(), stateless.runSim(),
+    /* what is planned on the service waits for the API's word on the values the link carried */
+    service.checkURL(read).then(function () {
+      return Promise.all([futures.loadCompare(), capacity.loadPlan(), curves.loadCurve(), ceiling.loadQueue(),
+        stateless.loadFixes(), fit.runFit()]);
+    })
   ];
   Promise.all(first.map(function (p) {
     return p.catch(function () { return null; });

@@ -1,7 +1,7 @@
 /* Section 6, the quiz: questions from /api/quiz, answered in place, live figures from the model. */
 import { $, api, el, fmtInt, fmtNum, fmtPct, fmtRps, fmtSeconds, fmtUSD, isNum, plural } from './api.js';
 
-var quiz = null;
+var quiz = null;   /* { doc, answers: {id: right}, at: the question shown, or its count for the summary } */
 
 export function loadQuiz() {
   return api('quiz', 'quiz', []).then(function (d) {
@@ -16,6 +16,7 @@ function renderQuiz() {
   var root = $('quiz');
   root.textContent = '';
   quiz.answers = {};
+  quiz.at = 0;
   quiz.doc.questions.forEach(function (q, qi) {
     var fs = el('fieldset', { 'data-question-id': q.id });
     var lg = el('legend');
@@ -40,6 +41,41 @@ function renderQuiz() {
     root.appendChild(fs);
   });
   updateScore();
+  goTo(0);
+}
+
+/* Shows question i alone (or, at i = the count, the summary), with where the class is. */
+function goTo(i) {
+  var qs = quiz.doc.questions, n = qs.length;
+  quiz.at = Math.max(0, Math.min(n, i));
+  Array.prototype.forEach.call($('quiz').querySelectorAll('fieldset'), function (fs, k) { fs.hidden = k !== quiz.at; });
+  var done = quiz.at === n;
+  $('quiz-summary').hidden = !done;
+  if (done) renderSummary();
+  $('quiz-where').textContent = done ? 'Summary' : 'Question ' + (quiz.at + 1) + ' of ' + n;
+  $('quiz-bar').value = Object.keys(quiz.answers).length / n;
+  $('quiz-prev').disabled = quiz.at === 0;
+  $('quiz-next').hidden = done;
+  $('quiz-next').textContent = quiz.at === n - 1 ? 'See how it went →' : 'Next question →';
+}
+
+function renderSummary() {
+  var list = $('quiz-list');
+  list.textContent = '';
+  quiz.doc.questions.forEach(function (q, i) {
+    var a = quiz.answers[q.id];
+    var li = el('li', { 'data-result': a === undefined ? 'open' : (a ? 'right' : 'wrong') });
+    var b = el('button', { type: 'button', 'class': 'link' }, q.question);
+    b.addEventListener('click', function () { goTo(i); focusQuestion(); });
+    li.appendChild(el('span', { 'class': 'mark' }, a === undefined ? '–' : (a ? '✓' : '✗')));
+    li.appendChild(b);
+    list.appendChild(li);
+  });
+}
+
+function focusQuestion() {
+  var first = document.querySelector('#quiz fieldset:not([hidden]) button[data-choice]');
+  if (first) first.focus();
 }
 
 function answer(q, ci, fs) {
@@ -60,6 +96,7 @@ function answer(q, ci, fs) {
   fs.querySelector('[data-explanation]').hidden = false;
   if (q.model && q.model.kind) quizModel(q, fs.querySelector('[data-model]'));
   updateScore();
+  $('quiz-bar').value = Object.keys(quiz.answers).length / quiz.doc.questions.length;
 }
 
 function updateScore() {
@@ -125,12 +162,17 @@ function quizLine(kind, d) {
   }
 }
 
-/* Wires "Start again". */
+/* Wires "Previous", "Next" and "Start again". */
 export function setup() {
+  $('quiz-prev').addEventListener('click', function () { if (quiz) { goTo(quiz.at - 1); focusQuestion(); } });
+  $('quiz-next').addEventListener('click', function () {
+    if (!quiz) return;
+    goTo(quiz.at + 1);
+    if (quiz.at < quiz.doc.questions.length) focusQuestion(); else $('quiz-summary').focus();
+  });
   $('quiz-retry').addEventListener('click', function () {
     if (!quiz) return;
     renderQuiz();
-    var first = document.querySelector('#quiz button[data-choice]');
-    if (first) first.focus();
+    focusQuestion();
   });
 }

@@ -1,80 +1,151 @@
-/* Section 4, stateless or stuck: the simulated cluster and what each place for state costs. */
-import { $, api, el, fmtInt, fmtPct, fmtRps, fmtSeconds, fmtUSD, nf, show } from './api.js';
-import { S, STATES, loadValue, workloadPairs, writeURL } from './view.js';
+/* Section 4, stateless or stuck: the same simulated traffic once for each place state can live,
+ * how fast each run was beside what it lost, and what each place for state costs in the planner. */
+import { $, api, el, fmtInt, labelCells, fmtPct, fmtRps, fmtSeconds, fmtUSD, nf } from './api.js';
+import { S, STATES, loadValue, workloadApi, writeURL } from './view.js';
 
-var SIM_RPS_PER_SERVER = 700;     /* input of the demo: about 70 % of a 1 ms server */
-var SIM_REQUESTS = 100000;        /* well under the server-side cap */
+var SIM_SERVICE_MS = '1';        /* input of the demo: 1 ms of work per request */
+var SIM_DURATION_S = 30;         /* about this many simulated seconds: the load times this many arrivals */
+var SIM_SERVER_CHOICES = [2, 3, 4, 6, 8, 12, 16];
+var SATURATED = 0.99;            /* a server this busy (API figure) had more work than time */
+var CRASHES = {
+  none: null,
+  '10-20': { at: 10, back: 20, text: 'server 1 dies at 10 s and comes back empty at 20 s' },
+  '10': { at: 10, back: null, text: 'server 1 dies at 10 s and stays down' }
+};
+var LABEL = { memory: 'each server’s memory', sticky: 'memory, users pinned (sticky)', store: 'a shared store', token: 'a signed token' };
+var runs = null;   /* the four simulate documents, in STATES order */
 var fixDocs = null;
 
-function simPairs() {
-  var servers = Number(S.servers);
-  var load = servers * SIM_RPS_PER_SERVER;
-  var pairs = [['servers', S.servers], ['load', String(load)], ['service-ms', '1'],
-    ['requests', String(SIM_REQUESTS)], ['state', S.state], ['lb', S.state === 'sticky' ? 'sticky' : 'rr'], ['seed', '1'],
+function simPairs(state) {
+  var pairs = [['servers', S['sim-servers']], ['load', S['sim-load']], ['service-ms', SIM_SERVICE_MS],
+    ['requests', String(Number(S['sim-load']) * SIM_DURATION_S)], ['state', state], ['lb', state === 'sticky' ? 'sticky' : 'rr'], ['seed', '1'],
     ['lock-fraction', '0.2'], ['lock-keys', '100']];
-  if (S.kill === '1') {
-    var run = SIM_REQUESTS / load;
-    pairs.push(['fail', '1@' + (Math.round(run * 3) / 10) + 's-' + (Math.round(run * 6) / 10) + 's']);
-  }
+  var crash = CRASHES[S['sim-crash']];
+  /* "stays down": back long after the run has ended */
+  if (crash) pairs.push(['fail', '1@' + crash.at + 's-' + (crash.back || SIM_DURATION_S * 100) + 's']);
   return pairs;
 }
 
+/* One run per place for state, same seed, servers, traffic and crash; then the table and the detail. */
 export function runSim() {
   var box = $('sim-results');
   box.setAttribute('aria-busy', 'true');
-  $('sim-run').disabled = true;
-  return api('sim', 'simulate', simPairs()).then(function (d) {
-    $('sim-run').disabled = false;
-    if (!d) return null;
+  return Promise.all(STATES.map(function (st) {
+    return api('sim-' + st, 'simulate', simPairs(st));
+  })).then(function (docs) {
+    if (docs.some(function (d) { return !d; })) return null;
     box.setAttribute('aria-busy', 'false');
-    renderSim(d);
-    return d;
+    runs = docs;
+    renderRuns();
+    return docs;
   });
 }
 
-function renderSim(d) {
-  var st = d.state, inp = d.inputs;
-  var failSpec = simPairs().filter(function (p) { return p[0] === 'fail'; })[0];
-  $('sim-setup').textContent = fmtInt(inp.servers) + ' servers, ' + fmtRps(inp.load_rps) + ' arriving, ' +
-    fmtSeconds(inp.service_s) + ' of work each, ' + fmtInt(inp.requests) + ' requests from ' + fmtInt(inp.sessions) +
-    ' users (' + fmtPct(inp.lock_fraction, 0) + ' of requests lock one of ' + fmtInt(inp.lock_keys) +
-    ' seats), balancer: ' + (inp.lb === 'sticky' ? 'sticky' : 'round robin') + ', seed ' + d.seed +
-    (d.inputs.failures ? '; server 1 crashes at ' + failSpec[1].replace(/^1@/, '').replace('-', ' and comes back empty at ') : '') + '.';
-  show('sim-lost', fmtInt(st.sessions_lost), st.sessions_lost,
-    st.sessions_destroyed ? fmtInt(st.sessions_destroyed) + ' died with the crashed server' : null);
-  show('sim-lost-fraction', fmtPct(st.lost_fraction), st.lost_fraction,
-    st.session_requests ? 'of ' + fmtInt(st.session_requests) + ' returning requests' : 'sessions are not kept on the servers');
-  show('sim-counter', fmtPct(st.counter_error), st.counter_error,
-    st.counter_error > 0 ? 'each server counts only what it saw' : 'one counter, in the right place');
-  show('sim-double', fmtInt(st.lock_violations), st.lock_violations,
-    'of ' + fmtInt(st.locks_taken) + ' locks taken' + (st.lock_conflicts ? ', ' + fmtInt(st.lock_conflicts) + ' correctly refused' : ''));
-  show('sim-failed', fmtInt(d.failed), d.failed, d.inputs.failures ? 'in flight when it died' : 'no crash in this run');
+function busiest(d) {
+  return d.servers.reduce(function (m, x) { return Math.max(m, x.utilization); }, 0);
+}
+function overloaded(d) { return busiest(d) >= SATURATED; }
 
+function cell(tr, text, value, col, sub) {
+  var td = el('td', { 'data-col': col }, text);
+  if (value !== undefined) td.setAttribute('data-value', value === null ? 'null' : String(value));
+  if (sub) td.appendChild(el('span', { 'class': 'sub' }, sub));
+  tr.appendChild(td);
+}
+
+function renderRuns() {
+  if (!runs) return;
+  var inp = runs[0].inputs;
+  var crash = CRASHES[S['sim-crash']];
+  $('sim-setup').textContent = 'Each run: ' + fmtInt(inp.servers) + ' servers behind a balancer, ' + fmtRps(inp.load_rps) +
+    ' arriving for ' + SIM_DURATION_S + ' simulated seconds, ' + fmtSeconds(inp.service_s) + ' of work per request, ' +
+    fmtInt(inp.sessions) + ' users; ' + fmtPct(inp.lock_fraction, 0) + ' of requests book one of ' + fmtInt(inp.lock_keys) +
+    ' seats. ' + (crash ? 'Crash: ' + crash.text + '.' : 'No crash.') + ' Same seed for every run, so the four see the same requests.';
+
+  var tb = $('sim-table').querySelector('tbody');
+  tb.textContent = '';
+  runs.forEach(function (d, i) {
+    var st = d.state, r = d.response_s, state = STATES[i], over = overloaded(d);
+    var tr = el('tr', { 'data-state': state, 'data-current': state === S['sim-state'] ? 'true' : 'false',
+      'data-overloaded': over ? 'true' : 'false' });
+    tr.appendChild(el('th', { scope: 'row' }, LABEL[state]));
+    cell(tr, fmtSeconds(r.mean), r.mean, 'mean');
+    cell(tr, fmtSeconds(r.p99), r.p99, 'p99');
+    cell(tr, fmtInt(d.throughput_rps), d.throughput_rps, 'served', 'of ' + fmtInt(d.window.offered_rps) + ' req/s');
+    cell(tr, fmtPct(busiest(d), 0) + (over ? ' ✗' : ''), busiest(d), 'busiest', over ? 'overloaded' : null);
+    cell(tr, fmtPct(st.lost_fraction), st.lost_fraction, 'lost-fraction',
+      st.session_requests ? fmtInt(st.sessions_lost) + ' sessions' : 'none kept on servers');
+    cell(tr, fmtPct(st.counter_error), st.counter_error, 'counter');
+    cell(tr, fmtInt(st.lock_violations), st.lock_violations, 'double');
+    cell(tr, crash ? fmtInt(d.failed) : '—', crash ? d.failed : null, 'failed',
+      crash ? 'in flight on server 1' : 'no crash');
+    tb.appendChild(tr);
+  });
+  labelCells($('sim-table'));
+  renderOverload();
+  renderDetail();
+}
+
+/* The runs whose servers had more work than time: the reason, and the fix as one click. */
+function renderOverload() {
+  var box = $('sim-overload');
+  var bad = runs.map(function (d, i) { return { d: d, state: STATES[i] }; }).filter(function (x) { return overloaded(x.d); });
+  box.hidden = !bad.length;
+  if (!bad.length) return;
+  var servers = Number(S['sim-servers']);
+  var more = SIM_SERVER_CHOICES.filter(function (n) { return n >= 2 * servers; })[0];
+  var words = bad.map(function (x) {
+    var d = x.d, why = x.state === 'store'
+      ? ' Each request also waited ' + fmtSeconds(d.state.store_mean_delay_s) + ' for its round trips to the store (which was only ' +
+        fmtPct(d.state.store_utilization, 0) + ' busy itself), and a server waiting on the store can serve nothing else: each request held its server for its work and for that wait.'
+      : ' The work arriving is more than ' + fmtInt(d.inputs.servers) + ' servers can do.';
+    return 'With state in ' + LABEL[x.state] + ' every server ran ' + fmtPct(busiest(d), 0) + ' busy: only ' + fmtInt(d.throughput_rps) +
+      ' of ' + fmtInt(d.window.offered_rps) + ' req/s were served, the queue kept growing and the mean response reached ' +
+      fmtSeconds(d.response_s.mean) + '.' + why;
+  });
+  $('sim-overload-text').textContent = 'Overloaded. ' + words.join(' ') +
+    (CRASHES[S['sim-crash']] ? ' Its crash loses many requests because so many were queued on the server that died.' : '') +
+    ' The fix: more servers for the same traffic' + (bad.some(function (x) { return x.state === 'store'; })
+      ? ', or servers that serve other requests while they wait for the store.' : '.');
+  var fix = $('sim-fix');
+  fix.hidden = !more;
+  if (more) {
+    fix.textContent = 'Run again with ' + more + ' servers';
+    fix.setAttribute('data-servers', String(more));
+  }
+}
+
+/* The chosen place for state: what the run says about it, and how the balancer spread the traffic. */
+function renderDetail() {
+  var i = STATES.indexOf(S['sim-state']), d = runs[i], st = d.state;
+  Array.prototype.forEach.call($('sim-table').querySelectorAll('tbody tr'), function (tr) {
+    tr.setAttribute('data-current', tr.getAttribute('data-state') === S['sim-state'] ? 'true' : 'false');
+  });
+  var speed = 'Mean response ' + fmtSeconds(d.response_s.mean) + ', slowest 1 % ' + fmtSeconds(d.response_s.p99) + '. ';
   var s;
   switch (st.mode) {
   case 'memory':
-    s = 'With state in each server’s own memory, ' + fmtPct(st.lost_fraction, 0) + ' of returning requests reached a server that had never seen their session, ' +
+    s = fmtPct(st.lost_fraction, 0) + ' of returning requests reached a server that had never seen their session, ' +
       'and each server’s counter missed ' + fmtPct(st.counter_error, 0) + ' of the traffic.';
     break;
   case 'sticky':
     s = st.sessions_lost
       ? 'Sticky routing kept users on their server until it crashed: ' + fmtInt(st.sessions_lost) + ' sessions were lost with it, and the counters are still split (' + fmtPct(st.counter_error, 0) + ' off).'
-      : 'Sticky routing finds every session again (0 lost), but the counters are still split across servers (' + fmtPct(st.counter_error, 0) + ' off), and a crash would take its users’ sessions along. Try “Kill a server mid-run”.';
+      : 'Sticky routing finds every session again (0 lost), but the counters are still split across servers (' + fmtPct(st.counter_error, 0) + ' off), and a crash takes its users’ sessions along: choose a crash above.';
     break;
   case 'store':
-    s = 'With a shared store nothing depends on which server answers: ' + fmtInt(st.sessions_lost) + ' sessions lost, counter ' + fmtPct(st.counter_error, 0) +
-      ' off. The price is a round trip per operation: the store ran ' + fmtPct(st.store_utilization, 0) + ' busy and added ' + fmtSeconds(st.store_mean_delay_s) + ' per request.';
+    s = 'Nothing depends on which server answers: ' + fmtInt(st.sessions_lost) + ' sessions lost, counter ' + fmtPct(st.counter_error, 0) +
+      ' off. The price is a round trip per operation: ' + fmtSeconds(st.store_mean_delay_s) + ' of every request went to waiting on the store, which ran ' +
+      fmtPct(st.store_utilization, 0) + ' busy.';
     break;
   case 'token':
-    s = 'The session travels with each request in a signed token, so any server can read it: ' + fmtInt(st.sessions_lost) +
-      ' sessions lost. But a token belongs to one user: the shared counter and the seat locks still live in each server, so ' +
-      fmtPct(st.counter_error, 0) + ' of the count is missing and ' + fmtInt(st.lock_violations) +
-      ' seats were booked twice. Shared state needs a shared store.';
+    s = 'Any server can read the session from the token: ' + fmtInt(st.sessions_lost) + ' sessions lost. But a token belongs to one user: the shared counter and the seat locks still live in each server, so ' +
+      fmtPct(st.counter_error, 0) + ' of the count is missing and ' + fmtInt(st.lock_violations) + ' seats were booked twice. Shared state needs a shared store.';
     break;
   default:
     s = '';
   }
-  $('sim-summary').textContent = s;
+  $('sim-summary').textContent = 'State in ' + LABEL[st.mode] + '. ' + speed + s;
 
   var list = $('sim-servers-bars');
   list.textContent = '';
@@ -97,9 +168,8 @@ var FIX_LABEL = { memory: 'app memory', sticky: 'memory + sticky routing', store
 
 export function loadFixes() {
   showLoad();
-  var base = [['load', S.load]].concat(workloadPairs());
   return Promise.all(STATES.map(function (st) {
-    return api('fix-' + st, 'plan', base.concat([['state', st]]));
+    return workloadApi('fix-' + st, 'plan', [['load', S.load], ['state', st]]);
   })).then(function (docs) {
     if (docs.some(function (x) { return !x; })) return null;
     fixDocs = docs;
@@ -108,15 +178,16 @@ export function loadFixes() {
   });
 }
 
-export function renderFixes() {
+function renderFixes() {
   if (!fixDocs) return;
   var tb = $('fix-table').querySelector('tbody');
   tb.textContent = '';
   $('fix-load').textContent = fmtRps(fixDocs[0].load_rps);
   fixDocs.forEach(function (doc, i) {
     var h = doc.app.horizontal;
-    var tr = el('tr', { 'data-state': STATES[i], 'data-current': STATES[i] === S.state ? 'true' : 'false' });
-    tr.appendChild(el('td', null, FIX_LABEL[STATES[i]]));
+    var yours = STATES[i] === S.state;
+    var tr = el('tr', { 'data-state': STATES[i], 'data-current': yours ? 'true' : 'false' });
+    tr.appendChild(el('th', { scope: 'row' }, FIX_LABEL[STATES[i]] + (yours ? ' (yours)' : '')));
     var cost = el('td', { 'data-value': String(h.monthly_usd) }, fmtUSD(h.monthly_usd));
     tr.appendChild(cost);
     tr.appendChild(el('td', h.store ? { 'data-value': String(h.store.monthly_usd) } : null,
@@ -126,6 +197,7 @@ export function renderFixes() {
     tr.appendChild(el('td', null, nf(2, 2).format(h.imbalance)));
     tb.appendChild(tr);
   });
+  labelCells($('fix-table'));
 }
 
 /* The load the fix table is for, shown at once while its plans are fetched. */
@@ -135,17 +207,19 @@ export function showLoad() {
 
 /* Sets the simulation's controls from the view state and wires them. */
 export function setup() {
-  $('state-select').value = S.state;
-  $('sim-servers').value = S.servers;
-  $('sim-kill').setAttribute('aria-pressed', S.kill === '1' ? 'true' : 'false');
-  $('sim-form').addEventListener('submit', function (e) { e.preventDefault(); runSim(); });
-  $('sim-kill').addEventListener('click', function () {
-    S.kill = S.kill === '1' ? '0' : '1';
-    $('sim-kill').setAttribute('aria-pressed', S.kill === '1' ? 'true' : 'false');
+  var ids = { 'sim-state': 'state-select', 'sim-servers': 'sim-servers', 'sim-load': 'sim-load', 'sim-crash': 'sim-crash' };
+  Object.keys(ids).forEach(function (k) {
+    $(ids[k]).value = S[k];
+    $(ids[k]).addEventListener('change', function (e) {
+      S[k] = e.target.value;
+      writeURL();
+      if (k === 'sim-state') { if (runs) renderDetail(); } else runSim();
+    });
+  });
+  $('sim-form').addEventListener('submit', function (e) { e.preventDefault(); });
+  $('sim-fix').addEventListener('click', function () {
+    S['sim-servers'] = $('sim-fix').getAttribute('data-servers');
+    $('sim-servers').value = S['sim-servers'];
     writeURL(); runSim();
   });
-  $('state-select').addEventListener('change', function (e) {
-    S.state = e.target.value; writeURL(); runSim(); renderFixes();
-  });
-  $('sim-servers').addEventListener('change', function (e) { S.servers = e.target.value; writeURL(); runSim(); });
 }

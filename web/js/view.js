@@ -1,20 +1,28 @@
 /* The view state, kept in the page's URL (/?load=1m&catalog=cloud#quiz), and the documents shared. */
+import { api } from './api.js';
 
 /* ------------------------------------------------------------------ view state */
 
 export var STATES = ['memory', 'sticky', 'store', 'token'];
-var SPARES = ['auto', 'n+1', 'n+2', '2n'];
-var TARGETS = ['0.5', '0.6', '0.7', '0.8', '0.9'];
-var SIM_SERVERS = ['2', '3', '4', '6', '8', '12', '16'];
-var ZONES = ['1', '2', '3'];
-export var SECTIONS = ['ceiling', 'futures', 'curves', 'state', 'capacity', 'quiz-section', 'next'];
+export var SECTIONS = ['service', 'ceiling', 'futures', 'curves', 'state', 'capacity', 'quiz-section', 'next'];
+
+/*
+ * The workload of "Your service", by the API's own parameter names and defaults: a value equal to
+ * the default is not sent, so the documents are the same as when the page leaves them out. The API
+ * checks these values (service.js asks it); catalog=csv sends the pasted CSV as the body instead.
+ */
+export var SERVICE = ['cpu-ms', 'response-bytes', 'sessions', 'state', 'target-utilization', 'spares',
+  'availability-target', 'slo', 'zones', 'catalog'];
 
 export var DEFAULTS = {
-  load: '10k', catalog: 'teaching', spares: 'auto', 'target-utilization': '0.7', zones: '1',
-  'read-fraction': '0.9', util: '0.8', bounded: '0', state: 'memory', servers: '4', kill: '0'
+  load: '10k', catalog: 'teaching', 'cpu-ms': '1', 'response-bytes': '2048', sessions: '0', state: 'token',
+  'target-utilization': '0.7', spares: 'auto', 'availability-target': '0.9995', slo: '', zones: '1',
+  'read-fraction': '0.9', util: '0.8', bounded: '0',
+  'sim-state': 'memory', 'sim-servers': '4', 'sim-load': '2800', 'sim-crash': 'none'
 };
 export var S = Object.assign({}, DEFAULTS);
 S.section = '';
+S['catalog-csv'] = '';
 
 export function parseLoad(text) {
   var m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([kKmMgG]?)\s*$/.exec(String(text));
@@ -24,42 +32,70 @@ export function parseLoad(text) {
   return n > 0 && n <= 1e12 ? n : NaN;
 }
 
-function inRange(text, lo, hi) {
-  var n = Number(text);
-  return text !== '' && isFinite(n) && n >= lo && n <= hi;
+function inRange(lo, hi) {
+  return function (v) {
+    var n = Number(v);
+    return v !== '' && isFinite(n) && n >= lo && n <= hi ? String(n) : null;
+  };
+}
+function oneOf(list) {
+  return function (v) { return list.indexOf(v) >= 0 ? v : null; };
 }
 
+/* The page's own keys: each reads a URL value into the view's form, or null when it cannot. */
+var PAGE_KEYS = {
+  load: function (v) { return isFinite(parseLoad(v)) ? v.toLowerCase() : null; },
+  'read-fraction': inRange(0.5, 0.99),
+  util: inRange(0.5, 1.25),
+  bounded: oneOf(['0', '1']),
+  'sim-state': oneOf(STATES),
+  'sim-servers': oneOf(['2', '3', '4', '6', '8', '12', '16']),
+  'sim-load': oneOf(['1400', '2800', '5600', '11200']),
+  'sim-crash': oneOf(['none', '10-20', '10'])
+};
+var EXPECTED = {
+  load: 'a load such as 2500, 10k or 1.5m', 'read-fraction': 'a share from 0.5 to 0.99',
+  util: 'a utilisation from 0.5 to 1.25', bounded: '0 or 1', 'sim-state': STATES.join(', '),
+  'sim-servers': '2, 3, 4, 6, 8, 12 or 16', 'sim-load': '1400, 2800, 5600 or 11200', 'sim-crash': 'none, 10-20 or 10'
+};
+
+/*
+ * Reads the view from the URL. Returns what it could not use, each {key, value, why}, so the page
+ * can say so; and the service values for the API to check ([name, value] pairs), which it has
+ * taken into the view already.
+ */
 export function readURL() {
-  var q = new URLSearchParams(location.search);
-  var v = q.get('load');
-  if (v && isFinite(parseLoad(v))) S.load = v.toLowerCase();
-  v = q.get('catalog');
-  if (['teaching', 'cloud', 'gcp', 'azure'].indexOf(v) >= 0) S.catalog = v;
-  v = q.get('spares');
-  if (v && SPARES.indexOf(v.toLowerCase()) >= 0) S.spares = v.toLowerCase();
-  v = q.get('target-utilization');
-  if (v && TARGETS.indexOf(String(Number(v))) >= 0) S['target-utilization'] = String(Number(v));
-  v = q.get('zones');
-  if (v && ZONES.indexOf(v) >= 0) S.zones = v;
-  v = q.get('read-fraction');
-  if (v && inRange(v, 0.5, 0.99)) S['read-fraction'] = String(Number(v));
-  v = q.get('util');
-  if (v && inRange(v, 0.5, 1.25)) S.util = String(Number(v));
-  v = q.get('bounded');
-  if (v === '1' || v === '0') S.bounded = v;
-  v = q.get('state');
-  if (v && STATES.indexOf(v) >= 0) S.state = v;
-  v = q.get('servers');
-  if (v && SIM_SERVERS.indexOf(v) >= 0) S.servers = v;
-  v = q.get('kill');
-  if (v === '1' || v === '0') S.kill = v;
-  readHash();
+  var q = new URLSearchParams(location.search), problems = [], toCheck = [];
+  q.forEach(function (v, k) {
+    if (PAGE_KEYS[k]) {
+      var got = PAGE_KEYS[k](v);
+      if (got === null) problems.push({ key: k, value: v, why: 'expected ' + EXPECTED[k] });
+      else S[k] = got;
+    } else if (k === 'catalog' && v === 'csv' && !S['catalog-csv'] && !/catalog-csv=/.test(location.hash)) {
+      problems.push({ key: k, value: v, why: 'the link carries no pasted catalog' });
+    } else if (SERVICE.indexOf(k) >= 0) {
+      S[k] = v;
+      toCheck.push([k, v]);
+    } else {
+      problems.push({ key: k, value: v, why: 'the page has no such setting' });
+    }
+  });
+  readHash(true);
+  return { problems: problems, toCheck: toCheck };
 }
 
-/* The section the URL's #hash names, or none when it names something else. */
-export function readHash() {
-  var h = location.hash.replace(/^#/, '');
-  S.section = SECTIONS.indexOf(h) >= 0 ? h : '';
+/*
+ * The section the URL's #hash names (or none), and with withCatalog the pasted catalog it carries
+ * after it (#capacity&catalog-csv=...): the fragment never reaches the server, so a catalog of any
+ * size fits.
+ */
+export function readHash(withCatalog) {
+  var parts = location.hash.replace(/^#/, '').split('&');
+  S.section = SECTIONS.indexOf(parts[0]) >= 0 ? parts[0] : '';
+  if (!withCatalog) return;
+  parts.forEach(function (p) {
+    if (p.indexOf('catalog-csv=') === 0) S['catalog-csv'] = decodeURIComponent(p.slice(12));
+  });
 }
 
 export function writeURL() {
@@ -69,7 +105,10 @@ export function writeURL() {
   Object.keys(DEFAULTS).forEach(function (k) {
     if (k !== 'load' && k !== 'catalog' && S[k] !== DEFAULTS[k]) q.set(k, S[k]);
   });
-  var url = location.pathname + '?' + q.toString() + (S.section ? '#' + S.section : '');
+  var frag = [];
+  if (S.section) frag.push(S.section);
+  if (S.catalog === 'csv' && S['catalog-csv']) frag.push('catalog-csv=' + encodeURIComponent(S['catalog-csv']));
+  var url = location.pathname + '?' + q.toString() + (frag.length ? '#' + frag.join('&') : '');
   if (url !== location.pathname + location.search + location.hash) {
     history.replaceState(null, '', url);
   }
@@ -77,15 +116,30 @@ export function writeURL() {
 
 export function loadValue() { return parseLoad(S.load); }
 
-/* Workload and catalog inputs shared by compare, curve and plan. */
+/* The service's values that differ from the API's defaults, as query pairs (the catalog by name). */
 export function workloadPairs() {
-  var p = [['catalog', S.catalog]];
-  if (S.spares !== DEFAULTS.spares) p.push(['spares', S.spares]);
-  if (S['target-utilization'] !== DEFAULTS['target-utilization']) {
-    p.push(['target-utilization', S['target-utilization']]);
-  }
-  if (S.zones !== DEFAULTS.zones) p.push(['zones', S.zones]);
+  var p = S.catalog === 'csv' ? [] : [['catalog', S.catalog]];
+  SERVICE.forEach(function (k) {
+    if (k !== 'catalog' && S[k] !== DEFAULTS[k]) p.push([k, S[k]]);
+  });
   return p;
+}
+
+/*
+ * A compare, curve or plan call with the service's workload: the pairs given win over the
+ * service's (the fix table sets its own state), and a pasted catalog goes as the CSV body.
+ */
+export function workloadApi(key, path, pairs, opts) {
+  var given = pairs.map(function (p) { return p[0]; });
+  var all = pairs.concat(workloadPairs().filter(function (p) { return given.indexOf(p[0]) < 0; }));
+  var o = Object.assign({}, opts);
+  if (S.catalog === 'csv') o.body = S['catalog-csv'];
+  return api(key, path, all, o);
+}
+
+/* A string that changes whenever the service's workload does (for caches of documents). */
+export function workloadKey() {
+  return JSON.stringify(workloadPairs()) + (S.catalog === 'csv' ? S['catalog-csv'] : '');
 }
 
 /* ------------------------------------------------------------------ documents held */
