@@ -226,9 +226,10 @@ static int config(const struct cmd_input *in, struct sl_sim_config *c, char *err
 
 /*
  * One API request must not hog the server: its work is estimated before it starts and refused
- * beyond a budget (a run by duration alone gets as many arrivals as the budget allows); threads
- * are capped by their declared range, there is no progress bar, and the run stops when the
- * request is cancelled (deadline, hang-up, shutdown).
+ * beyond a budget (a run by duration alone is estimated at its arrivals over that time, and
+ * runs as on the command line: cutting it to a number of requests would change its warm-up and
+ * so its document); threads are capped by their declared range, there is no progress bar, and
+ * the run stops when the request is cancelled (deadline, hang-up, shutdown).
  */
 static int api_limits(const struct cmd_input *in, struct sl_sim_config *c, char *err,
                       size_t errlen)
@@ -237,20 +238,14 @@ static int api_limits(const struct cmd_input *in, struct sl_sim_config *c, char 
     double budget = in->sim_budget > 0 ? in->sim_budget : CMD_API_SIM_BUDGET;
 
     c->cancel = in->cancel;
-    if (c->requests == 0) {
-        double fit = floor(budget / per);
-
-        c->requests = fit >= 1 ? (uint64_t)fit : 1;
-    }
     cost = sl_sim_cost(c);
     if (cost > budget)
         return cmd_usage(err, errlen, "simulation too large for the API: %.3g event-equivalents "
-                         "(%llu requests x %ld replications at %.4g each with %s over %ld "
-                         "servers; the limit is %.3g): ask for fewer requests, servers or "
-                         "replications, or run scalelab simulate",
-                         cost, (unsigned long long)c->requests, c->replications,
-                         per / (double)c->replications, sl_sim_lb_name(c->lb), c->servers,
-                         budget);
+                         "(%.3g requests x %ld replications at %.4g each with %s over %ld "
+                         "servers; the limit is %.3g): ask for fewer requests, a shorter "
+                         "duration, fewer servers or replications, or run scalelab simulate",
+                         cost, cost / per, c->replications, per / (double)c->replications,
+                         sl_sim_lb_name(c->lb), c->servers, budget);
     return CMD_OK;
 }
 

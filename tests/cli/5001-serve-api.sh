@@ -42,6 +42,10 @@ same_as_cli "queue?station=lb:1:0.05&station=app:8:4&station=db:2:1.5:2&load=500
     queue --station lb:1:0.05 --station app:8:4 --station db:2:1.5:2 --load 500
 same_as_cli "queue?station=app:8:4&station=db:2:1.5:2&users=1000&think=1" \
     queue --station app:8:4 --station db:2:1.5:2 --users 1000 --think 1
+# a run by duration alone is the command line's run, warm-up and all
+same_as_cli "simulate?servers=1&load=500&service-ms=1&duration=10s" \
+    simulate --servers 1 --load 500 --service-ms 1 --duration 10s
+grep -q '"throughput_rps": 4' "$tmp/body" || fail "a duration-only simulation came back empty"
 same_as_cli "simulate?servers=4&load=3000&service-ms=1&requests=50k&state=memory&seed=3" \
     simulate --servers 4 --load 3000 --service-ms 1 --requests 50k --state memory --seed 3 \
     --no-progress
