@@ -1,5 +1,6 @@
 /* `fit`: the Universal Scalability Law fitted to load-test measurements. */
 /* SPDX-License-Identifier: MIT */
+#include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
@@ -74,6 +75,43 @@ static char *points_as_csv(const char *spec)
     return csv;
 }
 
+/*
+ * Each point of "N:X,N:X,..." is two positive numbers around one ':'; the message names the
+ * point as typed and its place, since the CSV parser behind would count lines of a header row
+ * the user never wrote.
+ */
+static int check_points(const char *spec, const char *name, char *err, size_t errlen)
+{
+    const char *p = spec;
+    int k = 1;
+
+    for (;; k++) {
+        const char *end = strchr(p, ','), *colon;
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char piece[80], *sep;
+        double a, b;
+
+        if (!end && n == 0 && k > 1)
+            return CMD_OK; /* a trailing comma, as a CSV's last newline */
+        snprintf(piece, sizeof(piece), "%.*s", (int)(n < 79 ? n : 79), p);
+        colon = strchr(piece, ':');
+        sep = colon ? piece + (colon - piece) : NULL;
+        if (sep)
+            *sep = '\0';
+        if (n >= sizeof(piece) || !sep || strchr(sep + 1, ':') ||
+            sl_parse_number(piece, &a) != SL_OK || sl_parse_number(sep + 1, &b) != SL_OK ||
+            !(a > 0) || !(b > 0)) {
+            if (sep)
+                *sep = ':';
+            return cmd_usage(err, errlen, "invalid %s point %d '%s' (expected N:X, a concurrency "
+                             "and a throughput above 0, such as 18:995.9)", name, k, piece);
+        }
+        if (!end)
+            return CMD_OK;
+        p = end + 1;
+    }
+}
+
 /* Where the measurements come from: --points (as CSV, into *owned) or the file read for us. */
 static int measurements(const struct cmd_input *in, struct cmd_fit_out *out, const char **text,
                         size_t *len, char **owned, char *err, size_t errlen)
@@ -88,6 +126,8 @@ static int measurements(const struct cmd_input *in, struct cmd_fit_out *out, con
         if (in->surface == CMD_API && strlen(points) > API_MAX_POINTS_TEXT)
             return cmd_usage(err, errlen, "invalid %s (longer than %d bytes)", name,
                              API_MAX_POINTS_TEXT);
+        if (check_points(points, name, err, errlen))
+            return CMD_USAGE;
         out->label = "--points"; /* the same in every message of the command line and the API */
         *owned = points_as_csv(points);
         if (!*owned)

@@ -73,6 +73,11 @@ done
 mkfifo "$tmp/fifo.csv"
 bad_input "not a regular file" timeout 5 $SCALELAB fit "$tmp/fifo.csv"
 bad_input "3 or more distinct" $SCALELAB fit --points 1:5,2:9
+# --points names the point as typed and its place (no line of a header it never had)
+bad_input "invalid --points point 1 '1:x' (expected N:X" $SCALELAB fit --points 1:x,2:3,4:5
+bad_input "invalid --points point 3 '4:-5'" $SCALELAB fit --points 1:1,2:3,4:-5
+bad_input "invalid --points point 2 ''" $SCALELAB fit --points 1:1,,4:5
+bad_input "invalid --points point 1 '1:2:3'" $SCALELAB fit --points 1:2:3,4:5,6:7
 printf 'n,throughput\n1,fast\n' >"$tmp/b1.csv"
 bad_input "line 2 column 3: throughput 'fast' is not a number" $SCALELAB fit "$tmp/b1.csv"
 printf 'n,throughput\n-2,5\n' >"$tmp/b2.csv"
