@@ -86,7 +86,7 @@ static int check_points(const char *spec, const char *name, char *err, size_t er
     int k = 1;
 
     for (;; k++) {
-        const char *end = strchr(p, ','), *colon;
+        const char *end = strchr(p, ',');
         size_t n = end ? (size_t)(end - p) : strlen(p);
         char piece[80], *sep;
         double a, b;
@@ -94,8 +94,7 @@ static int check_points(const char *spec, const char *name, char *err, size_t er
         if (!end && n == 0 && k > 1)
             return CMD_OK; /* a trailing comma, as a CSV's last newline */
         snprintf(piece, sizeof(piece), "%.*s", (int)(n < 79 ? n : 79), p);
-        colon = strchr(piece, ':');
-        sep = colon ? piece + (colon - piece) : NULL;
+        sep = strchr(piece, ':');
         if (sep)
             *sep = '\0';
         if (n >= sizeof(piece) || !sep || strchr(sep + 1, ':') ||

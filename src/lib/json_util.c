@@ -113,10 +113,11 @@ char *sl_json_dump_array(json_t *doc, size_t n, json_t *(*item)(void *ctx, size_
     struct text t = { NULL, 0, 0 };
     size_t i;
 
-    /* the empty array is the last member: the dump ends "[]\n}" (or "[]}" without indent) */
-    tail = head ? strstr(head, "[]") : NULL;
-    while (tail && strstr(tail + 2, "[]"))
-        tail = strstr(tail + 2, "[]");
+    /* the empty array is the last member: the dump ends "[]\n}", its last "[]" */
+    tail = NULL;
+    for (i = head ? strlen(head) : 0; !tail && i >= 2; i--)
+        if (head[i - 2] == '[' && head[i - 1] == ']')
+            tail = head + i - 2;
     if (!tail) {
         sl_free(head);
         return NULL;

@@ -164,12 +164,14 @@ static void look_up(struct request *rq)
     struct web_cache *c = rq->srv->cache;
     char key[KEY_MAX];
 
-    rq->query_key = web_route_query_key(&rq->req);
-    if (!rq->query_key)
-        return;
-    if (c && (rq->entry = web_cache_get(c, rq->query_key)) != NULL) {
-        rq->keyed = 1;
-        return;
+    if (c) { /* the words are only a way into the cache */
+        rq->query_key = web_route_query_key(&rq->req);
+        if (!rq->query_key)
+            return;
+        if ((rq->entry = web_cache_get(c, rq->query_key)) != NULL) {
+            rq->keyed = 1;
+            return;
+        }
     }
     if (web_route_cache_key(&rq->req, key, sizeof(key)) || !(rq->key = sl_strdup(key)))
         return; /* an error to answer, or a query too long to keep */

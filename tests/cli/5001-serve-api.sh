@@ -3,13 +3,9 @@
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 77; }
 
-$SCALELAB serve --port 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-pid=$!
-i=0
-while ! grep -q 'serving on' "$tmp/serve.out" 2>/dev/null && [ $i -lt 100 ]; do
-    sleep 0.1; i=$((i + 1))
-done
-url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out")
+start_server serve
+pid=$pid_serve
+url=$url_serve
 [ -n "$url" ] || { cat "$tmp/serve.err"; fail "server did not start"; finish; }
 port=${url##*:}
 
