@@ -12,53 +12,65 @@
 
 enum { P_LAMBDA, P_SIGMA, P_KAPPA, NPARAM };
 
-static double model(const double *p, double n)
+/* One measurement as the fit uses it: n, the terms n - 1 and n (n - 1) of the USL's
+ * denominator computed once, and the throughput divided by the largest. */
+struct fit_point {
+    double n, u, v, x;
+};
+
+/* The denominator 1 + sigma (n - 1) + kappa n (n - 1) at one point. */
+static inline double denominator(const double *p, const struct fit_point *q)
 {
-    return sl_usl_throughput(n, p[P_LAMBDA], p[P_SIGMA], p[P_KAPPA]);
+    return 1.0 + p[P_SIGMA] * q->u + p[P_KAPPA] * q->v;
 }
 
-/* Partial derivatives of X(n) with respect to lambda, sigma and kappa. */
-static void gradient(const double *p, double n, double *g)
-{
-    double d = 1.0 + p[P_SIGMA] * (n - 1.0) + p[P_KAPPA] * n * (n - 1.0);
-
-    g[P_LAMBDA] = n / d;
-    g[P_SIGMA] = -p[P_LAMBDA] * n * (n - 1.0) / (d * d);
-    g[P_KAPPA] = -p[P_LAMBDA] * n * n * (n - 1.0) / (d * d);
-}
-
-static double sum_sq(const double *p, const struct sl_usl_point *pts, size_t m)
+static double sum_sq(const double *p, const struct fit_point *pts, size_t m)
 {
     double s = 0.0;
     size_t i;
 
     for (i = 0; i < m; i++) {
-        double r = model(p, pts[i].n) - pts[i].throughput;
+        double r = p[P_LAMBDA] * pts[i].n / denominator(p, &pts[i]) - pts[i].x;
 
         s += r * r;
     }
     return s;
 }
 
-/* J'J and J'r at p. */
-static void normal_equations(const double *p, const struct sl_usl_point *pts, size_t m,
+/*
+ * J'J and J'r at p. With d the denominator and X = lambda n / d the model, the partial
+ * derivatives are dX/dlambda = n / d, dX/dsigma = -X (n - 1) / d, dX/dkappa = -X n (n - 1) / d.
+ */
+static void normal_equations(const double *p, const struct fit_point *pts, size_t m,
                              double a[NPARAM][NPARAM], double *b)
 {
+    double a00 = 0, a01 = 0, a02 = 0, a11 = 0, a12 = 0, a22 = 0, b0 = 0, b1 = 0, b2 = 0;
     size_t i;
-    int j, k;
 
-    memset(a, 0, sizeof(double) * NPARAM * NPARAM);
-    memset(b, 0, sizeof(double) * NPARAM);
     for (i = 0; i < m; i++) {
-        double g[NPARAM], r = model(p, pts[i].n) - pts[i].throughput;
+        double inv = 1.0 / denominator(p, &pts[i]);
+        double g0 = pts[i].n * inv, x = p[P_LAMBDA] * g0, r = x - pts[i].x;
+        double g1 = -x * pts[i].u * inv, g2 = -x * pts[i].v * inv;
 
-        gradient(p, pts[i].n, g);
-        for (j = 0; j < NPARAM; j++) {
-            b[j] += g[j] * r;
-            for (k = 0; k < NPARAM; k++)
-                a[j][k] += g[j] * g[k];
-        }
+        b0 += g0 * r;
+        b1 += g1 * r;
+        b2 += g2 * r;
+        a00 += g0 * g0;
+        a01 += g0 * g1;
+        a02 += g0 * g2;
+        a11 += g1 * g1;
+        a12 += g1 * g2;
+        a22 += g2 * g2;
     }
+    a[0][0] = a00;
+    a[0][1] = a[1][0] = a01;
+    a[0][2] = a[2][0] = a02;
+    a[1][1] = a11;
+    a[1][2] = a[2][1] = a12;
+    a[2][2] = a22;
+    b[0] = b0;
+    b[1] = b1;
+    b[2] = b2;
 }
 
 /*
@@ -114,19 +126,22 @@ static int solve_free(double a[NPARAM][NPARAM], const double *b, const int *free
 }
 
 /* The sum of squares, or +inf where the model leaves its domain (a denominator <= 0). */
-static double sse_at(const double *p, const struct sl_usl_point *pts, size_t m)
+static double sse_at(const double *p, const struct fit_point *pts, size_t m)
 {
+    double s = 0.0;
     size_t i;
 
     if (!(p[P_LAMBDA] > 0.0))
         return INFINITY;
     for (i = 0; i < m; i++) {
-        double n = pts[i].n;
+        double d = denominator(p, &pts[i]), r;
 
-        if (!(1.0 + p[P_SIGMA] * (n - 1.0) + p[P_KAPPA] * n * (n - 1.0) > 0.0))
+        if (!(d > 0.0))
             return INFINITY;
+        r = p[P_LAMBDA] * pts[i].n / d - pts[i].x;
+        s += r * r;
     }
-    return sum_sq(p, pts, m);
+    return s;
 }
 
 /* The decrease of the sum of squares that the linearised model promises for step h:
@@ -152,7 +167,7 @@ static double predicted_gain(double a[NPARAM][NPARAM], const double *b, const do
  * 1e-15 and 1e-12), when a refused step is below 1e-12 relative or promises a gain under 1e-14
  * of the sum (rounding, not a slope, made it worse), or when no step can improve it.
  */
-static double levenberg_marquardt(const struct sl_usl_point *pts, size_t m, double *p,
+static double levenberg_marquardt(const struct fit_point *pts, size_t m, double *p,
                                   const int *free_mask, int *iterations, int *converged)
 {
     double mu = 1e-3, cur = sse_at(p, pts, m);
@@ -213,15 +228,15 @@ static double levenberg_marquardt(const struct sl_usl_point *pts, size_t m, doub
 }
 
 /* lambda that minimises the sum of squares for given sigma and kappa: linear least squares. */
-static double best_lambda(const struct sl_usl_point *pts, size_t m, double sigma, double kappa)
+static double best_lambda(const struct fit_point *pts, size_t m, double sigma, double kappa)
 {
     double xg = 0.0, gg = 0.0;
     size_t i;
 
     for (i = 0; i < m; i++) {
-        double g = sl_usl_throughput(pts[i].n, 1.0, sigma, kappa);
+        double g = pts[i].n / (1.0 + sigma * pts[i].u + kappa * pts[i].v);
 
-        xg += pts[i].throughput * g;
+        xg += pts[i].x * g;
         gg += g * g;
     }
     return gg > 0.0 ? xg / gg : 0.0;
@@ -240,16 +255,16 @@ static int within_bounds(const double *p)
  * Capacity Planning, 2007, ch. 5). On a face the other coefficient is held at 0. Values at or
  * below 0 are moved just inside the face, where the solve starts.
  */
-static void linear_start(const struct sl_usl_point *pts, size_t m, const int *face, double *p)
+static void linear_start(const struct fit_point *pts, size_t m, const int *face, double *p)
 {
     double lambda0 = 0.0, s11 = 0.0, s12 = 0.0, s22 = 0.0, r1 = 0.0, r2 = 0.0, det;
     size_t i;
 
     for (i = 0; i < m; i++)
-        lambda0 = fmax(lambda0, pts[i].throughput / pts[i].n);
+        lambda0 = fmax(lambda0, pts[i].x / pts[i].n);
     for (i = 0; i < m; i++) {
-        double n = pts[i].n, u = n - 1.0, v = n * (n - 1.0);
-        double y = pts[i].throughput > 0.0 ? lambda0 * n / pts[i].throughput - 1.0 : 0.0;
+        double n = pts[i].n, u = pts[i].u, v = pts[i].v;
+        double y = pts[i].x > 0.0 ? lambda0 * n / pts[i].x - 1.0 : 0.0;
 
         s11 += u * u;
         s12 += u * v;
@@ -275,7 +290,7 @@ static void linear_start(const struct sl_usl_point *pts, size_t m, const int *fa
 }
 
 /* One solve on a face from p; its sum of squares, or INFINITY when it ends outside the bounds. */
-static double solve_face(const struct sl_usl_point *pts, size_t m, const int *face, double *p,
+static double solve_face(const struct fit_point *pts, size_t m, const int *face, double *p,
                          int *iterations, int *converged)
 {
     double sse = levenberg_marquardt(pts, m, p, face, iterations, converged);
@@ -294,7 +309,7 @@ static double solve_face(const struct sl_usl_point *pts, size_t m, const int *fa
  * solve's iterations; *converged when every accepted solve converged (the caller then checks
  * the winner's optimality, kkt_holds).
  */
-static double fit_faces(const struct sl_usl_point *pts, size_t m, double *best, int *iterations,
+static double fit_faces(const struct fit_point *pts, size_t m, double *best, int *iterations,
                         int *converged)
 {
     static const double starts[][2] = { { 0.01, 1e-4 }, { 0.1, 1e-6 }, { 1e-4, 1e-8 },
@@ -352,7 +367,7 @@ static double fit_faces(const struct sl_usl_point *pts, size_t m, double *best, 
  * in every free direction and points out of the box where a parameter sits on a bound, up to a
  * tolerance relative to the gradient's scale.
  */
-static int kkt_holds(const double *p, const struct sl_usl_point *pts, size_t m)
+static int kkt_holds(const double *p, const struct fit_point *pts, size_t m)
 {
     double a[NPARAM][NPARAM], b[NPARAM], tol;
     int j;
@@ -385,7 +400,11 @@ static size_t merge_duplicates(struct sl_usl_point *p, size_t m, int *merged)
 {
     size_t i = 0, out = 0;
 
-    qsort(p, m, sizeof(*p), by_n);
+    for (i = 1; i < m && p[i - 1].n <= p[i].n; i++)
+        ;
+    if (i < m) /* measurements mostly come in order of n: sort only when they do not */
+        qsort(p, m, sizeof(*p), by_n);
+    i = 0;
     *merged = 0;
     while (i < m) {
         size_t j = i + 1;
@@ -410,7 +429,7 @@ static size_t merge_duplicates(struct sl_usl_point *p, size_t m, int *merged)
  * Standard errors from s^2 (J'J)^-1 at the solution, over the free parameters; one that sits on
  * a bound has none (NaN): the data do not determine it there.
  */
-static void standard_errors(const double *p, const struct sl_usl_point *pts, size_t m,
+static void standard_errors(const double *p, const struct fit_point *pts, size_t m,
                             double sse, double *se)
 {
     double a[NPARAM][NPARAM], b[NPARAM], col[NPARAM], unit[NPARAM];
@@ -433,7 +452,7 @@ enum sl_status sl_usl_fit(const struct sl_usl_point *pts, size_t count, struct s
 {
     double best[NPARAM], best_sse = INFINITY, mean = 0.0, sst = 0.0, se[NPARAM];
     double scale = 0.0;
-    struct sl_usl_point *work = NULL; /* the points with throughputs divided by scale */
+    struct fit_point *work = NULL; /* the points with throughputs divided by scale */
     size_t i, m;
     int merged, best_it = 0, best_conv = 0;
 
@@ -483,8 +502,12 @@ enum sl_status sl_usl_fit(const struct sl_usl_point *pts, size_t count, struct s
     for (i = 0; i < m; i++)
         scale = fmax(scale, out->points[i].throughput);
     for (i = 0; i < m; i++) {
-        work[i] = out->points[i];
-        work[i].throughput /= scale;
+        double n = out->points[i].n;
+
+        work[i].n = n;
+        work[i].u = n - 1.0;
+        work[i].v = n * (n - 1.0);
+        work[i].x = out->points[i].throughput / scale;
     }
     best_sse = fit_faces(work, m, best, &best_it, &best_conv);
     best_conv = best_conv && kkt_holds(best, work, m);
@@ -502,9 +525,9 @@ enum sl_status sl_usl_fit(const struct sl_usl_point *pts, size_t count, struct s
     out->sigma_se = se[P_SIGMA];
     out->kappa_se = se[P_KAPPA];
     for (i = 0; i < m; i++)
-        mean += work[i].throughput / (double)m;
+        mean += work[i].x / (double)m;
     for (i = 0; i < m; i++)
-        sst += (work[i].throughput - mean) * (work[i].throughput - mean);
+        sst += (work[i].x - mean) * (work[i].x - mean);
     sl_free(work);
     /* constant measurements leave nothing to explain: R^2 is 1 if the fit is exact, else 0 */
     out->r2 = sst > 0.0 ? 1.0 - best_sse / sst : best_sse <= 0.0 ? 1.0 : 0.0;
