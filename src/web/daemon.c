@@ -224,8 +224,10 @@ static void *reaper(void *arg)
 
 /* Limits of one connection. */
 #define CONNECTION_IDLE_S 10
-#define CONNECTION_MEMORY (128 * 1024) /* room for WEB_QUERY_MAX parameters and a long URL
-                                       * (MHD parses even 1,000 of them before we refuse) */
+/* Room for a WEB_URI_MAX URL and about 400 parameters (MHD records every one before we can
+ * refuse more than WEB_QUERY_MAX); no more, because MHD 0.9.75 zeroes the whole pool between
+ * two requests of a connection, which at 128 KiB was a third of a cached answer's CPU. */
+#define CONNECTION_MEMORY (32 * 1024)
 #define LISTEN_BACKLOG 128
 
 static void *no_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
