@@ -23,6 +23,8 @@ struct entry {
     size_t size;                /* bytes charged to the shard */
     struct entry *chain;        /* the next entry of its bucket */
     struct entry *newer, *older;
+    _Atomic(void *) ready;      /* what the server built to send it, or NULL */
+    void (*drop)(void *);       /* frees ready */
     char key[];                 /* then the document */
 };
 
@@ -36,6 +38,7 @@ struct shard {
 
 struct web_cache {
     struct shard shard[SHARDS];
+    void (*drop)(void *);
 };
 
 /* FNV-1a, 64 bits: spreads keys over shards and buckets, and tags documents. */
@@ -67,7 +70,7 @@ static uint64_t key_hash(const char *key)
     return h;
 }
 
-struct web_cache *web_cache_new(size_t bytes)
+struct web_cache *web_cache_new(size_t bytes, void (*drop)(void *))
 {
     struct web_cache *c;
     unsigned i;
@@ -81,19 +84,38 @@ struct web_cache *web_cache_new(size_t bytes)
         pthread_mutex_init(&c->shard[i].lock, NULL);
         c->shard[i].cap = bytes / SHARDS;
     }
+    c->drop = drop;
     return c;
 }
 
 static void entry_release(struct entry *e)
 {
-    if (atomic_fetch_sub(&e->refs, 1) == 1)
+    if (atomic_fetch_sub(&e->refs, 1) == 1) {
+        void *ready = atomic_load(&e->ready);
+
+        if (ready && e->drop)
+            e->drop(ready);
         sl_free(e);
+    }
 }
 
 void web_cache_release(const struct web_cache_entry *pub)
 {
     if (pub)
         entry_release((struct entry *)(void *)pub); /* pub is an entry's first member */
+}
+
+void *web_cache_ready(const struct web_cache_entry *pub)
+{
+    return atomic_load(&((struct entry *)(void *)pub)->ready);
+}
+
+void *web_cache_keep_ready(const struct web_cache_entry *pub, void *ready)
+{
+    struct entry *e = (struct entry *)(void *)pub;
+    void *none = NULL;
+
+    return atomic_compare_exchange_strong(&e->ready, &none, ready) ? ready : none;
 }
 
 void web_cache_free(struct web_cache *c)
@@ -209,6 +231,8 @@ const struct web_cache_entry *web_cache_put(struct web_cache *c, const char *key
     web_cache_etag(body, len, e->pub.etag);
     e->hash = h;
     e->size = size;
+    atomic_init(&e->ready, NULL);
+    e->drop = c->drop;
     atomic_init(&e->refs, 2); /* the cache's and the caller's */
 
     pthread_mutex_lock(&s->lock);

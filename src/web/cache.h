@@ -21,8 +21,12 @@ struct web_cache_entry {
     char etag[20];
 };
 
-/* A cache of at most `bytes` (keys, documents and bookkeeping), or NULL for 0 or no memory. */
-struct web_cache *web_cache_new(size_t bytes);
+/*
+ * A cache of at most `bytes` (keys, documents and bookkeeping), or NULL for 0 or no memory.
+ * drop (may be NULL) frees what a caller kept with an entry (web_cache_keep_ready) when the
+ * entry itself is freed; what is kept is not counted in `bytes`.
+ */
+struct web_cache *web_cache_new(size_t bytes, void (*drop)(void *));
 void web_cache_free(struct web_cache *c);
 
 /*
@@ -38,6 +42,14 @@ const struct web_cache_entry *web_cache_get(struct web_cache *c, const char *key
  */
 const struct web_cache_entry *web_cache_put(struct web_cache *c, const char *key,
                                             const char *body, size_t len);
+
+/*
+ * What a caller built once to send an entry again (the server keeps its ready response), or
+ * NULL while none is kept. keep_ready keeps `ready` unless another thread kept one first, and
+ * returns the one kept: a caller whose `ready` was not kept frees its own.
+ */
+void *web_cache_ready(const struct web_cache_entry *e);
+void *web_cache_keep_ready(const struct web_cache_entry *e, void *ready);
 
 /* Gives back an entry that get or put returned. */
 void web_cache_release(const struct web_cache_entry *e);

@@ -94,18 +94,53 @@ static void entry_sent(void *cls)
     web_cache_release(cls);
 }
 
+/* The cache frees an entry, and with it the response kept to send it. */
+static void drop_response(void *resp)
+{
+    MHD_destroy_response(resp);
+}
+
+/*
+ * The response that sends a hit: built once per entry, headers included, and kept with it, so a
+ * hit allocates nothing. Its body is the entry's document, which lives as long as the entry; each
+ * request holds the entry until it ends, and MHD holds the response while it sends.
+ */
+static struct MHD_Response *ready_response(struct request *rq)
+{
+    struct MHD_Response *resp = web_cache_ready(rq->entry), *kept;
+
+    if (resp)
+        return resp;
+    resp = MHD_create_response_from_buffer(rq->entry->len, (void *)rq->entry->body,
+                                           MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return NULL;
+    add_headers(resp, rq);
+    kept = web_cache_keep_ready(rq->entry, resp);
+    if (kept != resp)
+        MHD_destroy_response(resp);
+    return kept;
+}
+
+/* Whether the client already holds the keyed document it asks for (If-None-Match). */
+static int client_holds(const struct request *rq)
+{
+    const char *inm = rq->keyed && rq->reply.status == 200
+                          ? MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+                                                        MHD_HTTP_HEADER_IF_NONE_MATCH)
+                          : NULL;
+
+    return inm && web_cache_etag_matches(inm, rq->etag);
+}
+
 /* The body of rq's answer: nothing when the client holds it (304), the entry, or the reply. */
 static struct MHD_Response *make_response(struct request *rq)
 {
     struct web_reply *r = &rq->reply;
-    const char *inm = rq->keyed && r->status == 200
-                          ? MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
-                                                        MHD_HTTP_HEADER_IF_NONE_MATCH)
-                          : NULL;
     const struct web_cache_entry *e = rq->entry;
     struct MHD_Response *resp;
 
-    if (inm && web_cache_etag_matches(inm, rq->etag)) {
+    if (client_holds(rq)) {
         r->status = 304;
         return MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     }
@@ -125,9 +160,12 @@ static struct MHD_Response *make_response(struct request *rq)
 /* Queues rq's answer and frees the reply's body. */
 static enum MHD_Result send_reply(struct request *rq)
 {
-    struct MHD_Response *resp = make_response(rq);
+    struct MHD_Response *resp;
     enum MHD_Result ret;
 
+    if (rq->hit && !client_holds(rq) && (resp = ready_response(rq)) != NULL)
+        return MHD_queue_response(rq->conn, 200, resp); /* the entry keeps it */
+    resp = make_response(rq);
     if (!resp) {
         web_reply_release(&rq->reply);
         return MHD_NO;
@@ -490,7 +528,7 @@ int web_serve(const struct web_opts *opts, char *err, size_t errlen)
     int sig = 0, st;
 
     if (opts->cache_bytes) {
-        srv.cache = web_cache_new(opts->cache_bytes);
+        srv.cache = web_cache_new(opts->cache_bytes, drop_response);
         if (!srv.cache)
             return cmd_failure(err, errlen, "no memory for a cache of %zu bytes",
                                opts->cache_bytes);

@@ -10,7 +10,7 @@
 /* A hit returns the very bytes stored, with the tag of those bytes; other keys miss. */
 static void cache_hit_and_miss(void **state)
 {
-    struct web_cache *c = web_cache_new(1 << 20);
+    struct web_cache *c = web_cache_new(1 << 20, NULL);
     const struct web_cache_entry *e;
     struct web_cache_stats st;
 
@@ -32,6 +32,48 @@ static void cache_hit_and_miss(void **state)
     assert_int_equal(st.misses, 3);
     assert_int_equal(st.entries, 1);
     web_cache_free(c);
+}
+
+static int drops;
+static void count_drop(void *ready)
+{
+    assert_string_equal(ready, "ready");
+    drops++;
+}
+
+/*
+ * What a caller keeps with an entry: the first kept wins, a later one is refused (the caller
+ * frees its own), and the cache drops the kept one once, when the evicted entry's last holder
+ * lets go, never while a holder still has it.
+ */
+static void cache_keeps_ready_until_the_entry_goes(void **state)
+{
+    struct web_cache *c = web_cache_new(16 * 256, count_drop); /* room for one entry a shard */
+    static char ready[] = "ready", other[] = "other";
+    const struct web_cache_entry *e, *f;
+
+    (void)state;
+    drops = 0;
+    assert_non_null(c);
+    e = web_cache_put(c, "k", "{}", 2);
+    assert_non_null(e);
+    assert_null(web_cache_ready(e));
+    assert_ptr_equal(web_cache_keep_ready(e, ready), ready);
+    assert_ptr_equal(web_cache_keep_ready(e, other), ready);
+    assert_ptr_equal(web_cache_ready(e), ready);
+    for (int i = 0; i < 256; i++) { /* enough other keys to fill every shard */
+        char key[8];
+
+        snprintf(key, sizeof(key), "x%d", i);
+        web_cache_release(web_cache_put(c, key, "{}", 2));
+    }
+    f = web_cache_get(c, "k");
+    assert_null(f); /* evicted... */
+    assert_int_equal(drops, 0); /* ...but still held here */
+    web_cache_release(e);
+    assert_int_equal(drops, 1);
+    web_cache_free(c);
+    assert_int_equal(drops, 1);
 }
 
 /* Published FNV-1a 64 test vectors (Fowler, Noll, Vo): "" and "a" and "foobar". */
@@ -73,7 +115,7 @@ static void cache_if_none_match(void **state)
 static void cache_evicts_within_its_size(void **state)
 {
     size_t size = 64 * 1024;
-    struct web_cache *c = web_cache_new(size);
+    struct web_cache *c = web_cache_new(size, NULL);
     const struct web_cache_entry *held, *e;
     struct web_cache_stats st;
     char key[32], body[900];
@@ -109,13 +151,13 @@ static void cache_evicts_within_its_size(void **state)
         assert_null(web_cache_put(c, "big", big, sizeof(big)));
     }
     web_cache_free(c);
-    assert_null(web_cache_new(0));
+    assert_null(web_cache_new(0, NULL));
 }
 
 /* Putting a key that is there returns the entry already stored (two workers raced). */
 static void cache_put_twice_keeps_the_first(void **state)
 {
-    struct web_cache *c = web_cache_new(1 << 20);
+    struct web_cache *c = web_cache_new(1 << 20, NULL);
     const struct web_cache_entry *a = web_cache_put(c, "k", "one", 3);
     const struct web_cache_entry *b = web_cache_put(c, "k", "two", 3);
 
@@ -162,7 +204,7 @@ static void *hammer(void *p)
 
 static void cache_many_threads(void **state)
 {
-    struct web_cache *c = web_cache_new(16 * 1024); /* small: evictions while others read */
+    struct web_cache *c = web_cache_new(16 * 1024, NULL); /* small: evictions while others read */
     struct worker_arg args[4];
     pthread_t t[4];
     int i;
@@ -188,6 +230,7 @@ int main(void)
         cmocka_unit_test(cache_evicts_within_its_size),
         cmocka_unit_test(cache_put_twice_keeps_the_first),
         cmocka_unit_test(cache_many_threads),
+        cmocka_unit_test(cache_keeps_ready_until_the_entry_goes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
