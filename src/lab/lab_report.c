@@ -294,7 +294,7 @@ static void writes_text(FILE *to, const struct lab_result *r)
     char a[32], b[32], c[32], d[32], e[32], f[32];
 
     if (!r->opts.target && r->opts.state == LAB_STATE_STORE) {
-        fprintf(to, "  store            redis %s", LAB_REDIS_DURABILITY);
+        fprintf(to, "  durability       redis %s", LAB_REDIS_DURABILITY);
         if (r->store_kills)
             fprintf(to, "; killed %d time%s, down %.2f s", r->store_kills,
                     r->store_kills == 1 ? "" : "s", r->store_down_total_s);
