@@ -66,6 +66,18 @@ static const struct cmd_param params[] = {
     { .name = "sweep-csv", .type = CMD_FILE, .arg = "FILE", .help = "with --sweep: write "
       "strategy,units,throughput_rps,p50_ms,p99_ms,cpu_ms_per_request (scalelab fit FILE "
       "--where strategy=horizontal)", .accepts = "a file path", .surface = CMD_CLI },
+    /* past one host, data that survives */
+    { .name = "target", .type = CMD_TEXT, .arg = "URL", .help = "drive an existing deployment "
+      "that speaks docs/lab-protocol.md (its balancer's URL); starts and kills nothing",
+      .accepts = "an http:// or https:// URL such as http://127.0.0.1:8080", .max = 256,
+      .surface = CMD_CLI },
+    { .name = "kill-store", .type = CMD_TEXT, .arg = "@T", .help = "kill -9 the lab's "
+      "redis-server at T and start it again on its port and data after --down",
+      .accepts = "@T, a time such as @1s", .max = 32, .surface = CMD_CLI, .flags = CMD_REPEAT,
+      .max_values = LAB_MAX_ACTIONS / 2 },
+    { .name = "down", .type = CMD_TEXT, .arg = "S", .def = "1s", .help = "with --kill-store: "
+      "how long redis-server stays down", .accepts = "a time from 0 to 600s, such as 1s or "
+      "500ms", .max = 32, .surface = CMD_CLI },
     { .name = NULL }
 };
 
@@ -75,15 +87,21 @@ const struct cmd_def cli_def_lab = {
     .synopsis = "[--state memory|sticky|store|token] [--backends N] [--users U]\n"
                 "[--duration S | --requests N] [--kill I@T] [--restart I@T] [--add @T]\n"
                 "[--cpu-per-backend C [--vertical K]] [--work-us US] [--threads T]\n"
-                "[--compare] [--sweep [--max K] [--sweep-csv FILE]] [--json]",
+                "[--kill-store @T [--down S]] [--compare] [--sweep [--max K] [--sweep-csv FILE]]\n"
+                "[--target URL] [--json]",
     .description = "Starts redis-server, N `scalelab app` processes and haproxy on free "
                    "loopback ports, runs checking users against them and reports what each "
                    "state store lost; stops everything at the end. Redis gets a random password "
                    "and haproxy's stats only a 0600 socket, both in the 0700 run directory "
                    "(docs/lab-security.md). With --cpu-per-backend each app is a machine with a "
-                   "CPU budget: its own cgroup under /sys/fs/cgroup, removed at the end. Exit "
+                   "CPU budget: its own cgroup under /sys/fs/cgroup, removed at the end. Redis "
+                   "keeps its data with appendonly and appendfsync always; at the end every "
+                   "session's cart and the counter are read back, and acknowledged writes "
+                   "that are missing are counted as lost. --target URL drives a deployment "
+                   "that is already running (deploy/) and starts nothing. Exit "
                    "status: 0 done; 1 a program is missing or failed, no CPU cgroup can be made, "
-                   "the store failed mid-run, or Ctrl-C; 2 bad usage.",
+                   "the store failed mid-run, --target cannot be reached, or Ctrl-C; 2 bad "
+                   "usage.",
     .params = params,
     .shared = CMD_SHARED_JSON,
 };
@@ -95,6 +113,10 @@ struct lab_args {
     const char *action_arg[LAB_MAX_ACTIONS]; /* as given, for messages */
     const char *sweep_csv;
     const char *cpu_arg, *vertical_arg, *backends_arg, *max_arg; /* as typed, or NULL */
+    /* past one host, data that survives */
+    char target[LAB_TARGET_MAX + 1]; /* --target, checked */
+    int n_store_kills, have_down;
+    const char *down_arg;
 };
 
 static int bad(const char *flag, const char *arg, const char *expected)
@@ -102,22 +124,45 @@ static int bad(const char *flag, const char *arg, const char *expected)
     return cli_usage_error("invalid --%s '%s' (expected %s)", flag, arg, expected);
 }
 
-/* "I@T" (I >= 1) or, for --add, "@T". */
+/*
+ * A --kill-store brings its restart: an action of its own, timed once --down is known
+ * (check_store).
+ */
+static int store_restart(struct lab_args *a)
+{
+    struct lab_action *act;
+
+    if (a->o.n_actions == LAB_MAX_ACTIONS)
+        return cli_usage_error("too many --kill, --restart, --add and --kill-store (at most "
+                               "%d, a --kill-store counting twice)", LAB_MAX_ACTIONS);
+    act = &a->o.actions[a->o.n_actions];
+    act->kind = LAB_ACT_RESTART_STORE;
+    act->backend = 0;
+    act->t_s = a->o.actions[a->o.n_actions - 1].t_s;
+    a->action_arg[a->o.n_actions] = a->action_arg[a->o.n_actions - 1];
+    a->o.n_actions++;
+    a->n_store_kills++;
+    return SL_EXIT_OK;
+}
+
+/* "I@T" (I >= 1) or, for --add and --kill-store, "@T". */
 static int parse_action(struct lab_args *a, enum lab_action_kind kind, const char *flag,
                         const char *arg)
 {
     struct lab_action *act;
     const char *at = strchr(arg, '@');
+    int at_only = kind == LAB_ACT_ADD || kind == LAB_ACT_KILL_STORE;
     const char *expected = kind == LAB_ACT_ADD ? "@T, a time such as @2s" :
+                           at_only ? "@T, a time such as @1s" :
                            "I@T: a backend number and a time, such as 2@1s";
     long idx = 0;
 
     if (a->o.n_actions == LAB_MAX_ACTIONS)
-        return cli_usage_error("too many --kill, --restart and --add (at most %d)",
-                               LAB_MAX_ACTIONS);
+        return cli_usage_error("too many --kill, --restart, --add and --kill-store (at most "
+                               "%d, a --kill-store counting twice)", LAB_MAX_ACTIONS);
     if (!at)
         return bad(flag, arg, expected);
-    if (kind == LAB_ACT_ADD) {
+    if (at_only) {
         if (at != arg)
             return bad(flag, arg, expected);
     } else {
@@ -137,7 +182,7 @@ static int parse_action(struct lab_args *a, enum lab_action_kind kind, const cha
     act->backend = (int)idx;
     a->action_arg[a->o.n_actions++] = arg;
     a->n_adds += kind == LAB_ACT_ADD;
-    return SL_EXIT_OK;
+    return kind == LAB_ACT_KILL_STORE ? store_restart(a) : SL_EXIT_OK;
 }
 
 /* --cpu-per-backend: cores from LAB_CGROUP_MIN_CORES to the CPUs this process may use. */
@@ -156,6 +201,25 @@ static int read_cores(const struct cmd_input *in, struct lab_args *a)
     if (sl_parse_number(t, &v) != SL_OK || !(v >= LAB_CGROUP_MIN_CORES) || v > cores)
         return bad("cpu-per-backend", t, expected);
     a->o.unit_cores = v;
+    return SL_EXIT_OK;
+}
+
+/* --target (checked, its final '/' dropped) and --down. */
+static int read_deploy(const struct cmd_input *in, struct lab_args *a)
+{
+    const char *t = cmd_get(in, "target")->text;
+    char why[160];
+
+    if (cmd_given(in, "target")) {
+        if (lab_target_parse(t, a->target, sizeof(a->target), why, sizeof(why)))
+            return bad("target", t, why);
+        a->o.target = a->target;
+    }
+    a->have_down = cmd_given(in, "down");
+    a->down_arg = t = cmd_get(in, "down")->text;
+    if (sl_sim_parse_time(t, &a->o.store_down_s) != SL_OK || !(a->o.store_down_s >= 0) ||
+        a->o.store_down_s > 600)
+        return bad("down", t, "a time from 0 to 600s, such as 1s or 500ms");
     return SL_EXIT_OK;
 }
 
@@ -185,6 +249,8 @@ static int read_args(const struct cmd_input *in, struct lab_args *a)
         a->vertical_arg = cmd_get(in, "vertical")->text;
     }
     st = read_cores(in, a);
+    if (!st)
+        st = read_deploy(in, a);
     if (st)
         return st;
     a->compare = cmd_get(in, "compare")->choice;
@@ -205,7 +271,9 @@ static int read_args(const struct cmd_input *in, struct lab_args *a)
     for (i = 0; i < in->nvalues; i++) {
         const char *name = in->param[in->value_param[i]]->name;
         enum lab_action_kind kind = !strcmp(name, "kill") ? LAB_ACT_KILL :
-                                    !strcmp(name, "restart") ? LAB_ACT_RESTART : LAB_ACT_ADD;
+                                    !strcmp(name, "restart") ? LAB_ACT_RESTART :
+                                    !strcmp(name, "kill-store") ? LAB_ACT_KILL_STORE :
+                                    LAB_ACT_ADD;
 
         st = parse_action(a, kind, name, in->values[i]);
         if (st)
@@ -267,6 +335,44 @@ static int check_sweep(const struct lab_args *a)
     return SL_EXIT_OK;
 }
 
+/*
+ * --target drives someone else's deployment: every flag that starts, sizes or breaks the
+ * lab's own processes is refused, one at a time, by name.
+ */
+static int check_target(const struct cmd_input *in, const struct lab_args *a)
+{
+    static const char *const own[] = {
+        "kill", "restart", "add", "kill-store", "down", "cpu-per-backend", "vertical", "sweep",
+        "max", "sweep-csv", "compare", "backends", "threads", "work-us", "state", NULL
+    };
+    int i;
+
+    if (!a->o.target)
+        return SL_EXIT_OK;
+    for (i = 0; own[i]; i++)
+        if (cmd_given(in, own[i]))
+            return cli_usage_error("--target drives a deployment that runs already: it takes "
+                                   "no --%s (the lab starts, sizes and kills only its own "
+                                   "processes)", own[i]);
+    return SL_EXIT_OK;
+}
+
+/* --kill-store needs the lab's redis-server; each restart comes --down after its kill. */
+static int check_store(struct lab_args *a)
+{
+    int i;
+
+    if (a->have_down && !a->n_store_kills)
+        return cli_usage_error("--down needs --kill-store");
+    if (a->n_store_kills && (a->o.state != LAB_STATE_STORE || a->compare))
+        return cli_usage_error("--kill-store needs --state store (the lab's redis-server)%s",
+                               a->compare ? ", not --compare" : "");
+    for (i = 0; i < a->o.n_actions; i++)
+        if (a->o.actions[i].kind == LAB_ACT_RESTART_STORE)
+            a->o.actions[i].t_s += a->o.store_down_s;
+    return SL_EXIT_OK;
+}
+
 /* Cross-flag rules, after every flag is known. */
 static int check_args(struct lab_args *a)
 {
@@ -278,7 +384,9 @@ static int check_args(struct lab_args *a)
         a->o.requests = 0;
     if (a->compare && a->sweep)
         return cli_usage_error("--compare and --sweep cannot be combined");
-    st = check_sweep(a);
+    st = check_store(a);
+    if (!st)
+        st = check_sweep(a);
     if (!st)
         st = check_budget(a);
     if (st)
@@ -291,7 +399,8 @@ static int check_args(struct lab_args *a)
     for (i = 0; i < a->o.n_actions; i++) {
         const struct lab_action *act = &a->o.actions[i];
 
-        if (act->kind != LAB_ACT_ADD && act->backend > a->o.backends + a->n_adds)
+        if ((act->kind == LAB_ACT_KILL || act->kind == LAB_ACT_RESTART) &&
+            act->backend > a->o.backends + a->n_adds)
             return cli_usage_error("invalid --%s '%s' (expected a backend from 1 to %d)",
                                    act->kind == LAB_ACT_KILL ? "kill" : "restart",
                                    a->action_arg[i], a->o.backends + a->n_adds);
@@ -474,12 +583,15 @@ int cli_lab(struct cmd_input *in)
 {
     struct lab_args a;
     struct lab_opts need;
-    char err[256];
+    char err[LAB_TARGET_MAX + 320]; /* --target's URL and curl's words */
     int st;
 
     memset(&a, 0, sizeof(a));
     lab_opts_init(&a.o);
     st = read_args(in, &a);
+    if (st)
+        return st;
+    st = check_target(in, &a);
     if (st)
         return st;
     st = check_args(&a);
@@ -489,13 +601,17 @@ int cli_lab(struct cmd_input *in)
     need = a.o;
     if (a.compare)
         need.state = LAB_STATE_STORE;
-    if (lab_check_programs(&need, err, sizeof(err)))
+    if (!a.o.target && lab_check_programs(&need, err, sizeof(err)))
         return cli_runtime_error("%s", err);
     if (a.cpu_arg && (st = check_cgroups()) != SL_EXIT_OK)
         return st;
     lab_signals_install();
     if (lab_client_global_init())
         return cli_runtime_error("cannot initialise libcurl");
+    if (a.o.target && lab_target_check(a.o.target, err, sizeof(err))) {
+        lab_client_global_cleanup();
+        return cli_runtime_error("%s", err);
+    }
     if (a.sweep)
         st = run_sweep(&a.o, a.max_units, in->json, a.sweep_csv);
     else if (a.compare)

@@ -1,5 +1,6 @@
 /* The lab's vocabulary: names of modes and errors, default options, results' bookkeeping. */
 /* SPDX-License-Identifier: MIT */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@ const char *lab_state_name(enum lab_state s)
 
 const char *lab_mode_name(const struct lab_opts *o)
 {
-    return o->sticky ? "sticky" : lab_state_name(o->state);
+    return o->target ? "target" : o->sticky ? "sticky" : lab_state_name(o->state);
 }
 
 int lab_state_parse(const char *s, enum lab_state *out)
@@ -120,13 +121,90 @@ void lab_result_finish(struct lab_result *r)
     /* increments that failed may or may not have counted: only outside that range is drift */
     r->counter_drift = 0;
     if (r->counter_final >= 0) {
-        uint64_t fin = (uint64_t)r->counter_final;
+        uint64_t fin = r->counter_final > r->counter_start ?
+                       (uint64_t)(r->counter_final - r->counter_start) : 0;
 
         if (fin < r->counter_acked)
             r->counter_drift = r->counter_acked - fin;
         else if (fin > r->counter_acked + r->counter_unknown)
             r->counter_drift = fin - r->counter_acked - r->counter_unknown;
     }
+}
+
+uint64_t lab_counter_lost(const struct lab_result *r)
+{
+    uint64_t fin;
+
+    if (r->counter_final < 0)
+        return 0;
+    fin = r->counter_final > r->counter_start ? (uint64_t)(r->counter_final - r->counter_start)
+                                              : 0;
+    return fin < r->counter_acked ? r->counter_acked - fin : 0;
+}
+
+uint64_t lab_writes_lost(const struct lab_result *r)
+{
+    return r->lines_lost + lab_counter_lost(r);
+}
+
+/* Nonzero if s[0..n) holds only bytes a URL's host, port and path may have here. */
+static int url_chars(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("-._~/:[]%", s[i]))
+            return 0;
+    return 1;
+}
+
+int lab_target_parse(const char *url, char *out, size_t outlen, char *why, size_t whylen)
+{
+    size_t len = strlen(url), scheme, host_end, n;
+    const char *rest, *port;
+
+    scheme = !strncmp(url, "http://", 7) ? 7 : !strncmp(url, "https://", 8) ? 8 : 0;
+    if (!scheme) {
+        snprintf(why, whylen, "http:// or https://");
+        return -1;
+    }
+    rest = url + scheme;
+    host_end = strcspn(rest, "/");
+    /* the port's colon: after "]" for an IPv6 address in brackets, else the host's only one */
+    if (rest[0] == '[') {
+        const char *close = memchr(rest, ']', host_end);
+
+        port = close && close + 1 < rest + host_end ? close + 1 : NULL;
+        if (!close || (port && *port != ':'))
+            port = rest; /* no closing bracket, or something other than ":port" after it */
+    } else {
+        port = memchr(rest, ':', host_end);
+    }
+    if (len > LAB_TARGET_MAX || len + 1 > outlen || !url_chars(rest, len - scheme)) {
+        snprintf(why, whylen, "at most %d bytes of a host, a port and a path; no query, user "
+                 "or space", LAB_TARGET_MAX);
+        return -1;
+    }
+    if (host_end == 0 || port == rest) {
+        snprintf(why, whylen, "a host after the scheme");
+        return -1;
+    }
+    if (port) {
+        long v = 0;
+        const char *p;
+
+        for (p = port + 1; p < rest + host_end && isdigit((unsigned char)*p) && v <= 65535; p++)
+            v = v * 10 + (*p - '0');
+        if (p != rest + host_end || p == port + 1 || v < 1 || v > 65535) {
+            snprintf(why, whylen, "a port from 1 to 65535");
+            return -1;
+        }
+    }
+    n = len;
+    while (n > scheme + host_end && url[n - 1] == '/')
+        n--;
+    snprintf(out, outlen, "%.*s", (int)n, url);
+    return 0;
 }
 
 double lab_cpu_ms_per_request(const struct lab_result *r)

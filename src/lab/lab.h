@@ -39,12 +39,14 @@ int lab_state_parse(const char *s, enum lab_state *out);
 enum lab_action_kind {
     LAB_ACT_KILL = 0,    /* SIGKILL backend `backend` */
     LAB_ACT_RESTART = 1, /* start it again on the same port */
-    LAB_ACT_ADD = 2      /* start one more backend and put it into haproxy's rotation */
+    LAB_ACT_ADD = 2,     /* start one more backend and put it into haproxy's rotation */
+    LAB_ACT_KILL_STORE = 3,   /* SIGKILL the lab's redis-server (--kill-store) */
+    LAB_ACT_RESTART_STORE = 4 /* start it again: same port, configuration and data (--down) */
 };
 
 struct lab_action {
     enum lab_action_kind kind;
-    int backend; /* 1-based: b1 is 1; 0 for LAB_ACT_ADD */
+    int backend; /* 1-based: b1 is 1; 0 for LAB_ACT_ADD and the store's */
     double t_s;  /* seconds after the workload starts */
 };
 
@@ -63,13 +65,27 @@ struct lab_opts {
     int n_actions;
     struct lab_action actions[LAB_MAX_ACTIONS];
     int verbose;        /* print progress lines on stderr */
+    /* past one host, data that survives (--target, --kill-store) */
+    const char *target; /* --target: a deployment's base URL ("http://host:port"); NULL: own */
+    double store_down_s; /* --down: seconds redis stays down after each --kill-store */
 };
 
-/* The run's mode in --state's words: memory, sticky (memory and a sticky cookie), store, token. */
+/* The run's mode in --state's words: memory, sticky (memory and a sticky cookie), store, token;
+ * "target" with --target (the deployment decides where its state lives). */
 const char *lab_mode_name(const struct lab_opts *o);
 
 /* Each backend's CPU budget in cores: unit_cores times its units (1, or --vertical's K). */
 double lab_backend_cores(const struct lab_opts *o);
+
+/* Longest --target URL, in bytes. */
+#define LAB_TARGET_MAX 200
+
+/*
+ * Checks a --target URL: http:// or https://, a host, an optional port (1-65535) and path, no
+ * query, fragment, user or space, at most LAB_TARGET_MAX bytes; a final '/' is dropped. Returns
+ * 0 with the URL in out[0..outlen), or -1 with what is wrong in why[0..whylen).
+ */
+int lab_target_parse(const char *url, char *out, size_t outlen, char *why, size_t whylen);
 
 /* Sets the defaults of the issue: redis, 3 backends, 50 users, 20000 requests, 200 us. */
 void lab_opts_init(struct lab_opts *o);
@@ -138,6 +154,14 @@ struct lab_result {
     int interrupted;              /* SIGINT, SIGTERM or SIGHUP ended the run early */
     char store_failure[LAB_EVENT_LEN]; /* how redis-server failed mid-run; "" if it did not */
     double store_failure_t_s;     /* when, seconds after the workload started */
+    /* data that survives: the read-back at the end, the store's outages */
+    uint64_t lines_acked;         /* cart lines acknowledged (or shown by an answer) */
+    uint64_t lines_lost;          /* of those, missing from the read-back at the end */
+    uint64_t lines_unverified;    /* of those, in sessions the read-back could not read */
+    uint64_t sessions_read_back;  /* sessions whose cart was fetched again at the end */
+    long long counter_start;      /* GET /counter before the workload: 0 on the lab's own */
+    int store_kills;              /* --kill-store done */
+    double store_down_total_s;    /* seconds redis did not answer after those kills */
 };
 
 /* Allocates the buckets and histogram; returns 0, or -1 when out of memory. */
@@ -148,6 +172,11 @@ void lab_event_add(struct lab_result *r, double t_s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Sorts the timeline by time and derives p50, p99, throughput, drift and errors. */
 void lab_result_finish(struct lab_result *r);
+/* Acknowledged increments the counter lacks at the end: acked - (final - start), at least 0. */
+uint64_t lab_counter_lost(const struct lab_result *r);
+/* Acknowledged writes lost: cart lines missing at the read-back plus lab_counter_lost. */
+uint64_t lab_writes_lost(const struct lab_result *r);
+
 /* The apps' CPU (user + system) per finished request, in ms; NAN without requests. */
 double lab_cpu_ms_per_request(const struct lab_result *r);
 /* Nonzero when the run's backends had CPU budgets. */

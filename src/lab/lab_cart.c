@@ -65,6 +65,40 @@ int lab_cart_check(struct lab_cart *c, const json_t *items, int *dups)
     return 1;
 }
 
+int lab_cart_acknowledged(const struct lab_cart *c)
+{
+    int i, n = 0;
+
+    for (i = 0; i < c->n; i++)
+        n += c->min[i] >= 1;
+    return n;
+}
+
+/* Nonzero if items names i<item> anywhere: the client numbers a user's items once each. */
+static int holds(const json_t *items, unsigned item)
+{
+    size_t i, n = json_array_size(items);
+    char want[16];
+
+    snprintf(want, sizeof(want), "i%u", item);
+    for (i = 0; i < n; i++) {
+        const char *s = json_string_value(json_array_get(items, i));
+
+        if (s && !strcmp(s, want))
+            return 1;
+    }
+    return 0;
+}
+
+int lab_cart_missing(const struct lab_cart *c, const json_t *items)
+{
+    int i, n = 0;
+
+    for (i = 0; i < c->n; i++)
+        n += c->min[i] >= 1 && (!json_is_array(items) || !holds(items, c->item[i]));
+    return n;
+}
+
 void lab_cart_describe(const struct lab_cart *c, const json_t *items, char *out, size_t outlen)
 {
     size_t len, i;

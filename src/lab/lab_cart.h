@@ -45,6 +45,15 @@ void lab_cart_expect(struct lab_cart *c, unsigned item, int min, int max);
  */
 int lab_cart_check(struct lab_cart *c, const json_t *items, int *dups);
 
+/* The entries c holds for sure (min >= 1): adds the app acknowledged, or that an answer showed. */
+int lab_cart_acknowledged(const struct lab_cart *c);
+
+/*
+ * Of those, how many a read-back's "items" (a JSON array of strings) lacks: an acknowledged
+ * write that was lost. Anything but an array lacks them all.
+ */
+int lab_cart_missing(const struct lab_cart *c, const json_t *items);
+
 /*
  * "wrong cart: got i1,i2,i2 want i1,i2?,i3+" into out (cut at outlen): the answer, then the
  * expectation, '?' marking an item that may be missing, '+' one that may be there twice.

@@ -16,6 +16,7 @@
 #include "lab/lab_client.h"
 #include "lab/lab_clock.h"
 #include "lab/lab_signals.h"
+#include "lab/lab_verify.h"
 #include "banned.h"
 
 #define BODY_MAX (64 * 1024)   /* bytes of one answer body; more is a protocol error */
@@ -51,7 +52,7 @@ struct user {
     unsigned seq;           /* numbers its requests for Idempotency-Key */
     struct curl_slist *headers; /* Idempotency-Key of the request in flight, owned */
     double t_start;         /* lab_now() when sent */
-    char url[160];
+    char url[LAB_TARGET_MAX + 64];
     /* its answer */
     char *body;             /* growable up to BODY_MAX */
     size_t body_len, body_cap;
@@ -84,11 +85,13 @@ struct worker {
     uint32_t *sec;          /* 3 x LAB_MAX_SECONDS: requests, errors, lost */
     int n_secs;
     struct first first_lost, first_error, first_wrong;
+    struct lab_verify_book book; /* ended sessions, for the read-back */
 };
 
 struct lab_client {
     struct lab_client_cfg cfg;
     char run_id[17];        /* random hex: Idempotency-Keys are "<run_id>-u<id>-<seq>" */
+    char base[LAB_TARGET_MAX + 1]; /* "http://127.0.0.1:<port>" or --target's URL */
     atomic_int stop;
     atomic_ullong issued;   /* requests reserved against cfg.requests */
     struct user *users;
@@ -375,31 +378,43 @@ static int set_idem_key(const struct lab_client *c, struct user *u)
     return 0;
 }
 
+/*
+ * The user's session ends (a new login follows): its cart is kept for the read-back at the
+ * end, with the cookies that name it, and forgotten here.
+ */
+static void session_end(struct worker *w, struct user *u)
+{
+    int most = LAB_VERIFY_MAX / w->c->n_workers;
+
+    lab_verify_keep(&w->book, u->h, &u->cart, most);
+    lab_cart_clear(&u->cart);
+}
+
 /* Sends the user's next request; 0 when the workload is over for it. */
 static int send_next(struct worker *w, struct user *u)
 {
-    int port = w->c->cfg.port;
+    const char *base = w->c->base;
 
     if (should_stop(w->c))
         return 0;
     if (u->cart.n >= LAB_CART_ROTATE)
         u->logged_in = 0; /* a fresh session now and then keeps the token cookie small */
+    if (!u->logged_in)
+        session_end(w, u);
     u->with_session = u->logged_in;
     if (!u->logged_in) {
         u->op = OP_LOGIN;
-        snprintf(u->url, sizeof(u->url), "http://127.0.0.1:%d/login?user=u%d", port, u->id);
+        snprintf(u->url, sizeof(u->url), "%s/login?user=u%d", base, u->id);
     } else {
         u->op = (enum op)(1 + u->phase++ % 3);
         if (u->op == OP_CART) {
             u->item = ++u->item_seq;
-            snprintf(u->url, sizeof(u->url), "http://127.0.0.1:%d/cart/add?item=i%u", port,
-                     u->item);
+            snprintf(u->url, sizeof(u->url), "%s/cart/add?item=i%u", base, u->item);
         } else if (u->op == OP_INCR) {
-            snprintf(u->url, sizeof(u->url), "http://127.0.0.1:%d/counter/incr", port);
+            snprintf(u->url, sizeof(u->url), "%s/counter/incr", base);
         } else {
             u->seat = (int)(next_rand(&u->rng) % LAB_SEATS);
-            snprintf(u->url, sizeof(u->url), "http://127.0.0.1:%d/seats/%d/book", port,
-                     u->seat);
+            snprintf(u->url, sizeof(u->url), "%s/seats/%d/book", base, u->seat);
         }
     }
     u->body_len = 0;
@@ -526,6 +541,7 @@ void lab_client_free(struct lab_client *c)
         if (w->m)
             curl_multi_cleanup(w->m);
         sl_free(w->users);
+        lab_verify_release(&w->book);
         sl_free(w->hist);
         sl_free(w->sec);
     }
@@ -550,6 +566,10 @@ struct lab_client *lab_client_start(const struct lab_client_cfg *cfg, char *err,
     if (!c)
         goto nomem;
     c->cfg = *cfg;
+    if (cfg->base_url)
+        snprintf(c->base, sizeof(c->base), "%s", cfg->base_url);
+    else
+        snprintf(c->base, sizeof(c->base), "http://127.0.0.1:%d", cfg->port);
     if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
         uint64_t v = (uint64_t)getpid() << 32 ^ (uint64_t)(lab_now() * 1e9);
 
@@ -689,4 +709,23 @@ void lab_client_collect(struct lab_client *c, struct lab_result *r)
         lab_event_add(r, error.t_s, "%s", error.what);
     if (wrong.t_s >= 0)
         lab_event_add(r, wrong.t_s, "%s", wrong.what);
+}
+
+void lab_client_verify(struct lab_client *c, struct lab_result *r)
+{
+    struct lab_verify_tally t;
+    int i, k;
+
+    memset(&t, 0, sizeof(t));
+    for (i = 0; i < c->n_workers; i++) {
+        struct worker *w = &c->workers[i];
+
+        for (k = 0; k < w->n_users; k++)
+            session_end(w, w->users[k]);
+        lab_verify_run(&w->book, c->base, &t);
+    }
+    r->sessions_read_back += t.sessions;
+    r->lines_acked += t.acked;
+    r->lines_lost += t.lost;
+    r->lines_unverified += t.unverified;
 }

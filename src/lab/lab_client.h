@@ -16,6 +16,7 @@ struct lab_client_cfg {
     double duration_s;  /* 0: stop after `requests` */
     uint64_t requests;
     double t0;          /* monotonic start time of the workload, seconds (lab_now) */
+    const char *base_url; /* --target's "http://host:port" (borrowed); NULL: 127.0.0.1:port */
 };
 
 /*
@@ -38,5 +39,11 @@ void lab_client_stop(struct lab_client *c);
 /* Adds what the (stopped) client counted into r, client events included. */
 void lab_client_collect(struct lab_client *c, struct lab_result *r);
 void lab_client_free(struct lab_client *c);
+
+/*
+ * After lab_client_stop: reads every session's cart back (the sessions of the run, each user's
+ * last included) and adds the acknowledged lines, those lost and those unverified into r.
+ */
+void lab_client_verify(struct lab_client *c, struct lab_result *r);
 
 #endif

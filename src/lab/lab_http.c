@@ -33,18 +33,22 @@ static size_t on_body(char *data, size_t size, size_t n, void *ctx)
     return len;
 }
 
-long lab_http_get(int port, const char *path, long timeout_ms, char *body, size_t cap)
+long lab_http_get_url(const char *base, const char *path, long timeout_ms, char *body,
+                      size_t cap, char *why, size_t whylen)
 {
     struct sink sink = { body, cap, 0 };
     CURL *h = curl_easy_init();
-    char url[128];
+    char url[512];
     long status = 0;
+    CURLcode cc;
 
     if (body && cap)
         body[0] = '\0';
+    if (why && whylen)
+        snprintf(why, whylen, "out of memory");
     if (!h)
         return 0;
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
+    snprintf(url, sizeof(url), "%s%s", base, path);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_PROXY, "");
@@ -52,11 +56,21 @@ long lab_http_get(int port, const char *path, long timeout_ms, char *body, size_
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-    if (curl_easy_perform(h) != CURLE_OK ||
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+    cc = curl_easy_perform(h);
+    if (cc != CURLE_OK || curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
         status = 0;
+    if (why && whylen)
+        snprintf(why, whylen, "%s", cc != CURLE_OK ? curl_easy_strerror(cc) : "");
     curl_easy_cleanup(h);
     return status;
+}
+
+long lab_http_get(int port, const char *path, long timeout_ms, char *body, size_t cap)
+{
+    char base[64];
+
+    snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
+    return lab_http_get_url(base, path, timeout_ms, body, cap, NULL, 0);
 }
 
 int lab_http_healthy(int port)
@@ -64,7 +78,7 @@ int lab_http_healthy(int port)
     return lab_http_get(port, "/healthz", HEALTH_TIMEOUT_MS, NULL, 0) == 200;
 }
 
-int lab_http_get_counter(int port, long long *value)
+int lab_http_get_counter_url(const char *base, long long *value)
 {
     char body[256];
     int tries;
@@ -73,7 +87,8 @@ int lab_http_get_counter(int port, long long *value)
         json_t *doc, *v;
         int found;
 
-        if (lab_http_get(port, "/counter", COUNTER_TIMEOUT_MS, body, sizeof(body)) != 200)
+        if (lab_http_get_url(base, "/counter", COUNTER_TIMEOUT_MS, body, sizeof(body), NULL,
+                             0) != 200)
             continue;
         doc = json_loads(body, 0, NULL);
         v = json_object_get(doc, "value");
@@ -85,4 +100,12 @@ int lab_http_get_counter(int port, long long *value)
             return 0;
     }
     return -1;
+}
+
+int lab_http_get_counter(int port, long long *value)
+{
+    char base[64];
+
+    snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
+    return lab_http_get_counter_url(base, value);
 }

@@ -17,11 +17,19 @@
  */
 long lab_http_get(int port, const char *path, long timeout_ms, char *body, size_t cap);
 
+/* As lab_http_get, to <base><path> (base "http://host:port", --target's); curl's error text
+ * goes to why[0..whylen) when no answer came (why may be NULL). */
+long lab_http_get_url(const char *base, const char *path, long timeout_ms, char *body,
+                      size_t cap, char *why, size_t whylen);
+
 /* Nonzero if GET /healthz on port answers 200 within a second. */
 int lab_http_healthy(int port);
 
 /* GET /counter through port, a few tries (a backend killed a moment ago may still be in the
  * rotation); 0 with *value, or -1. */
 int lab_http_get_counter(int port, long long *value);
+
+/* As lab_http_get_counter, through <base>/counter. */
+int lab_http_get_counter_url(const char *base, long long *value);
 
 #endif

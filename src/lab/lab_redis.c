@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "lab/lab_redis.h"
@@ -66,25 +67,23 @@ static int make_password(struct lab_redis *r, const char *dir)
 /* The configuration to start with, for the port in r->proc.port: redis.conf (see the header). */
 struct start {
     const struct lab_redis *r;
-    const char *dir;
-    char conf[PATH_MAX + 16];
 };
 
 /* redis.conf; its text holds the password, so it is wiped. */
 static int write_config(const void *ctx, char *err, size_t errlen)
 {
-    const struct start *s = ctx;
+    const struct lab_redis *r = ((const struct start *)ctx)->r;
     char text[PATH_MAX + 512];
     int st;
 
     snprintf(text, sizeof(text),
              "port %d\nbind 127.0.0.1 -::1\nprotected-mode yes\ndaemonize no\n"
-             "dir %s\nappendonly yes\nappendfsync everysec\nmaxmemory-policy noeviction\n"
-             "save \"\"\nlogfile \"\"\nrequirepass %s\n", s->r->proc.port, s->dir, s->r->pass);
-    st = lab_rundir_write(s->conf, text);
+             "dir %s\nappendonly yes\nappendfsync always\nmaxmemory-policy noeviction\n"
+             "save \"\"\nlogfile \"\"\nrequirepass %s\n", r->proc.port, r->data_dir, r->pass);
+    st = lab_rundir_write(r->conf, text);
     explicit_bzero(text, sizeof(text));
     if (st)
-        snprintf(err, errlen, "cannot write '%s': %s", s->conf, strerror(errno));
+        snprintf(err, errlen, "cannot write '%s': %s", r->conf, strerror(errno));
     return st;
 }
 
@@ -96,18 +95,30 @@ static int answers(const void *ctx)
 int lab_redis_start(struct lab_redis *r, struct lab_group *g, struct lab_ports *ports,
                     char *err, size_t errlen)
 {
-    struct start s = { r, g->dir, "" };
-    char *argv[] = { r->bin, s.conf, NULL };
+    struct start s = { r };
+    char *argv[] = { r->bin, r->conf, NULL };
     struct lab_start how = {
         { "redis-server", "did not answer PING", answers, &s, 0.02 }, r->bin, argv, write_config
     };
 
-    snprintf(s.conf, sizeof(s.conf), "%s/redis.conf", g->dir);
+    snprintf(r->conf, sizeof(r->conf), "%s/redis.conf", g->dir);
+    snprintf(r->data_dir, sizeof(r->data_dir), "%s/redis-data", g->dir);
+    if (mkdir(r->data_dir, 0700) && errno != EEXIST) {
+        snprintf(err, errlen, "cannot make '%s': %s", r->data_dir, strerror(errno));
+        return -1;
+    }
     if (make_password(r, g->dir)) {
         snprintf(err, errlen, "cannot make a password for redis-server: %s", strerror(errno));
         return -1;
     }
     return lab_proc_start(g, &r->proc, ports, &how, err, errlen);
+}
+
+int lab_redis_restart(struct lab_redis *r, struct lab_group *g)
+{
+    char *argv[] = { r->bin, r->conf, NULL };
+
+    return lab_proc_spawn(g, &r->proc, r->bin, argv);
 }
 
 void lab_redis_end_text(int status, char *out, size_t outlen)

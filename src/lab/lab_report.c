@@ -7,6 +7,7 @@
 #include "commands/format.h"
 #include "scalelab/json.h"
 #include "lab/lab_cgroup.h"
+#include "lab/lab_redis.h"
 #include "lab/lab_report.h"
 #include "banned.h"
 
@@ -138,6 +139,51 @@ static json_t *budget_json(const struct lab_result *r)
     return sl_json_done(b, bad);
 }
 
+/* null, or how the lab's own redis-server kept its data and how often it was killed. */
+static json_t *store_json(const struct lab_result *r)
+{
+    json_t *o;
+    int bad;
+
+    if (r->opts.target || r->opts.state != LAB_STATE_STORE)
+        return json_null();
+    o = json_object();
+    bad = !o;
+    bad |= sl_json_put(o, "durability", json_string(LAB_REDIS_DURABILITY));
+    bad |= sl_json_put(o, "data_dir", json_string("redis-data"));
+    bad |= sl_json_put(o, "kills", json_integer(r->store_kills));
+    bad |= sl_json_put(o, "down_s", json_real(round(r->store_down_total_s * 1000) / 1000));
+    return sl_json_done(o, bad);
+}
+
+/* What was acknowledged and what the read-back at the end did not find. */
+static json_t *writes_json(const struct lab_result *r)
+{
+    json_t *o = json_object();
+    int bad = !o;
+
+    bad |= sl_json_put(o, "lost", sl_json_count(lab_writes_lost(r)));
+    bad |= sl_json_put(o, "cart_lines_acknowledged", sl_json_count(r->lines_acked));
+    bad |= sl_json_put(o, "cart_lines_lost", sl_json_count(r->lines_lost));
+    bad |= sl_json_put(o, "cart_lines_unverified", sl_json_count(r->lines_unverified));
+    bad |= sl_json_put(o, "sessions_read_back", sl_json_count(r->sessions_read_back));
+    bad |= sl_json_put(o, "counter_increments_acknowledged", sl_json_count(r->counter_acked));
+    bad |= sl_json_put(o, "counter_increments_lost", r->counter_final >= 0 ?
+                       sl_json_count(lab_counter_lost(r)) : json_null());
+    return sl_json_done(o, bad);
+}
+
+/* The extras of --target and --kill-store, after every older key. */
+static int deploy_json(json_t *o, const struct lab_result *r)
+{
+    int bad = 0;
+
+    bad |= sl_json_put(o, "target", r->opts.target ? json_string(r->opts.target) : json_null());
+    bad |= sl_json_put(o, "store", store_json(r));
+    bad |= sl_json_put(o, "writes", writes_json(r));
+    return bad;
+}
+
 json_t *lab_result_json(const struct lab_result *r)
 {
     json_t *o = json_object(), *sub;
@@ -174,6 +220,7 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= !sub;
     bad |= sl_json_put(sub, "final", r->counter_final >= 0 ? json_integer(r->counter_final) :
                        json_null());
+    bad |= sl_json_put(sub, "start", json_integer(r->counter_start));
     bad |= sl_json_put(sub, "acknowledged", sl_json_count(r->counter_acked));
     bad |= sl_json_put(sub, "unknown", sl_json_count(r->counter_unknown));
     bad |= sl_json_put(o, "counter", sl_json_done(sub, bad));
@@ -193,6 +240,7 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= sl_json_put(o, "run_dir", json_string(r->run_dir));
     bad |= sl_json_put(o, "interrupted", json_boolean(r->interrupted));
     bad |= sl_json_put(o, "store_failure", store_failure_json(r));
+    bad |= deploy_json(o, r);
     return sl_json_done(o, bad);
 }
 
@@ -240,15 +288,50 @@ static void budget_text(FILE *to, const struct lab_result *r)
                 100 * lab_throttled_fraction(r), (unsigned long long)r->cg_periods);
 }
 
+/* The store's durability and outages, and the writes the read-back did not find. */
+static void writes_text(FILE *to, const struct lab_result *r)
+{
+    char a[32], b[32], c[32], d[32], e[32], f[32];
+
+    if (!r->opts.target && r->opts.state == LAB_STATE_STORE) {
+        fprintf(to, "  durability       redis %s", LAB_REDIS_DURABILITY);
+        if (r->store_kills)
+            fprintf(to, "; killed %d time%s, down %.2f s", r->store_kills,
+                    r->store_kills == 1 ? "" : "s", r->store_down_total_s);
+        fputc('\n', to);
+    }
+    fprintf(to, "  writes lost      %s of %s acknowledged, read back at the end\n",
+            cmd_fmt_count(a, sizeof(a), (double)lab_writes_lost(r)),
+            cmd_fmt_count(b, sizeof(b), (double)(r->lines_acked + r->counter_acked)));
+    fprintf(to, "                   cart lines %s of %s (%s unverified, %s sessions), counter "
+            "%s of %s\n", cmd_fmt_count(a, sizeof(a), (double)r->lines_lost),
+            cmd_fmt_count(b, sizeof(b), (double)r->lines_acked),
+            cmd_fmt_count(c, sizeof(c), (double)r->lines_unverified),
+            cmd_fmt_count(d, sizeof(d), (double)r->sessions_read_back),
+            r->counter_final >= 0 ? cmd_fmt_count(e, sizeof(e), (double)lab_counter_lost(r)) :
+            "unknown", cmd_fmt_count(f, sizeof(f), (double)r->counter_acked));
+}
+
+/* The run's first line: the lab's own fleet, or --target's deployment. */
+static void header_text(FILE *to, const struct lab_result *r)
+{
+    if (r->opts.target) {
+        fprintf(to, "scalelab lab: target %s, %d users, %.1f s\n\n", r->opts.target,
+                r->opts.users, r->elapsed_s);
+        return;
+    }
+    fprintf(to, "scalelab lab: state %s, %s, %d backend%s, %d users, %.1f s, "
+            "%ld us of CPU per request\n\n", lab_mode_name(&r->opts),
+            r->opts.sticky ? "sticky cookie" : "round robin", r->opts.backends,
+            r->opts.backends == 1 ? "" : "s", r->opts.users, r->elapsed_s, r->opts.work_us);
+}
+
 void lab_report_text(FILE *to, const struct lab_result *r)
 {
     char a[32], b[32], c[32], d[32];
     int i;
 
-    fprintf(to, "scalelab lab: state %s, %s, %d backend%s, %d users, %.1f s, "
-            "%ld us of CPU per request\n\n", lab_mode_name(&r->opts),
-            r->opts.sticky ? "sticky cookie" : "round robin", r->opts.backends,
-            r->opts.backends == 1 ? "" : "s", r->opts.users, r->elapsed_s, r->opts.work_us);
+    header_text(to, r);
     budget_text(to, r);
     if (r->store_failure[0])
         fprintf(to, "  store            failed at %.2f s: %s\n", r->store_failure_t_s,
@@ -265,6 +348,7 @@ void lab_report_text(FILE *to, const struct lab_result *r)
             isnan(lost_fraction(r)) ? 0.0 : 100 * lost_fraction(r),
             cmd_fmt_count(b, sizeof(b), (double)r->post_login));
     fprintf(to, "  carts wrong      %s\n", cmd_fmt_count(a, sizeof(a), (double)r->carts_wrong));
+    writes_text(to, r);
     if (r->replays)
         fprintf(to, "  replays          %s (resent after haproxy closed the connection "
                 "silently)\n                   %s answered from the Idempotency-Key store, "

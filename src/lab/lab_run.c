@@ -1,5 +1,6 @@
 /* One lab run: its processes started, the workload with its timed actions, everything stopped. */
 /* SPDX-License-Identifier: MIT */
+#include <curl/curl.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 
 #define POLL_S 0.1 /* haproxy's view of the servers is read this often during the workload */
 #define BUDGET_INFLIGHT 8     /* requests haproxy gives a budgeted app per worker thread */
+#define TARGET_PROBE_MS 3000L /* --target's GET /healthz before the run */
 
 /* An app and what the run knows of it beyond the process. */
 struct backend {
@@ -50,6 +52,8 @@ struct lab {
     struct lab_app_cfg app_cfg;
     int action_done[LAB_MAX_ACTIONS];
     double t0;                    /* workload start on lab_now's clock, 0 before */
+    int store_pending;            /* redis-server restarted, not answering yet */
+    double store_down_t;          /* when it was killed, on t_rel's clock */
 };
 
 int lab_check_programs(const struct lab_opts *o, char *err, size_t errlen)
@@ -70,6 +74,18 @@ int lab_check_programs(const struct lab_opts *o, char *err, size_t errlen)
 static double t_rel(const struct lab *l)
 {
     return l->t0 > 0 ? lab_now() - l->t0 : 0.0;
+}
+
+/* Records the first failure of the store during the run, on the timeline and in the result. */
+static void store_failed(struct lab *l, const char *what)
+{
+    struct lab_result *r = l->r;
+
+    lab_event_add(r, t_rel(l), "%s", what);
+    if (r->store_failure[0])
+        return;
+    r->store_failure_t_s = t_rel(l);
+    snprintf(r->store_failure, sizeof(r->store_failure), "%s", what);
 }
 
 /* ---- starting ---- */
@@ -359,6 +375,80 @@ static void enable_pending(struct lab *l)
     }
 }
 
+/* --kill-store: SIGKILL redis-server; its data directory stays for the restart. */
+static void do_kill_store(struct lab *l)
+{
+    struct lab_proc *p = &l->redis.proc;
+    pid_t pid = p->pid;
+    double t;
+
+    if (!pid) {
+        lab_event_add(l->r, t_rel(l), "kill redis-server skipped: not running");
+        return;
+    }
+    t = t_rel(l);
+    lab_proc_kill(p);
+    l->r->store_kills++;
+    l->store_down_t = t;
+    lab_event_add(l->r, t, "kill -9 redis-server (pid %d)", (int)pid);
+}
+
+/* After --down: redis-server again on its port, from its append-only file. */
+static void do_restart_store(struct lab *l)
+{
+    struct lab_proc *p = &l->redis.proc;
+    char what[LAB_EVENT_LEN];
+
+    if (p->pid) {
+        lab_event_add(l->r, t_rel(l), "restart redis-server skipped: still running");
+        return;
+    }
+    if (lab_redis_restart(&l->redis, &l->group)) {
+        snprintf(what, sizeof(what), "restart of redis-server failed: %s", strerror(errno));
+        store_failed(l, what);
+        return;
+    }
+    l->r->pid_redis = p->pid;
+    l->store_pending = 1;
+    lab_event_add(l->r, t_rel(l), "restart redis-server on port %d (pid %d), same data",
+                  p->port, (int)p->pid);
+}
+
+/* A restarted redis-server that answers PING again ends its outage. */
+static void store_back(struct lab *l)
+{
+    double t;
+
+    if (!l->store_pending || !l->redis.proc.pid || !lab_redis_ping(&l->redis))
+        return;
+    t = t_rel(l);
+    l->store_pending = 0;
+    l->r->store_down_total_s += t - l->store_down_t;
+    lab_event_add(l->r, t, "redis-server answers again, %.2f s after the kill",
+                  t - l->store_down_t);
+}
+
+/*
+ * At the end of the workload the store must answer for the read-back: a restart still due is
+ * done now, and the store is given LAB_START_TIMEOUT_S to answer.
+ */
+static void store_settle(struct lab *l)
+{
+    double until;
+    int i;
+
+    for (i = 0; i < l->o->n_actions; i++)
+        if (!l->action_done[i] && l->o->actions[i].kind == LAB_ACT_RESTART_STORE) {
+            l->action_done[i] = 1;
+            do_restart_store(l);
+        }
+    for (until = lab_now() + LAB_START_TIMEOUT_S; l->store_pending && lab_now() < until;) {
+        store_back(l);
+        if (l->store_pending)
+            lab_sleep_s(0.05);
+    }
+}
+
 static void run_actions(struct lab *l)
 {
     double t = t_rel(l);
@@ -369,11 +459,19 @@ static void run_actions(struct lab *l)
 
         if (l->action_done[i] || a->t_s > t)
             continue;
+        /* a loaded machine may kill late: the store stays down --down after the kill itself */
+        if (a->kind == LAB_ACT_RESTART_STORE && l->r->store_kills &&
+            t < l->store_down_t + l->o->store_down_s)
+            continue;
         l->action_done[i] = 1;
         if (a->kind == LAB_ACT_KILL)
             do_kill(l, a->backend - 1);
         else if (a->kind == LAB_ACT_RESTART)
             do_restart(l, a->backend - 1);
+        else if (a->kind == LAB_ACT_KILL_STORE)
+            do_kill_store(l);
+        else if (a->kind == LAB_ACT_RESTART_STORE)
+            do_restart_store(l);
         else
             do_add(l);
     }
@@ -395,18 +493,6 @@ static void note_status(void *ctx, int server, const char *status, const char *c
     if (b->lb_status[0] && strcmp(b->lb_status, word))
         lab_event_add(l->r, t_rel(l), "haproxy: %s %s", b->proc.name, word);
     snprintf(b->lb_status, sizeof(b->lb_status), "%s", word);
-}
-
-/* Records the first failure of the store during the run, on the timeline and in the result. */
-static void store_failed(struct lab *l, const char *what)
-{
-    struct lab_result *r = l->r;
-
-    lab_event_add(r, t_rel(l), "%s", what);
-    if (r->store_failure[0])
-        return;
-    r->store_failure_t_s = t_rel(l);
-    snprintf(r->store_failure, sizeof(r->store_failure), "%s", what);
 }
 
 /* Notes children that died on their own; returns -1 if haproxy did (the run cannot go on). */
@@ -451,18 +537,33 @@ static void raise_fd_limit(void)
     }
 }
 
-/* The client started on haproxy's frontend, the clock and the apps' CPU counted from now. */
+/* Where the client sends: --target's URL, or haproxy's frontend. */
+static void base_url(const struct lab *l, char *out, size_t outlen)
+{
+    if (l->o->target)
+        snprintf(out, outlen, "%s", l->o->target);
+    else
+        snprintf(out, outlen, "http://127.0.0.1:%d", l->haproxy.proc.port);
+}
+
+/* The client started on haproxy's frontend (or --target), the clock and the CPU from now. */
 static struct lab_client *workload_start(struct lab *l, char *err, size_t errlen)
 {
     struct lab_client_cfg cfg;
     int i;
 
-    lab_haproxy_stat(&l->haproxy, note_status, l, NULL, NULL);
     memset(&cfg, 0, sizeof(cfg));
     cfg.port = l->haproxy.proc.port;
+    cfg.base_url = l->o->target;
     cfg.users = l->o->users;
     cfg.duration_s = l->o->duration_s;
     cfg.requests = l->o->requests;
+    if (l->o->target) {
+        l->t0 = cfg.t0 = lab_now();
+        lab_event_add(l->r, 0, "start: %d users on %s", l->o->users, l->o->target);
+        return lab_client_start(&cfg, err, errlen);
+    }
+    lab_haproxy_stat(&l->haproxy, note_status, l, NULL, NULL);
     l->t0 = cfg.t0 = lab_now();
     for (i = 0; i < l->n_app; i++)
         lab_proc_cpu_mark(&l->app[i].proc);
@@ -472,9 +573,24 @@ static struct lab_client *workload_start(struct lab *l, char *err, size_t errlen
     return lab_client_start(&cfg, err, errlen);
 }
 
-/* After the client stopped: what it counted, the apps' CPU, haproxy's counters, the counter. */
+/* A target's backends are those that answered: the highest b<N> of X-Backend. */
+static int servers_seen(const struct lab_result *r)
+{
+    int i, n = 0;
+
+    for (i = 0; i < LAB_MAX_BACKENDS; i++)
+        if (r->share[i])
+            n = i + 1;
+    return n;
+}
+
+/*
+ * After the client stopped: what it counted, the apps' CPU, haproxy's counters, then (ok) the
+ * read-back of every session's cart and the counter.
+ */
 static void workload_collect(struct lab *l, struct lab_client *c, int ok)
 {
+    char base[LAB_TARGET_MAX + 1];
     int i;
 
     lab_client_collect(c, l->r);
@@ -484,17 +600,36 @@ static void workload_collect(struct lab *l, struct lab_client *c, int ok)
         l->r->app_cpu_s += l->app[i].proc.cpu_acc;
     }
     budgets_stat(l, 1);
-    if (ok && l->haproxy.proc.pid) {
+    if (l->o->target)
+        l->r->servers = servers_seen(l->r);
+    if (!ok || (!l->o->target && !l->haproxy.proc.pid))
+        return;
+    if (!l->o->target)
         lab_haproxy_stat(&l->haproxy, NULL, NULL, &l->r->lb_retries, &l->r->lb_redispatches);
-        if (lab_http_get_counter(l->haproxy.proc.port, &l->r->counter_final))
-            l->r->counter_final = -1;
+    lab_client_verify(c, l->r);
+    base_url(l, base, sizeof(base));
+    if (lab_http_get_counter_url(base, &l->r->counter_final))
+        l->r->counter_final = -1;
+}
+
+/* One tick of the lab's own fleet: the timed actions, haproxy's view, the children. */
+static int watch(struct lab *l, double *next_poll, char *err, size_t errlen)
+{
+    run_actions(l);
+    enable_pending(l);
+    store_back(l);
+    if (t_rel(l) >= *next_poll) {
+        lab_haproxy_stat(&l->haproxy, note_status, l, NULL, NULL);
+        *next_poll = t_rel(l) + POLL_S;
     }
+    return watch_children(l, err, errlen);
 }
 
 /*
  * The client's users run on their threads while this (main) thread applies the timed actions,
- * watches haproxy's view of the servers and the children. Forks happen only here: a child's
- * PR_SET_PDEATHSIG follows the thread that forked it, which must outlive the child.
+ * watches haproxy's view of the servers and the children (none of it with --target). Forks
+ * happen only here: a child's PR_SET_PDEATHSIG follows the thread that forked it, which must
+ * outlive the child.
  */
 static int workload(struct lab *l, char *err, size_t errlen)
 {
@@ -505,13 +640,7 @@ static int workload(struct lab *l, char *err, size_t errlen)
     if (!c)
         return -1;
     while (lab_client_running(c) && !lab_interrupted()) {
-        run_actions(l);
-        enable_pending(l);
-        if (t_rel(l) >= next_poll) {
-            lab_haproxy_stat(&l->haproxy, note_status, l, NULL, NULL);
-            next_poll = t_rel(l) + POLL_S;
-        }
-        if (watch_children(l, err, errlen)) {
+        if (!l->o->target && watch(l, &next_poll, err, errlen)) {
             st = -1;
             break;
         }
@@ -520,13 +649,42 @@ static int workload(struct lab *l, char *err, size_t errlen)
     lab_client_stop(c);
     l->r->elapsed_s = t_rel(l);
     /* the store must have lasted the whole run: still there, and still answering */
-    if (st == 0 && watch_children(l, err, errlen))
+    if (st == 0 && !l->o->target && watch_children(l, err, errlen))
         st = -1;
-    if (l->o->state == LAB_STATE_STORE && l->redis.proc.pid && !lab_redis_ping(&l->redis))
+    if (st == 0 && !l->o->target)
+        store_settle(l);
+    if (l->o->state == LAB_STATE_STORE && !l->o->target && l->redis.proc.pid &&
+        !lab_redis_ping(&l->redis))
         store_failed(l, "redis-server stopped answering");
-    workload_collect(l, c, st == 0);
+    workload_collect(l, c, st == 0 && !lab_interrupted());
     lab_client_free(c);
     return st;
+}
+
+int lab_target_check(const char *target, char *err, size_t errlen)
+{
+    char why[CURL_ERROR_SIZE];
+    long status = lab_http_get_url(target, "/healthz", TARGET_PROBE_MS, NULL, 0, why,
+                                   sizeof(why));
+
+    if (status == 200)
+        return 0;
+    if (status == 0)
+        snprintf(err, errlen, "cannot reach --target '%s': GET /healthz: %s", target, why);
+    else
+        snprintf(err, errlen, "--target '%s' answered GET /healthz with HTTP %ld (expected 200 "
+                 "from an app of docs/lab-protocol.md)", target, status);
+    return -1;
+}
+
+/* --target: nothing started; the counter's value before the workload is its baseline. */
+static int target_run(struct lab *l, char *err, size_t errlen)
+{
+    if (lab_http_get_counter_url(l->o->target, &l->r->counter_start)) {
+        snprintf(err, errlen, "cannot read GET /counter of --target '%s'", l->o->target);
+        return -1;
+    }
+    return workload(l, err, errlen);
 }
 
 int lab_run(const struct lab_opts *o, struct lab_result *r, char *err, size_t errlen)
@@ -542,6 +700,13 @@ int lab_run(const struct lab_opts *o, struct lab_result *r, char *err, size_t er
     l->r = r;
     r->servers = o->backends;
     raise_fd_limit();
+    if (o->target) {
+        st = target_run(l, err, errlen);
+        r->interrupted = lab_interrupted();
+        lab_result_finish(r);
+        sl_free(l);
+        return st;
+    }
     st = lab_start(l, err, errlen);
     if (st == 0) {
         if (o->verbose)

@@ -19,3 +19,15 @@ trap 'exit 1' INT TERM
 json_check() {
     python3 "$here/json-check" "$@" || fail "$(basename "$1"): see above"
 }
+
+# wait_for WHAT CMD...: CMD succeeds within 10 s (tried every 50 ms); otherwise fails WHAT
+wait_for() {
+    what=$1
+    shift
+    i=0
+    until "$@" >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 200 ] || { fail "$what did not come up"; return 1; }
+        sleep 0.05
+    done
+}

@@ -1,4 +1,4 @@
-/* The cart checker on hand-made carts: what it accepts, what it counts as lost or doubled. */
+/* The cart checker on hand-made carts: what it accepts, counts as lost or doubled, or read back. */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <string.h>
@@ -173,6 +173,70 @@ static void a_wrong_cart_is_described(void **state)
     json_decref(items);
 }
 
+static int missing(const struct lab_cart *c, const char *text)
+{
+    json_t *a = answer(text);
+    int n = lab_cart_missing(c, a);
+
+    json_decref(a);
+    return n;
+}
+
+/* i1 and i2 acknowledged, i3 failed (may be there or not), i4 resent (there once or twice). */
+static void mixed(struct lab_cart *c)
+{
+    lab_cart_clear(c);
+    lab_cart_expect(c, 1, 1, 1);
+    lab_cart_expect(c, 2, 1, 1);
+    lab_cart_expect(c, 3, 0, 1);
+    lab_cart_expect(c, 4, 1, 2);
+}
+
+static void readback_counts_only_acknowledged_lines(void **state)
+{
+    struct lab_cart c;
+
+    (void)state;
+    mixed(&c);
+    assert_int_equal(lab_cart_acknowledged(&c), 3);
+    lab_cart_clear(&c);
+    assert_int_equal(lab_cart_acknowledged(&c), 0);
+}
+
+static void readback_of_everything_loses_nothing(void **state)
+{
+    struct lab_cart c;
+
+    (void)state;
+    mixed(&c);
+    assert_int_equal(missing(&c, "i1 i2 i3 i4"), 0);
+    assert_int_equal(missing(&c, "i1 i2 i4 i4"), 0); /* the failed add absent, the resend twice */
+}
+
+static void readback_names_each_missing_line(void **state)
+{
+    struct lab_cart c;
+
+    (void)state;
+    mixed(&c);
+    assert_int_equal(missing(&c, "i1 i3 i4"), 1);  /* i2 */
+    assert_int_equal(missing(&c, "i3"), 3);        /* only the one that may be missing is there */
+    assert_int_equal(missing(&c, ""), 3);          /* a cart emptied, as a store that forgot */
+    assert_int_equal(missing(&c, "i10 i20 i40"), 3); /* names that merely contain the numbers */
+}
+
+static void readback_without_an_array_loses_all(void **state)
+{
+    struct lab_cart c;
+    json_t *s = json_string("i1");
+
+    (void)state;
+    mixed(&c);
+    assert_int_equal(lab_cart_missing(&c, NULL), 3);
+    assert_int_equal(lab_cart_missing(&c, s), 3);
+    json_decref(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +248,10 @@ int main(void)
         cmocka_unit_test(an_answer_without_items_is_a_wrong_cart),
         cmocka_unit_test(a_full_cart_takes_no_more_entries),
         cmocka_unit_test(a_wrong_cart_is_described),
+        cmocka_unit_test(readback_counts_only_acknowledged_lines),
+        cmocka_unit_test(readback_of_everything_loses_nothing),
+        cmocka_unit_test(readback_names_each_missing_line),
+        cmocka_unit_test(readback_without_an_array_loses_all),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
