@@ -15,6 +15,7 @@
 #include "banned.h"
 
 static const char *const lab_states[] = { "memory", "sticky", "store", "token", NULL };
+static const char *const lab_arrivals[] = { "poisson", "uniform", NULL };
 
 static const struct cmd_param params[] = {
     { .name = "state", .type = CMD_ENUM, .arg = "WHERE", .def = "store", .choices = lab_states,
@@ -66,6 +67,17 @@ static const struct cmd_param params[] = {
     { .name = "sweep-csv", .type = CMD_FILE, .arg = "FILE", .help = "with --sweep: write "
       "strategy,units,throughput_rps,p50_ms,p99_ms,cpu_ms_per_request (scalelab fit FILE "
       "--where strategy=horizontal)", .accepts = "a file path", .surface = CMD_CLI },
+    /* open-loop load, the limit at an SLO, expectations */
+    { .name = "rate", .type = CMD_LOAD, .arg = "R", .max = LAB_MAX_RATE,
+      .help = "open loop: R requests per second whatever the answers (instead of --users), "
+              "latency counted from each request's intended send time; with --find-limit the "
+              "first step's rate", .surface = CMD_CLI },
+    { .name = "arrivals", .type = CMD_ENUM, .arg = "HOW", .def = "poisson",
+      .choices = lab_arrivals, .help = "with --rate: poisson (independent arrivals) or uniform "
+      "(a fixed gap)", .surface = CMD_CLI },
+    { .name = "connections", .type = CMD_INTEGER, .arg = "N", .def = "256", .min = 1,
+      .max = LAB_MAX_CONNS, .help = "with --rate: the most connections opened as arrivals need "
+      "them; the report says when the cap was hit", .surface = CMD_CLI },
     { .name = NULL }
 };
 
@@ -75,7 +87,8 @@ const struct cmd_def cli_def_lab = {
     .synopsis = "[--state memory|sticky|store|token] [--backends N] [--users U]\n"
                 "[--duration S | --requests N] [--kill I@T] [--restart I@T] [--add @T]\n"
                 "[--cpu-per-backend C [--vertical K]] [--work-us US] [--threads T]\n"
-                "[--compare] [--sweep [--max K] [--sweep-csv FILE]] [--json]",
+                "[--compare] [--sweep [--max K] [--sweep-csv FILE]]\n"
+                "[--rate R [--arrivals poisson|uniform] [--connections N]] [--json]",
     .description = "Starts redis-server, N `scalelab app` processes and haproxy on free "
                    "loopback ports, runs checking users against them and reports what each "
                    "state store lost; stops everything at the end. Redis gets a random password "
@@ -92,6 +105,7 @@ struct lab_args {
     struct lab_opts o;
     int compare, sweep, have_duration, have_requests, n_adds;
     int have_backends, have_threads, have_max, max_units;
+    int have_users, have_rate, have_arrivals, have_conns; /* open-loop load */
     const char *action_arg[LAB_MAX_ACTIONS]; /* as given, for messages */
     const char *sweep_csv;
     const char *cpu_arg, *vertical_arg, *backends_arg, *max_arg; /* as typed, or NULL */
@@ -159,6 +173,31 @@ static int read_cores(const struct cmd_input *in, struct lab_args *a)
     return SL_EXIT_OK;
 }
 
+/* --rate, --arrivals and --connections: the open loop's load. */
+static void read_load(const struct cmd_input *in, struct lab_args *a)
+{
+    a->have_users = cmd_given(in, "users");
+    a->have_rate = cmd_given(in, "rate");
+    a->have_arrivals = cmd_given(in, "arrivals");
+    a->have_conns = cmd_given(in, "connections");
+    if (a->have_rate)
+        a->o.rate_rps = cmd_get(in, "rate")->number;
+    lab_arrivals_parse(cmd_get(in, "arrivals")->text, &a->o.arrivals);
+    a->o.max_conns = (int)cmd_get(in, "connections")->integer;
+}
+
+/* The open loop's flags go together, and not with the closed loop's --users. */
+static int check_load(const struct lab_args *a)
+{
+    if (a->have_rate && a->have_users)
+        return cli_usage_error("--rate and --users cannot be combined: --rate is an open loop "
+                               "of arrivals, --users a closed loop of users");
+    if ((a->have_arrivals || a->have_conns) && !a->have_rate)
+        return cli_usage_error("--%s needs --rate", a->have_arrivals ? "arrivals" :
+                               "connections");
+    return SL_EXIT_OK;
+}
+
 /* The values of the declared parameters into a; messages repeat each value as typed. */
 static int read_args(const struct cmd_input *in, struct lab_args *a)
 {
@@ -187,6 +226,7 @@ static int read_args(const struct cmd_input *in, struct lab_args *a)
     st = read_cores(in, a);
     if (st)
         return st;
+    read_load(in, a);
     a->compare = cmd_get(in, "compare")->choice;
     a->sweep = cmd_get(in, "sweep")->choice;
     if (cmd_given(in, "sweep-csv"))
@@ -279,6 +319,8 @@ static int check_args(struct lab_args *a)
     if (a->compare && a->sweep)
         return cli_usage_error("--compare and --sweep cannot be combined");
     st = check_sweep(a);
+    if (!st)
+        st = check_load(a);
     if (!st)
         st = check_budget(a);
     if (st)

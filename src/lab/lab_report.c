@@ -138,6 +138,31 @@ static json_t *budget_json(const struct lab_result *r)
     return sl_json_done(b, bad);
 }
 
+/* Which loop drove the load: the users of the closed loop, or the open loop's schedule. */
+static json_t *load_json(const struct lab_result *r)
+{
+    const struct lab_opts *o = &r->opts;
+    json_t *l = json_object();
+    int bad = !l;
+
+    bad |= sl_json_put(l, "loop", json_string(lab_loop_name(o)));
+    if (!(o->rate_rps > 0)) {
+        bad |= sl_json_put(l, "users", json_integer(o->users));
+        return sl_json_done(l, bad);
+    }
+    bad |= sl_json_put(l, "rate_rps", sl_json_num(o->rate_rps));
+    bad |= sl_json_put(l, "arrivals", json_string(lab_arrivals_name(o->arrivals)));
+    bad |= sl_json_put(l, "schedule_s", sl_json_num(r->schedule_s));
+    bad |= sl_json_put(l, "rate_reached_rps", sl_json_num(r->rate_reached_rps));
+    bad |= sl_json_put(l, "sent", sl_json_count(r->sent));
+    bad |= sl_json_put(l, "unsent", sl_json_count(r->unsent));
+    bad |= sl_json_put(l, "connections", json_integer(r->conns));
+    bad |= sl_json_put(l, "connection_cap", json_integer(o->max_conns));
+    bad |= sl_json_put(l, "cap_hit", json_boolean(r->waited > 0));
+    bad |= sl_json_put(l, "waited_for_connection", sl_json_count(r->waited));
+    return sl_json_done(l, bad);
+}
+
 json_t *lab_result_json(const struct lab_result *r)
 {
     json_t *o = json_object(), *sub;
@@ -147,6 +172,8 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= sl_json_put(o, "sticky", json_boolean(r->opts.sticky));
     bad |= sl_json_put(o, "backends", json_integer(r->opts.backends));
     bad |= sl_json_put(o, "users", json_integer(r->opts.users));
+    bad |= sl_json_put(o, "loop", json_string(lab_loop_name(&r->opts)));
+    bad |= sl_json_put(o, "load", load_json(r));
     bad |= sl_json_put(o, "requests", sl_json_count(r->requests));
     bad |= sl_json_put(o, "errors", sl_json_count(r->errors));
     bad |= sl_json_put(o, "sessions_lost", sl_json_count(r->sessions_lost));
@@ -240,15 +267,44 @@ static void budget_text(FILE *to, const struct lab_result *r)
                 100 * lab_throttled_fraction(r), (unsigned long long)r->cg_periods);
 }
 
+/* "  load  open loop: ..." or "closed loop: ...": which one ran, and what the open one reached. */
+static void load_text(FILE *to, const struct lab_result *r)
+{
+    const struct lab_opts *o = &r->opts;
+    char a[32], b[32], c[32];
+
+    if (!(o->rate_rps > 0)) {
+        fprintf(to, "  load             closed loop: %d users, each waits for its answer before "
+                "sending again\n", o->users);
+        return;
+    }
+    fprintf(to, "  load             open loop: %s req/s sent of %s asked (%s arrivals), %d of "
+            "%d connections;\n                   latency counted from each intended send time\n",
+            cmd_fmt_count(a, sizeof(a), r->rate_reached_rps),
+            cmd_fmt_count(b, sizeof(b), o->rate_rps), lab_arrivals_name(o->arrivals), r->conns,
+            o->max_conns);
+    if (r->waited || r->unsent)
+        fprintf(to, "                   the cap of %d connections was hit: %s arrivals waited "
+                "for one, %s never sent\n", o->max_conns,
+                cmd_fmt_count(a, sizeof(a), (double)r->waited),
+                cmd_fmt_count(c, sizeof(c), (double)r->unsent));
+}
+
 void lab_report_text(FILE *to, const struct lab_result *r)
 {
     char a[32], b[32], c[32], d[32];
     int i;
 
-    fprintf(to, "scalelab lab: state %s, %s, %d backend%s, %d users, %.1f s, "
+    if (r->opts.rate_rps > 0)
+        snprintf(a, sizeof(a), "open loop %s req/s", cmd_fmt_count(b, sizeof(b),
+                 r->opts.rate_rps));
+    else
+        snprintf(a, sizeof(a), "%d users", r->opts.users);
+    fprintf(to, "scalelab lab: state %s, %s, %d backend%s, %s, %.1f s, "
             "%ld us of CPU per request\n\n", lab_mode_name(&r->opts),
             r->opts.sticky ? "sticky cookie" : "round robin", r->opts.backends,
-            r->opts.backends == 1 ? "" : "s", r->opts.users, r->elapsed_s, r->opts.work_us);
+            r->opts.backends == 1 ? "" : "s", a, r->elapsed_s, r->opts.work_us);
+    load_text(to, r);
     budget_text(to, r);
     if (r->store_failure[0])
         fprintf(to, "  store            failed at %.2f s: %s\n", r->store_failure_t_s,
