@@ -94,7 +94,7 @@ static int read_one(const char *s, size_t n, struct lab_threshold *t, char *err,
         return -1;
     }
     t->metric = (enum lab_metric)found;
-    o = strcspn(t->text + m, "0123456789.");
+    o = strcspn(t->text + m, "0123456789.abcdefghijklmnopqrstuvwxyz%");
     for (i = 0; i < 5; i++)
         if (strlen(cmp_names[i]) == o && !strncmp(t->text + m, cmp_names[i], o))
             break;
