@@ -130,7 +130,7 @@ void lab_limit_text(FILE *to, const struct lab_limit *l)
             lab_arrivals_name(o->arrivals), o->duration_s, o->work_us, goal,
             100 * l->max_errors);
     fprintf(to, "%5s %9s %9s %9s %9s %9s %8s  %s\n", "step", "rate", "reached", "p50 ms",
-            "p99 ms", sl_slo_name(&l->slo), "errors", "");
+            "p99 ms", sl_slo_name(&l->slo), "errors", "result");
     for (i = 0; i < l->n; i++) {
         const struct lab_limit_step *s = &l->step[i];
 

@@ -81,13 +81,14 @@ fi
 
 # ---- --find-limit: 2 backends of 0.25 cores at 2 ms a request serve at most 250 req/s ----
 # A passing step cannot be far above that: overloaded by a share e, a 2 s step's queue delays its
-# last arrivals by about 2e s, so p99 <= 400 ms allows e <= 0.2 (300 req/s). Below, a goal that
-# generous is met well under the budget's rate: at least a quarter of it. The model (M/M/2 of
+# last arrivals by about 2e s, so p90 <= 300 ms allows e <= 0.2 (300 req/s). Below, a goal that
+# generous is met well under the budget's rate: at least a quarter of it. The goal is a p90: a
+# 2 s step holds a few hundred answers, and its p99 rests on the slowest two or three. The model (M/M/2 of
 # 0.25 cores at the measured CPU per request) lies below the budget's rate, above half of it.
 if [ -n "$budgets" ]; then
-    lab_ok limit --json --find-limit --slo p99=400ms --cpu-per-backend 0.25 --backends 2 \
+    lab_ok limit --json --find-limit --slo p90=300ms --cpu-per-backend 0.25 --backends 2 \
         --work-us 2000 --rate 40 --duration 2
-    json_check "$tmp/limit.out" 'd["slo"] == "p99=400ms" and d["max_errors"] == 0.001' \
+    json_check "$tmp/limit.out" 'd["slo"] == "p90=300ms" and d["max_errors"] == 0.001' \
         '62.5 <= d["limit_rps"] <= 300' 'd["first_fail_rps"] > d["limit_rps"]' \
         'd["first_fail_rps"] / d["limit_rps"] <= 1.1 or len(d["steps"]) == 12' \
         'len(d["steps"]) >= 3 and d["steps"][0]["rate_rps"] == 40' \
@@ -97,7 +98,7 @@ if [ -n "$budgets" ]; then
         'd["model"]["cores_per_server"] == 0.25 and 125 <= d["model"]["limit_rps"] <= 250' \
         '1.9 <= d["cpu_ms_per_request"] <= 2.6'
     python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
-print("find-limit: %.0f req/s met p99=400ms (%.0f did not), model %.0f req/s, %d steps"
+print("find-limit: %.0f req/s met p90=300ms (%.0f did not), model %.0f req/s, %d steps"
       % (d["limit_rps"], d["first_fail_rps"], d["model"]["limit_rps"], len(d["steps"])))' \
         "$tmp/limit.out"
 fi
