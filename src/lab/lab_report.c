@@ -172,8 +172,6 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= sl_json_put(o, "sticky", json_boolean(r->opts.sticky));
     bad |= sl_json_put(o, "backends", json_integer(r->opts.backends));
     bad |= sl_json_put(o, "users", json_integer(r->opts.users));
-    bad |= sl_json_put(o, "loop", json_string(lab_loop_name(&r->opts)));
-    bad |= sl_json_put(o, "load", load_json(r));
     bad |= sl_json_put(o, "requests", sl_json_count(r->requests));
     bad |= sl_json_put(o, "errors", sl_json_count(r->errors));
     bad |= sl_json_put(o, "sessions_lost", sl_json_count(r->sessions_lost));
@@ -186,6 +184,8 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= sl_json_put(o, "throughput_rps", sl_json_num(r->throughput_rps));
     bad |= sl_json_put(o, "events", events_json(r));
     /* extras */
+    bad |= sl_json_put(o, "loop", json_string(lab_loop_name(&r->opts)));
+    bad |= sl_json_put(o, "load", load_json(r));
     bad |= sl_json_put(o, "servers", json_integer(r->servers));
     bad |= sl_json_put(o, "duration_s", sl_json_num(r->elapsed_s));
     bad |= sl_json_put(o, "work_us", json_integer(r->opts.work_us));
