@@ -69,6 +69,16 @@ SL_API void sl_mmc_response(long c, double lambda, double mu, const double *p, s
                             double *out_mean, double *out);
 
 /*
+ * The largest arrival rate at which M/M/c (c servers of rate mu each) keeps its response time's
+ * p-quantile (0 < p < 1), or its mean (p = 0), at or below goal_s seconds: the capacity at a
+ * latency goal, req/s. The statistic grows with the rate, so bisection on (0, c mu) finds it to
+ * about 1e-12 relative. 0 when even an idle queue misses the goal (the service alone is too
+ * slow); NaN on bad input (c outside 1..SL_QUEUE_MAX_SERVERS, mu or goal_s not positive and
+ * finite, p outside [0, 1)).
+ */
+SL_API double sl_mmc_max_rate(long c, double mu, double p, double goal_s);
+
+/*
  * M/G/1 FCFS mean wait by Pollaczek-Khinchine, Wq = rho E[S] (1 + cv^2) / (2 (1 - rho)) with
  * rho = lambda * mean_s and cv the service time's coefficient of variation (standard deviation /
  * mean; 0 deterministic, 1 exponential). INFINITY when rho >= 1; NaN on bad input.

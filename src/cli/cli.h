@@ -13,7 +13,8 @@
 enum sl_exit {
     SL_EXIT_OK = 0,      /* success */
     SL_EXIT_FAILURE = 1, /* a runtime failure: a file could not be written, memory ran out */
-    SL_EXIT_USAGE = 2    /* bad input or usage; nothing was changed */
+    SL_EXIT_USAGE = 2,   /* bad input or usage; nothing was changed */
+    SL_EXIT_EXPECT = 3   /* lab --expect: a threshold did not hold */
 };
 
 /*

@@ -5,9 +5,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands/format.h"
 #include "lab/lab.h"
 #include "lab/lab_cgroup.h"
 #include "lab/lab_client.h"
+#include "lab/lab_expect.h"
+#include "lab/lab_limit.h"
 #include "lab/lab_report.h"
 #include "lab/lab_run.h"
 #include "lab/lab_signals.h"
@@ -15,6 +18,7 @@
 #include "banned.h"
 
 static const char *const lab_states[] = { "memory", "sticky", "store", "token", NULL };
+static const char *const lab_arrivals[] = { "poisson", "uniform", NULL };
 
 static const struct cmd_param params[] = {
     { .name = "state", .type = CMD_ENUM, .arg = "WHERE", .def = "store", .choices = lab_states,
@@ -78,6 +82,31 @@ static const struct cmd_param params[] = {
     { .name = "down", .type = CMD_TEXT, .arg = "S", .def = "1s", .help = "with --kill-store: "
       "how long redis-server stays down", .accepts = "a time from 0 to 600s, such as 1s or "
       "500ms", .max = 32, .surface = CMD_CLI },
+    /* open-loop load, the limit at an SLO, expectations */
+    { .name = "rate", .type = CMD_LOAD, .arg = "R", .max = LAB_MAX_RATE,
+      .help = "open loop: R requests per second whatever the answers (instead of --users), "
+              "latency counted from each request's intended send time; with --find-limit the "
+              "first step's rate", .surface = CMD_CLI },
+    { .name = "arrivals", .type = CMD_ENUM, .arg = "HOW", .def = "poisson",
+      .choices = lab_arrivals, .help = "with --rate: poisson (independent arrivals) or uniform "
+      "(a fixed gap)", .surface = CMD_CLI },
+    { .name = "connections", .type = CMD_INTEGER, .arg = "N", .def = "256", .min = 1,
+      .max = LAB_MAX_CONNS, .help = "with --rate: the most connections opened as arrivals need "
+      "them; the report says when the cap was hit", .surface = CMD_CLI },
+    { .name = "find-limit", .type = CMD_FLAG, .help = "open-loop steps, the rate doubled until "
+      "one misses --slo or --max-errors, then bisected: the largest rate that met both, beside "
+      "the M/M/c model's for the measured CPU per request", .surface = CMD_CLI },
+    { .name = "slo", .type = CMD_TEXT, .arg = "GOAL", .help = "with --find-limit: the latency "
+      "goal, such as p99=20ms", .accepts = "a goal such as p99=20ms, p50=5ms, p99.9=0.1s or "
+      "mean=10ms", .max = 32, .surface = CMD_CLI },
+    { .name = "max-errors", .type = CMD_TEXT, .arg = "P%", .def = "0.1%",
+      .help = "with --find-limit: the error budget, the share of requests that may fail",
+      .accepts = "a percentage from 0% to 100%, such as 0.1%", .max = 32, .surface = CMD_CLI },
+    { .name = "expect", .type = CMD_TEXT, .arg = "LIST", .help = "after the report, exit 3 "
+      "unless every threshold held, e.g. 'lost=0,errors<0.5%,p99<50ms' (metrics lost errors "
+      "carts drift double p50 p90 p99 p99.9 mean rps; = < <= > >=)",
+      .accepts = "thresholds such as lost=0,errors<0.5%,p99<50ms", .max = 512,
+      .surface = CMD_CLI },
     { .name = NULL }
 };
 
@@ -88,7 +117,8 @@ const struct cmd_def cli_def_lab = {
                 "[--duration S | --requests N] [--kill I@T] [--restart I@T] [--add @T]\n"
                 "[--cpu-per-backend C [--vertical K]] [--work-us US] [--threads T]\n"
                 "[--kill-store @T [--down S]] [--compare] [--sweep [--max K] [--sweep-csv FILE]]\n"
-                "[--target URL] [--json]",
+                "[--rate R [--arrivals poisson|uniform] [--connections N]] [--target URL]\n"
+                "[--find-limit --slo GOAL [--max-errors P%]] [--expect LIST] [--json]",
     .description = "Starts redis-server, N `scalelab app` processes and haproxy on free "
                    "loopback ports, runs checking users against them and reports what each "
                    "state store lost; stops everything at the end. Redis gets a random password "
@@ -101,7 +131,8 @@ const struct cmd_def cli_def_lab = {
                    "that is already running (deploy/) and starts nothing. Exit "
                    "status: 0 done; 1 a program is missing or failed, no CPU cgroup can be made, "
                    "the store failed mid-run, --target cannot be reached, or Ctrl-C; 2 bad "
-                   "usage.",
+                   "usage (also a --rate this client cannot send); 3 an --expect threshold "
+                   "failed.",
     .params = params,
     .shared = CMD_SHARED_JSON,
 };
@@ -110,6 +141,12 @@ struct lab_args {
     struct lab_opts o;
     int compare, sweep, have_duration, have_requests, n_adds;
     int have_backends, have_threads, have_max, max_units;
+    int have_users, have_rate, have_arrivals, have_conns; /* open-loop load */
+    int find_limit, have_slo, have_max_errors;
+    struct sl_slo slo;
+    double max_errors;             /* a fraction */
+    const char *rate_arg, *expect_arg;
+    struct lab_expect expect;
     const char *action_arg[LAB_MAX_ACTIONS]; /* as given, for messages */
     const char *sweep_csv;
     const char *cpu_arg, *vertical_arg, *backends_arg, *max_arg; /* as typed, or NULL */
@@ -223,6 +260,64 @@ static int read_deploy(const struct cmd_input *in, struct lab_args *a)
     return SL_EXIT_OK;
 }
 
+/* --rate, --arrivals, --connections, --find-limit, --slo, --max-errors and --expect. */
+static int read_load(const struct cmd_input *in, struct lab_args *a)
+{
+    const char *t;
+    char err[512];
+
+    a->have_users = cmd_given(in, "users");
+    a->have_rate = cmd_given(in, "rate");
+    a->have_arrivals = cmd_given(in, "arrivals");
+    a->have_conns = cmd_given(in, "connections");
+    if (a->have_rate) {
+        a->o.rate_rps = cmd_get(in, "rate")->number;
+        a->rate_arg = cmd_get(in, "rate")->text;
+    }
+    lab_arrivals_parse(cmd_get(in, "arrivals")->text, &a->o.arrivals);
+    a->o.max_conns = (int)cmd_get(in, "connections")->integer;
+    a->find_limit = cmd_get(in, "find-limit")->choice;
+    a->have_slo = cmd_given(in, "slo");
+    t = cmd_get(in, "slo")->text;
+    if (a->have_slo && sl_slo_parse(t, &a->slo) != SL_OK)
+        return bad("slo", t, "a goal such as p99=20ms, p50=5ms, p99.9=0.1s or mean=10ms");
+    a->have_max_errors = cmd_given(in, "max-errors");
+    t = cmd_get(in, "max-errors")->text;
+    if (lab_parse_percent(t, &a->max_errors))
+        return bad("max-errors", t, "a percentage from 0% to 100%, such as 0.1%");
+    if (cmd_given(in, "expect")) {
+        a->expect_arg = cmd_get(in, "expect")->text;
+        if (lab_expect_parse(a->expect_arg, &a->expect, err, sizeof(err)))
+            return cli_usage_error("%s", err);
+    }
+    return SL_EXIT_OK;
+}
+
+/* The open loop's flags go together, and not with the closed loop's --users. */
+static int check_load(const struct lab_args *a)
+{
+    if ((a->have_rate || a->find_limit) && a->have_users)
+        return cli_usage_error("--%s and --users cannot be combined: --rate is an open loop "
+                               "of arrivals, --users a closed loop of users",
+                               a->have_rate ? "rate" : "find-limit");
+    if ((a->have_arrivals || a->have_conns) && !a->have_rate && !a->find_limit)
+        return cli_usage_error("--%s needs --rate", a->have_arrivals ? "arrivals" :
+                               "connections");
+    if (a->find_limit && !a->have_slo)
+        return cli_usage_error("--find-limit needs --slo, the latency goal, such as --slo "
+                               "p99=20ms");
+    if ((a->have_slo || a->have_max_errors) && !a->find_limit)
+        return cli_usage_error("--%s needs --find-limit", a->have_slo ? "slo" : "max-errors");
+    if (a->find_limit && (a->compare || a->sweep || a->o.n_actions || a->have_requests ||
+                          a->expect_arg))
+        return cli_usage_error("--find-limit runs timed open-loop steps itself: it takes no "
+                               "--compare, --sweep, --kill, --restart, --add, --requests or "
+                               "--expect");
+    if (a->expect_arg && (a->compare || a->sweep))
+        return cli_usage_error("--expect checks one run: it takes no --compare or --sweep");
+    return SL_EXIT_OK;
+}
+
 /* The values of the declared parameters into a; messages repeat each value as typed. */
 static int read_args(const struct cmd_input *in, struct lab_args *a)
 {
@@ -251,6 +346,8 @@ static int read_args(const struct cmd_input *in, struct lab_args *a)
     st = read_cores(in, a);
     if (!st)
         st = read_deploy(in, a);
+    if (!st)
+        st = read_load(in, a);
     if (st)
         return st;
     a->compare = cmd_get(in, "compare")->choice;
@@ -388,6 +485,8 @@ static int check_args(struct lab_args *a)
     if (!st)
         st = check_sweep(a);
     if (!st)
+        st = check_load(a);
+    if (!st)
         st = check_budget(a);
     if (st)
         return st;
@@ -441,22 +540,114 @@ static int interrupted(void)
                              "files removed");
 }
 
-static int run_one(const struct lab_opts *o, int json)
+/*
+ * Exit 2 with one line when the open loop left arrivals unsent although it had connections
+ * free: the client itself could not send that rate, so the run measured the client.
+ */
+static int client_check(const struct lab_args *a, const struct lab_result *r)
+{
+    char v[32];
+
+    if (!(r->opts.rate_rps > 0) || !r->unsent || r->waited)
+        return SL_EXIT_OK;
+    return cli_usage_error("invalid --rate '%s' (this client sent only %s req/s of it: expected "
+                           "a rate it can send)", a->rate_arg,
+                           cmd_fmt_count(v, sizeof(v), r->rate_reached_rps));
+}
+
+/* Exit 3 naming each threshold of --expect that r missed, with its measured value. */
+static int expect_check(const struct lab_expect *e, const struct lab_result *r)
+{
+    char what[96];
+    int i, failed = 0;
+
+    for (i = 0; i < e->n; i++) {
+        double x = lab_expect_measure(&e->t[i], r);
+
+        if (lab_expect_holds(&e->t[i], x))
+            continue;
+        lab_expect_describe(&e->t[i], x, what, sizeof(what));
+        fprintf(stderr, "scalelab: expectation '%s' failed: %s\n", e->t[i].text, what);
+        failed++;
+    }
+    return failed ? SL_EXIT_EXPECT : SL_EXIT_OK;
+}
+
+static void print_one(const struct lab_args *a, const struct lab_result *r, int json)
+{
+    json_t *doc;
+
+    if (!json) {
+        lab_report_text(stdout, r);
+        if (a->expect_arg)
+            lab_expect_text(stdout, &a->expect, r);
+        return;
+    }
+    doc = lab_result_json(r);
+    if (doc && a->expect_arg && json_object_set_new(doc, "expect",
+                                                    lab_expect_json(&a->expect, r))) {
+        json_decref(doc);
+        doc = NULL;
+    }
+    cli_print_json(lab_json_dump(doc), NULL);
+}
+
+static int run_one(const struct lab_args *a, int json)
 {
     struct lab_result r;
-    int st = run(o, &r);
+    int st = run(&a->o, &r);
 
-    if (st == SL_EXIT_OK || (r.interrupted && r.requests)) {
-        if (json)
-            cli_print_json(lab_json_dump(lab_result_json(&r)), NULL);
-        else
-            lab_report_text(stdout, &r);
-    }
+    if (st == SL_EXIT_OK && !r.interrupted)
+        st = client_check(a, &r);
+    if (st == SL_EXIT_OK || (r.interrupted && r.requests))
+        print_one(a, &r, json);
     if (r.interrupted)
         st = interrupted();
     else if (st == SL_EXIT_OK)
         st = store_check(&r);
+    if (st == SL_EXIT_OK && a->expect_arg)
+        st = expect_check(&a->expect, &r);
     lab_result_release(&r);
+    return st;
+}
+
+/* --find-limit: timed open-loop steps chosen by lab_limit_next, then the limit and the model. */
+static int run_limit(const struct lab_args *a, int json)
+{
+    struct lab_limit *l = sl_calloc(1, sizeof(*l));
+    struct lab_opts o = a->o;
+    double start = a->have_rate ? a->o.rate_rps : LAB_LIMIT_START_RPS, rate;
+    int st = SL_EXIT_OK;
+
+    if (!l)
+        return cli_runtime_error("out of memory");
+    if (!a->have_duration)
+        o.duration_s = LAB_LIMIT_STEP_S;
+    o.requests = 0;
+    lab_limit_init(l, &o, &a->slo, a->max_errors);
+    while (st == SL_EXIT_OK && (rate = lab_limit_next(l, start)) > 0) {
+        struct lab_result r;
+
+        o.rate_rps = rate;
+        if (o.verbose)
+            fprintf(stderr, "scalelab: find-limit step %d: %.4g req/s\n", l->n + 1, rate);
+        st = run(&o, &r);
+        if (st == SL_EXIT_OK)
+            st = store_check(&r);
+        if (st == SL_EXIT_OK)
+            lab_limit_add(l, &r);
+        else if (r.interrupted)
+            st = interrupted();
+        lab_result_release(&r);
+    }
+    if (st == SL_EXIT_OK) {
+        lab_limit_finish(l);
+        if (json)
+            st = cli_print_json(lab_json_dump(lab_limit_json(l)), NULL);
+        else
+            lab_limit_text(stdout, l);
+    }
+    sl_free(l);
     return st;
 }
 
@@ -612,12 +803,14 @@ int cli_lab(struct cmd_input *in)
         lab_client_global_cleanup();
         return cli_runtime_error("%s", err);
     }
-    if (a.sweep)
+    if (a.find_limit)
+        st = run_limit(&a, in->json);
+    else if (a.sweep)
         st = run_sweep(&a.o, a.max_units, in->json, a.sweep_csv);
     else if (a.compare)
         st = run_compare(&a.o, in->json);
     else
-        st = run_one(&a.o, in->json);
+        st = run_one(&a, in->json);
     lab_client_global_cleanup();
     return st;
 }

@@ -49,6 +49,11 @@ double lab_backend_cores(const struct lab_opts *o)
     return o->unit_cores * (o->vertical > 0 ? o->vertical : 1);
 }
 
+const char *lab_loop_name(const struct lab_opts *o)
+{
+    return o->rate_rps > 0 ? "open" : "closed";
+}
+
 void lab_opts_init(struct lab_opts *o)
 {
     memset(o, 0, sizeof(*o));
@@ -57,6 +62,7 @@ void lab_opts_init(struct lab_opts *o)
     o->users = 50;
     o->requests = 20000;
     o->work_us = 200;
+    o->max_conns = LAB_DEFAULT_CONNS;
 }
 
 int lab_result_init(struct lab_result *r, const struct lab_opts *o)
@@ -118,6 +124,7 @@ void lab_result_finish(struct lab_result *r)
     r->p50_ms = sl_hist_quantile(r->latency, 0.5) * 1e3;
     r->p99_ms = sl_hist_quantile(r->latency, 0.99) * 1e3;
     r->throughput_rps = r->elapsed_s > 0 ? (double)r->requests / r->elapsed_s : NAN;
+    r->rate_reached_rps = r->schedule_s > 0 ? (double)r->sent / r->schedule_s : NAN;
     /* increments that failed may or may not have counted: only outside that range is drift */
     r->counter_drift = 0;
     if (r->counter_final >= 0) {

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "scalelab/hist.h"
+#include "lab/lab_pace.h"
 
 /*
  * Ownership: every struct here is a plain value owned by its caller; lab_result_init allocates
@@ -24,6 +25,9 @@
 #define LAB_SEATS 64          /* seats the users try to book: 0 <= n < LAB_SEATS */
 #define LAB_CART_ROTATE 32    /* items after which a user logs in afresh (bounds the cookie) */
 #define LAB_EVENT_LEN 160     /* bytes of one event text, NUL included */
+#define LAB_MAX_RATE 50000.0  /* --rate: arrivals per second the client can pace */
+#define LAB_MAX_CONNS 1000    /* --connections: open-loop connections at most */
+#define LAB_DEFAULT_CONNS 256 /* the open-loop connection cap unless told */
 
 /* Where the apps keep sessions. */
 enum lab_state {
@@ -68,6 +72,10 @@ struct lab_opts {
     /* past one host, data that survives (--target, --kill-store) */
     const char *target; /* --target: a deployment's base URL ("http://host:port"); NULL: own */
     double store_down_s; /* --down: seconds redis stays down after each --kill-store */
+    /* open-loop load (--rate): arrivals on a schedule, whatever the answers */
+    double rate_rps;            /* arrivals per second; 0: closed loop of `users` */
+    enum lab_arrivals arrivals; /* their spacing */
+    int max_conns;              /* connections opened as needed, at most this many */
 };
 
 /* The run's mode in --state's words: memory, sticky (memory and a sticky cookie), store, token;
@@ -86,6 +94,8 @@ double lab_backend_cores(const struct lab_opts *o);
  * 0 with the URL in out[0..outlen), or -1 with what is wrong in why[0..whylen).
  */
 int lab_target_parse(const char *url, char *out, size_t outlen, char *why, size_t whylen);
+/* "open" with a --rate, else "closed": the load's loop as the JSON names it. */
+const char *lab_loop_name(const struct lab_opts *o);
 
 /* Sets the defaults of the issue: redis, 3 backends, 50 users, 20000 requests, 200 us. */
 void lab_opts_init(struct lab_opts *o);
@@ -162,6 +172,13 @@ struct lab_result {
     long long counter_start;      /* GET /counter before the workload: 0 on the lab's own */
     int store_kills;              /* --kill-store done */
     double store_down_total_s;    /* seconds redis did not answer after those kills */
+    /* open-loop load (opts.rate_rps > 0) */
+    double schedule_s;            /* the schedule's length: arrivals were due in [0, schedule_s) */
+    uint64_t sent;                /* arrivals sent (each is one request) */
+    uint64_t unsent;              /* arrivals due that never got a connection before the end */
+    uint64_t waited;              /* arrivals that waited for a connection: the cap was hit */
+    int conns;                    /* connections opened */
+    double rate_reached_rps;      /* arrivals sent per second of the schedule */
 };
 
 /* Allocates the buckets and histogram; returns 0, or -1 when out of memory. */

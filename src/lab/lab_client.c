@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <curl/curl.h>
 #include <jansson.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "lab/lab_cart.h"
 #include "lab/lab_client.h"
 #include "lab/lab_clock.h"
+#include "lab/lab_pace.h"
 #include "lab/lab_signals.h"
 #include "lab/lab_verify.h"
 #include "banned.h"
@@ -22,6 +24,7 @@
 #define BODY_MAX (64 * 1024)   /* bytes of one answer body; more is a protocol error */
 #define TIMEOUT_MS 8000L       /* a whole request; above haproxy's 5 s server timeout */
 #define CONNECT_TIMEOUT_MS 2000L
+#define DRAIN_S 2.0            /* open loop: how long arrivals due may still wait to be sent */
 
 enum op {
     OP_LOGIN = 0, /* POST /login?user=uK */
@@ -51,7 +54,7 @@ struct user {
     int from_store;         /* answered Idempotent-Replayed: the write was not applied again */
     unsigned seq;           /* numbers its requests for Idempotency-Key */
     struct curl_slist *headers; /* Idempotency-Key of the request in flight, owned */
-    double t_start;         /* lab_now() when sent */
+    double t_start;         /* lab_now() when sent (open loop: when it was due) */
     char url[LAB_TARGET_MAX + 64];
     /* its answer */
     char *body;             /* growable up to BODY_MAX */
@@ -86,6 +89,12 @@ struct worker {
     int n_secs;
     struct first first_lost, first_error, first_wrong;
     struct lab_verify_book book; /* ended sessions, for the read-back */
+    /* open loop */
+    struct lab_pace pace;   /* this thread's share of the arrivals */
+    struct user **idle;     /* connections free for the next arrival, a stack */
+    int n_idle, n_open, max_open; /* open: users[0..n_open) have a handle */
+    int head_waited;        /* the next arrival was counted in `waited` already */
+    uint64_t sent, unsent, waited;
 };
 
 struct lab_client {
@@ -390,13 +399,11 @@ static void session_end(struct worker *w, struct user *u)
     lab_cart_clear(&u->cart);
 }
 
-/* Sends the user's next request; 0 when the workload is over for it. */
-static int send_next(struct worker *w, struct user *u)
+/* Sends the user's next request, counting its time from t_start; 0 if it cannot. */
+static int send_at(struct worker *w, struct user *u, double t_start)
 {
     const char *base = w->c->base;
 
-    if (should_stop(w->c))
-        return 0;
     if (u->cart.n >= LAB_CART_ROTATE)
         u->logged_in = 0; /* a fresh session now and then keeps the token cookie small */
     if (!u->logged_in)
@@ -426,8 +433,43 @@ static int send_next(struct worker *w, struct user *u)
     if (set_idem_key(w->c, u))
         return 0;
     curl_easy_setopt(u->h, CURLOPT_URL, u->url);
-    u->t_start = lab_now();
+    u->t_start = t_start;
     return curl_multi_add_handle(w->m, u->h) == CURLM_OK;
+}
+
+/* Closed loop: sends the user's next request now; 0 when the workload is over for it. */
+static int send_next(struct worker *w, struct user *u)
+{
+    if (should_stop(w->c))
+        return 0;
+    return send_at(w, u, lab_now());
+}
+
+/*
+ * Finished transfers of the multi handle: each classified, its user handed to `next`, which
+ * returns 1 when it has sent the user's next request. Returns how many users have none.
+ */
+static int drain_done(struct worker *w, int (*next)(struct worker *, struct user *))
+{
+    int done = 0;
+
+    for (;;) {
+        int left;
+        CURLMsg *msg = curl_multi_info_read(w->m, &left);
+        char *priv = NULL;
+        struct user *u;
+
+        if (!msg)
+            break;
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+        u = (struct user *)(void *)priv;
+        curl_multi_remove_handle(w->m, msg->easy_handle);
+        finish(w, u, msg->data.result);
+        done += !next(w, u);
+    }
+    return done;
 }
 
 /* Every user of the thread works concurrently through one multi handle, each one in order. */
@@ -440,23 +482,7 @@ static void *worker_main(void *arg)
         active += send_next(w, w->users[i]);
     while (active > 0 && !lab_interrupted()) {
         curl_multi_perform(w->m, &running);
-        for (;;) {
-            int left;
-            CURLMsg *msg = curl_multi_info_read(w->m, &left);
-            char *priv = NULL;
-            struct user *u;
-
-            if (!msg)
-                break;
-            if (msg->msg != CURLMSG_DONE)
-                continue;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
-            u = (struct user *)(void *)priv;
-            curl_multi_remove_handle(w->m, msg->easy_handle);
-            finish(w, u, msg->data.result);
-            if (!send_next(w, u))
-                active--;
-        }
+        active -= drain_done(w, send_next);
         if (active > 0)
             curl_multi_poll(w->m, NULL, 0, 50, NULL);
     }
@@ -510,6 +536,109 @@ static CURL *user_handle(struct user *u)
     return h;
 }
 
+/* ---- open loop ---- */
+
+/* After its answer a connection waits for the next arrival; 0: nothing more in flight. */
+static int to_idle(struct worker *w, struct user *u)
+{
+    w->idle[w->n_idle++] = u;
+    return 0;
+}
+
+/* A connection for the next arrival: a free one, or a new one below the cap; NULL if none. */
+static struct user *free_conn(struct worker *w)
+{
+    struct user *u;
+
+    if (w->n_idle > 0)
+        return w->idle[--w->n_idle];
+    if (w->n_open == w->max_open)
+        return NULL;
+    u = w->users[w->n_open];
+    u->h = user_handle(u);
+    if (!u->h)
+        return NULL;
+    w->n_open++;
+    return u;
+}
+
+/*
+ * Sends every arrival of [0, end) that is due and finds a connection; returns how many are in
+ * flight now. An arrival with none free waits (counted once in `waited`) and keeps its intended
+ * time, so its latency includes the wait (wrk2's answer to coordinated omission).
+ */
+static int send_due(struct worker *w, double end)
+{
+    struct lab_client *c = w->c;
+    double now = lab_now() - c->cfg.t0;
+    int n = 0;
+
+    while (lab_pace_peek(&w->pace) < end && lab_pace_peek(&w->pace) <= now) {
+        struct user *u = free_conn(w);
+        double t;
+
+        if (!u) {
+            w->waited += !w->head_waited;
+            w->head_waited = 1;
+            break;
+        }
+        w->head_waited = 0;
+        t = lab_pace_take(&w->pace);
+        if (send_at(w, u, c->cfg.t0 + t)) {
+            w->sent++;
+            n++;
+        } else {
+            w->unsent++;
+            to_idle(w, u);
+        }
+    }
+    return n;
+}
+
+/* Milliseconds to wait for answers before the next arrival is due (at most 50). */
+static int wait_ms(const struct worker *w, double end)
+{
+    double next = lab_pace_peek(&w->pace), ms;
+
+    if (next >= end || (w->n_idle == 0 && w->n_open == w->max_open))
+        return 50;
+    ms = ceil((next - (lab_now() - w->c->cfg.t0)) * 1e3);
+    return ms <= 0 ? 0 : ms >= 50 ? 50 : (int)ms;
+}
+
+/*
+ * One thread's share of the arrivals due in [0, duration_s), each sent when due whatever the
+ * answers; arrivals still waiting for a connection DRAIN_S after the schedule are unsent.
+ */
+static void *worker_open(void *arg)
+{
+    struct worker *w = arg;
+    struct lab_client *c = w->c;
+    double end = c->cfg.duration_s, now;
+    int active = 0, running;
+
+    while (!lab_interrupted()) {
+        int sending;
+
+        now = lab_now() - c->cfg.t0;
+        sending = !atomic_load(&c->stop) && now < end + DRAIN_S;
+        if (sending)
+            active += send_due(w, end);
+        if (!active && (!sending || lab_pace_peek(&w->pace) >= end))
+            break;
+        curl_multi_perform(w->m, &running);
+        active -= drain_done(w, to_idle);
+        curl_multi_poll(w->m, NULL, 0, wait_ms(w, end), NULL);
+    }
+    now = lab_now() - c->cfg.t0;
+    while (lab_pace_peek(&w->pace) < end && lab_pace_peek(&w->pace) <= now) {
+        lab_pace_take(&w->pace);
+        w->unsent++;
+    }
+    atomic_store(&w->running, 0);
+    return NULL;
+}
+
 static void first_init(struct first *f)
 {
     f->t_s = -1;
@@ -542,6 +671,7 @@ void lab_client_free(struct lab_client *c)
             curl_multi_cleanup(w->m);
         sl_free(w->users);
         lab_verify_release(&w->book);
+        sl_free(w->idle);
         sl_free(w->hist);
         sl_free(w->sec);
     }
@@ -577,8 +707,8 @@ struct lab_client *lab_client_start(const struct lab_client_cfg *cfg, char *err,
     }
     for (i = 0; i < (int)sizeof(rnd); i++)
         snprintf(c->run_id + 2 * i, 3, "%02x", rnd[i]);
-    c->n_users = cfg->users;
-    c->n_workers = workers_for(cfg->users);
+    c->n_users = cfg->rate_rps > 0 ? cfg->max_conns : cfg->users;
+    c->n_workers = workers_for(c->n_users);
     c->users = sl_calloc((size_t)c->n_users, sizeof(*c->users));
     if (!c->users)
         goto nomem;
@@ -590,8 +720,11 @@ struct lab_client *lab_client_start(const struct lab_client_cfg *cfg, char *err,
         w->users = sl_calloc((size_t)(c->n_users / c->n_workers + 1), sizeof(*w->users));
         w->hist = sl_malloc(sizeof(*w->hist));
         w->sec = sl_calloc(3 * LAB_MAX_SECONDS, sizeof(*w->sec));
-        if (!w->m || !w->users || !w->hist || !w->sec)
+        w->idle = sl_calloc((size_t)(c->n_users / c->n_workers + 1), sizeof(*w->idle));
+        if (!w->m || !w->users || !w->hist || !w->sec || !w->idle)
             goto nomem;
+        lab_pace_init(&w->pace, cfg->arrivals, cfg->rate_rps > 0 ? cfg->rate_rps : 1,
+                      c->n_workers, i, cfg->seed);
         sl_hist_init(w->hist);
         first_init(&w->first_lost);
         first_init(&w->first_error);
@@ -604,16 +737,20 @@ struct lab_client *lab_client_start(const struct lab_client_cfg *cfg, char *err,
         u->id = i + 1;
         u->w = w;
         u->rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1);
+        w->users[w->n_users++] = u;
+        if (cfg->rate_rps > 0)
+            continue; /* the open loop opens connections as it needs them */
         u->h = user_handle(u);
         if (!u->h)
             goto nomem;
-        w->users[w->n_users++] = u;
     }
     for (i = 0; i < c->n_workers; i++) {
         struct worker *w = &c->workers[i];
 
+        w->max_open = w->n_users;
         atomic_store(&w->running, 1);
-        if (pthread_create(&w->tid, NULL, worker_main, w) != 0) {
+        if (pthread_create(&w->tid, NULL, cfg->rate_rps > 0 ? worker_open : worker_main,
+                           w) != 0) {
             atomic_store(&w->running, 0);
             snprintf(err, errlen, "cannot start a client thread");
             lab_client_stop(c);
@@ -696,10 +833,16 @@ void lab_client_collect(struct lab_client *c, struct lab_result *r)
         }
         if (w->n_secs > r->n_secs)
             r->n_secs = w->n_secs;
+        r->sent += w->sent;
+        r->unsent += w->unsent;
+        r->waited += w->waited;
+        r->conns += w->n_open;
         merge_first(&w->first_lost, &lost);
         merge_first(&w->first_error, &error);
         merge_first(&w->first_wrong, &wrong);
     }
+    if (c->cfg.rate_rps > 0)
+        r->schedule_s = c->cfg.duration_s;
     for (k = 0; k < LAB_SEATS; k++)
         if (seats[k] > 1)
             r->double_bookings += seats[k] - 1;

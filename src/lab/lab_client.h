@@ -17,6 +17,14 @@ struct lab_client_cfg {
     uint64_t requests;
     double t0;          /* monotonic start time of the workload, seconds (lab_now) */
     const char *base_url; /* --target's "http://host:port" (borrowed); NULL: 127.0.0.1:port */
+    /*
+     * open loop: arrivals on a schedule of duration_s (which must be > 0), whatever the
+     * answers; each takes a free connection (a user of its own) or opens one, up to max_conns
+     */
+    double rate_rps;    /* 0: closed loop of `users` */
+    enum lab_arrivals arrivals;
+    int max_conns;
+    uint64_t seed;      /* of the Poisson streams */
 };
 
 /*
@@ -27,8 +35,9 @@ int lab_client_global_init(void);
 void lab_client_global_cleanup(void);
 
 /*
- * Starts the users on up to LAB_MAX_THREADS threads; they stop by themselves at the duration
- * or request budget, on lab_interrupted() or lab_client_stop. NULL (err set) on failure.
+ * Starts the users (or the open loop's senders) on up to LAB_MAX_THREADS threads; they stop by
+ * themselves at the duration or request budget, on lab_interrupted() or lab_client_stop. NULL
+ * (err set) on failure.
  * The caller owns the client (lab_client_free).
  */
 struct lab_client *lab_client_start(const struct lab_client_cfg *cfg, char *err, size_t errlen);

@@ -184,6 +184,31 @@ static int deploy_json(json_t *o, const struct lab_result *r)
     return bad;
 }
 
+/* Which loop drove the load: the users of the closed loop, or the open loop's schedule. */
+static json_t *load_json(const struct lab_result *r)
+{
+    const struct lab_opts *o = &r->opts;
+    json_t *l = json_object();
+    int bad = !l;
+
+    bad |= sl_json_put(l, "loop", json_string(lab_loop_name(o)));
+    if (!(o->rate_rps > 0)) {
+        bad |= sl_json_put(l, "users", json_integer(o->users));
+        return sl_json_done(l, bad);
+    }
+    bad |= sl_json_put(l, "rate_rps", sl_json_num(o->rate_rps));
+    bad |= sl_json_put(l, "arrivals", json_string(lab_arrivals_name(o->arrivals)));
+    bad |= sl_json_put(l, "schedule_s", sl_json_num(r->schedule_s));
+    bad |= sl_json_put(l, "rate_reached_rps", sl_json_num(r->rate_reached_rps));
+    bad |= sl_json_put(l, "sent", sl_json_count(r->sent));
+    bad |= sl_json_put(l, "unsent", sl_json_count(r->unsent));
+    bad |= sl_json_put(l, "connections", json_integer(r->conns));
+    bad |= sl_json_put(l, "connection_cap", json_integer(o->max_conns));
+    bad |= sl_json_put(l, "cap_hit", json_boolean(r->waited > 0));
+    bad |= sl_json_put(l, "waited_for_connection", sl_json_count(r->waited));
+    return sl_json_done(l, bad);
+}
+
 json_t *lab_result_json(const struct lab_result *r)
 {
     json_t *o = json_object(), *sub;
@@ -205,6 +230,8 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= sl_json_put(o, "throughput_rps", sl_json_num(r->throughput_rps));
     bad |= sl_json_put(o, "events", events_json(r));
     /* extras */
+    bad |= sl_json_put(o, "loop", json_string(lab_loop_name(&r->opts)));
+    bad |= sl_json_put(o, "load", load_json(r));
     bad |= sl_json_put(o, "servers", json_integer(r->servers));
     bad |= sl_json_put(o, "duration_s", sl_json_num(r->elapsed_s));
     bad |= sl_json_put(o, "work_us", json_integer(r->opts.work_us));
@@ -315,15 +342,45 @@ static void writes_text(FILE *to, const struct lab_result *r)
 /* The run's first line: the lab's own fleet, or --target's deployment. */
 static void header_text(FILE *to, const struct lab_result *r)
 {
+    char who[48], n[32];
+
+    if (r->opts.rate_rps > 0)
+        snprintf(who, sizeof(who), "open loop %s req/s",
+                 cmd_fmt_count(n, sizeof(n), r->opts.rate_rps));
+    else
+        snprintf(who, sizeof(who), "%d users", r->opts.users);
     if (r->opts.target) {
-        fprintf(to, "scalelab lab: target %s, %d users, %.1f s\n\n", r->opts.target,
-                r->opts.users, r->elapsed_s);
+        fprintf(to, "scalelab lab: target %s, %s, %.1f s\n\n", r->opts.target, who,
+                r->elapsed_s);
         return;
     }
-    fprintf(to, "scalelab lab: state %s, %s, %d backend%s, %d users, %.1f s, "
+    fprintf(to, "scalelab lab: state %s, %s, %d backend%s, %s, %.1f s, "
             "%ld us of CPU per request\n\n", lab_mode_name(&r->opts),
             r->opts.sticky ? "sticky cookie" : "round robin", r->opts.backends,
-            r->opts.backends == 1 ? "" : "s", r->opts.users, r->elapsed_s, r->opts.work_us);
+            r->opts.backends == 1 ? "" : "s", who, r->elapsed_s, r->opts.work_us);
+}
+
+/* "  load  open loop: ..." or "closed loop: ...": which one ran, and what the open one reached. */
+static void load_text(FILE *to, const struct lab_result *r)
+{
+    const struct lab_opts *o = &r->opts;
+    char a[32], b[32], c[32];
+
+    if (!(o->rate_rps > 0)) {
+        fprintf(to, "  load             closed loop: %d users, each waits for its answer before "
+                "sending again\n", o->users);
+        return;
+    }
+    fprintf(to, "  load             open loop: %s req/s sent of %s asked (%s arrivals), %d of "
+            "%d connections;\n                   latency counted from each intended send time\n",
+            cmd_fmt_count(a, sizeof(a), r->rate_reached_rps),
+            cmd_fmt_count(b, sizeof(b), o->rate_rps), lab_arrivals_name(o->arrivals), r->conns,
+            o->max_conns);
+    if (r->waited || r->unsent)
+        fprintf(to, "                   the cap of %d connections was hit: %s arrivals waited "
+                "for one, %s never sent\n", o->max_conns,
+                cmd_fmt_count(a, sizeof(a), (double)r->waited),
+                cmd_fmt_count(c, sizeof(c), (double)r->unsent));
 }
 
 void lab_report_text(FILE *to, const struct lab_result *r)
@@ -332,6 +389,7 @@ void lab_report_text(FILE *to, const struct lab_result *r)
     int i;
 
     header_text(to, r);
+    load_text(to, r);
     budget_text(to, r);
     if (r->store_failure[0])
         fprintf(to, "  store            failed at %.2f s: %s\n", r->store_failure_t_s,

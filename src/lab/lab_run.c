@@ -558,9 +558,19 @@ static struct lab_client *workload_start(struct lab *l, char *err, size_t errlen
     cfg.users = l->o->users;
     cfg.duration_s = l->o->duration_s;
     cfg.requests = l->o->requests;
+    cfg.rate_rps = l->o->rate_rps;
+    cfg.arrivals = l->o->arrivals;
+    cfg.max_conns = l->o->max_conns;
+    cfg.seed = (uint64_t)getpid();
+    if (cfg.rate_rps > 0 && !(cfg.duration_s > 0)) /* N requests: N / rate s of arrivals */
+        cfg.duration_s = (double)cfg.requests / cfg.rate_rps;
     if (l->o->target) {
         l->t0 = cfg.t0 = lab_now();
-        lab_event_add(l->r, 0, "start: %d users on %s", l->o->users, l->o->target);
+        if (cfg.rate_rps > 0)
+            lab_event_add(l->r, 0, "start: %s arrivals at %g req/s on %s",
+                          lab_arrivals_name(cfg.arrivals), cfg.rate_rps, l->o->target);
+        else
+            lab_event_add(l->r, 0, "start: %d users on %s", l->o->users, l->o->target);
         return lab_client_start(&cfg, err, errlen);
     }
     lab_haproxy_stat(&l->haproxy, note_status, l, NULL, NULL);
@@ -568,8 +578,14 @@ static struct lab_client *workload_start(struct lab *l, char *err, size_t errlen
     for (i = 0; i < l->n_app; i++)
         lab_proc_cpu_mark(&l->app[i].proc);
     budgets_stat(l, 0);
-    lab_event_add(l->r, 0, "start: %d users on %d backends (%s%s)", l->o->users,
-                  l->o->backends, lab_state_name(l->o->state), l->o->sticky ? ", sticky" : "");
+    if (cfg.rate_rps > 0)
+        lab_event_add(l->r, 0, "start: %s arrivals at %g req/s on %d backends (%s%s)",
+                      lab_arrivals_name(cfg.arrivals), cfg.rate_rps, l->o->backends,
+                      lab_state_name(l->o->state), l->o->sticky ? ", sticky" : "");
+    else
+        lab_event_add(l->r, 0, "start: %d users on %d backends (%s%s)", l->o->users,
+                      l->o->backends, lab_state_name(l->o->state),
+                      l->o->sticky ? ", sticky" : "");
     return lab_client_start(&cfg, err, errlen);
 }
 

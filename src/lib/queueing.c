@@ -232,6 +232,37 @@ void sl_mmc_response(long c, double lambda, double mu, const double *p, size_t n
                  : mmc_invert(&m, 1.0 - p[i]);
 }
 
+/* The statistic sl_mmc_max_rate bounds: the p-quantile (p > 0) or mean (p = 0) response. */
+static double mmc_statistic(long c, double lambda, double mu, double p)
+{
+    double mean, q;
+
+    if (lambda <= 0.0) /* idle: the exponential service alone */
+        return p > 0.0 ? -log1p(-p) / mu : 1.0 / mu;
+    sl_mmc_response(c, lambda, mu, &p, p > 0.0 ? 1 : 0, &mean, &q);
+    return p > 0.0 ? q : mean;
+}
+
+double sl_mmc_max_rate(long c, double mu, double p, double goal_s)
+{
+    double lo = 0.0, hi, mid;
+    int i;
+
+    if (bad_servers(c) || !positive(mu) || !positive(goal_s) || !(p >= 0.0 && p < 1.0))
+        return NAN;
+    if (mmc_statistic(c, 0.0, mu, p) > goal_s)
+        return 0.0;
+    hi = (double)c * mu; /* unstable from here on: the statistic is infinite */
+    for (i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+        mid = 0.5 * (lo + hi);
+        if (mmc_statistic(c, mid, mu, p) <= goal_s)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 double sl_mg1_wait(double lambda, double mean_s, double cv)
 {
     double rho;

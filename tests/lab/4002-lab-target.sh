@@ -82,6 +82,16 @@ if needs "--target" haproxy redis-server redis-cli curl python3 && deployment; t
     value=$(curl -sf "$target/counter" | python3 -c 'import json, sys
 print(json.load(sys.stdin)["value"])')
     json_check "$tmp/t.json" 'd["counter"]["final"] == '"${value:-0}"
+    # the open loop and --expect drive a target too: a modest rate, nothing lost
+    $SCALELAB lab --json --target "$target" --rate 100 --arrivals uniform --duration 2 \
+        --expect 'lost=0,errors=0' >"$tmp/r.json" 2>"$tmp/r.err"
+    st=$?
+    [ $st -eq 0 ] || fail "lab --target --rate --expect exited $st: $(tail -5 "$tmp/r.err")"
+    json_check "$tmp/r.json" \
+        'd["load"]["loop"] == "open" and d["load"]["arrivals"] == "uniform"' \
+        'abs(d["load"]["rate_reached_rps"] - 100) <= 5' \
+        'd["writes"]["lost"] == 0 and d["errors"] == 0' \
+        'first("start: uniform arrivals at 100 req/s on '"$target"'") == 0'
 fi
 
 for flag in "--kill 1@1s" "--restart 1@1s" "--add @1s" "--kill-store @1s" "--down 1s" \

@@ -804,6 +804,30 @@ static void *test_alloc(size_t n)
     return sl_malloc(n);
 }
 
+/*
+ * The capacity at a latency goal against closed forms: M/M/1's response is Exp(mu - lambda), so
+ * its p-quantile is -ln(1 - p) / (mu - lambda) and its mean 1 / (mu - lambda); M/M/2's mean
+ * response is 1 / (mu (1 - rho^2)) with rho = lambda / (2 mu).
+ */
+static void queueing_max_rate_at_goal(void **state)
+{
+    (void)state;
+    assert_close(sl_mmc_max_rate(1, 100.0, 0.99, 0.1), 100.0 + log(0.01) / 0.1, 1e-9);
+    assert_close(sl_mmc_max_rate(1, 100.0, 0.5, 0.02), 100.0 - log(2.0) / 0.02, 1e-9);
+    assert_close(sl_mmc_max_rate(1, 100.0, 0.0, 0.05), 80.0, 1e-9);
+    assert_close(sl_mmc_max_rate(2, 100.0, 0.0, 0.02), 200.0 * sqrt(0.5), 1e-9);
+    /* more servers of the same rate serve more at the same goal, below c mu */
+    assert_true(sl_mmc_max_rate(4, 100.0, 0.99, 0.1) > 2 * sl_mmc_max_rate(2, 100.0, 0.99, 0.1));
+    assert_true(sl_mmc_max_rate(4, 100.0, 0.99, 0.1) < 400.0);
+    /* the service alone misses the goal: p99 of Exp(100) is 46 ms */
+    assert_true(sl_mmc_max_rate(8, 100.0, 0.99, 0.01) == 0.0);
+    assert_true(isnan(sl_mmc_max_rate(0, 100.0, 0.99, 0.1)));
+    assert_true(isnan(sl_mmc_max_rate(1, 0.0, 0.99, 0.1)));
+    assert_true(isnan(sl_mmc_max_rate(1, 100.0, 1.0, 0.1)));
+    assert_true(isnan(sl_mmc_max_rate(1, 100.0, 0.99, -1.0)));
+    assert_true(isnan(sl_mmc_max_rate(1, 100.0, 0.99, INFINITY)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -838,6 +862,7 @@ int main(void)
         cmocka_unit_test(queueing_out_of_memory),
         cmocka_unit_test(queueing_general_service),
         cmocka_unit_test(queueing_all_percentiles),
+        cmocka_unit_test(queueing_max_rate_at_goal),
     };
 
     /* route jansson through the failure-injection hook, as the CLI does */
