@@ -347,7 +347,7 @@ static long choose(struct sim_state *st, uint32_t session)
 /* ---- state: sessions, counters, locks, store ---- */
 
 /* Session bookkeeping for a request admitted at server j. */
-SIM_COLD static void admit_session(struct sim_state *st, uint32_t j, uint32_t session)
+SIM_COLD void sl_sim_admit_session(struct sim_state *st, uint32_t j, uint32_t session)
 {
     uint32_t o = st->sess_srv[session];
 
@@ -394,21 +394,21 @@ SIM_COLD static void take_lock(struct sim_state *st, struct sim_server *s, struc
 }
 
 /*
- * Time the store operations of a request starting now take. The store is one FIFO server of
+ * Time the store operations of a request starting at now take. The store is one FIFO server of
  * store_capacity_ops operations per second; a request reserves it once for all its operations
  * (so reservations arrive in time order and FIFO holds exactly) and pays one round trip of
  * store_latency_s per operation.
  */
-SIM_COLD static double store_time(struct sim_state *st, int in_window)
+SIM_COLD double sl_sim_store_time(struct sim_state *st, double now, int in_window)
 {
     const struct sl_sim_config *c = st->c;
     double ops = (double)c->store_ops, half = 0.5 * c->store_latency_s;
-    double busy = ops / c->store_capacity_ops, begin = st->now + half, delay;
+    double busy = ops / c->store_capacity_ops, begin = now + half, delay;
 
     if (begin < st->store_free)
         begin = st->store_free;
     st->store_free = begin + busy;
-    delay = st->store_free + half + (ops - 1.0) * c->store_latency_s - st->now;
+    delay = st->store_free + half + (ops - 1.0) * c->store_latency_s - now;
     if (in_window) {
         st->store_busy += busy;
         st->store_delay += delay;
@@ -452,8 +452,8 @@ SIM_HOT static inline double start(struct sim_state *st, struct sim_server *s, u
             st->lock_gap--;
         }
     }
-    if (!plain && c->state == SL_STATE_STORE && c->store_ops > 0)
-        svc += store_time(st, in_window);
+    if (!plain && st->store)
+        svc += sl_sim_store_time(st, st->now, in_window);
     return st->now + svc;
 }
 
@@ -545,7 +545,7 @@ SIM_HOT static inline void on_arrival(struct sim_state *st, const int plain)
 
             st->in_system++;
             if (!plain && st->track_sessions)
-                admit_session(st, (uint32_t)j, session);
+                sl_sim_admit_session(st, (uint32_t)j, session);
             srv_flush(s, t);
             s->busy++;
             struct sim_wait w = { t, session, 0 };
@@ -562,7 +562,7 @@ SIM_HOT static inline void on_arrival(struct sim_state *st, const int plain)
             s->q_len++;
             st->in_system++;
             if (!plain && st->track_sessions)
-                admit_session(st, (uint32_t)j, session);
+                sl_sim_admit_session(st, (uint32_t)j, session);
         } else {
             sl_sim_drop(st, pt, in_window);
         }
@@ -929,8 +929,8 @@ struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed,
     st->local_counters = st->local_state || c->state == SL_STATE_TOKEN;
     st->pin = c->lb == SL_SIM_LB_STICKY || c->state == SL_STATE_STICKY;
     st->track_sessions = st->local_state || st->pin;
-    st->plain = !st->timeouts && !st->track_sessions && c->lb == SL_SIM_LB_RR
-                && !(c->state == SL_STATE_STORE && c->store_ops > 0);
+    st->store = c->state == SL_STATE_STORE && c->store_ops > 0;
+    st->plain = !st->timeouts && !st->track_sessions && c->lb == SL_SIM_LB_RR && !st->store;
     st->tw = INFINITY;
     st->ts = INFINITY;
     st->warm_at = UINT64_MAX;

@@ -26,15 +26,17 @@
  * wait it has left. Arrivals and marks at the very time a core frees count that core as busy,
  * as the event loop does (it takes an arrival before a completion at the same time).
  *
- * Exact for one server with no failures or scale-out, at a constant rate, with no timeouts,
- * sessions or store delay (a plain run): sl_sim_fcfs_exact. Every other run keeps the event loop.
+ * Exact for one server with no failures or scale-out, at a constant rate, with no timeouts
+ * (sl_sim_fcfs_exact). Every balancer sends everything to the one server (a random one's draw
+ * on its own stream picks it and nothing else), sessions are admitted in arrival order, and the
+ * store is reserved in start order, which is arrival order. Every other run keeps the event loop.
  */
 int sl_sim_fcfs_exact(const struct sim_state *st)
 {
     const struct sl_sim_config *c = st->c;
 
-    return st->plain && st->n_srv == 1 && c->n_fails == 0 && c->n_adds == 0 && c->n_curve == 0
-           && st->rate > 0 && st->draws.arrivals_ahead;
+    return !st->timeouts && st->n_srv == 1 && c->n_fails == 0 && c->n_adds == 0
+           && c->n_curve == 0 && st->rate > 0 && st->draws.arrivals_ahead;
 }
 
 void sl_sim_fcfs_release(struct sim_fcfs *f)
@@ -246,6 +248,8 @@ SIM_HOT static inline int fcfs_arrival(struct sim_state *st, double t)
             return 0;
         }
     }
+    if (st->track_sessions)
+        sl_sim_admit_session(st, 0, st->draws.session[st->draws.arr_i - 1]);
     slot = st->done.slot[1];
     if (st->slots[slot].start >= 0)
         fcfs_depart(st, slot, m);
@@ -258,6 +262,8 @@ SIM_HOT static inline int fcfs_arrival(struct sim_state *st, double t)
     }
     sl_sim_batches_add(&st->mser_wait, begin - t, begin);
     svc = sl_sim_next_service(st);
+    if (st->store)
+        svc += sl_sim_store_time(st, begin, t >= st->tw);
     until = begin + svc;
     if (st->locks) {
         if (st->lock_gap == 0) {

@@ -167,6 +167,7 @@ struct sim_state {
     uint32_t *lock_holders;
     int local_state, pin, track_sessions;
     int timeouts, locks;        /* timeout_s > 0, lock_fraction > 0 */
+    int store;                  /* state in the store, with operations: a store delay */
     int plain;                  /* no timeouts, no sessions, round robin, no store delay */
     int fcfs;                   /* the FCFS shortcut runs it (sim_fcfs.c); tests clear it */
     struct sim_fcfs fast;       /* the shortcut's own state */
@@ -235,6 +236,8 @@ void sl_sim_fcfs_release(struct sim_fcfs *f);
 void sl_sim_mark(struct sim_state *st, double t, int stop);
 void sl_sim_drop(struct sim_state *st, struct sl_sim_point *pt, int in_window);
 void sl_sim_heap_pop(struct sim_state *st);
+void sl_sim_admit_session(struct sim_state *st, uint32_t j, uint32_t session);
+double sl_sim_store_time(struct sim_state *st, double now, int in_window);
 void *sl_sim_ring_grow(struct sim_state *st, void *ring, size_t size, uint32_t head,
                        uint32_t len, uint32_t cap, uint64_t new_cap);
 void sl_sim_report_progress(struct sim_state *st, double f);

@@ -74,6 +74,10 @@ static void assert_same_run(const struct sl_sim_config *c)
     const struct sim_server *se = &ev->srv[0], *sf = &fc->srv[0];
     size_t i;
 
+    if (fc->track_sessions)
+        assert_true(fc->session_requests > 0); /* the case does what it says */
+    if (fc->store)
+        assert_true(fc->store_reqs > 0);
     assert_int_equal(ev->offered, fc->offered);
     assert_int_equal(ev->completed, fc->completed);
     assert_int_equal(ev->dropped, fc->dropped);
@@ -89,6 +93,11 @@ static void assert_same_run(const struct sl_sim_config *c)
     assert_int_equal(ev->locks_taken, fc->locks_taken);
     assert_int_equal(ev->lock_conflicts, fc->lock_conflicts);
     assert_int_equal(ev->lock_violations, fc->lock_violations);
+    assert_int_equal(ev->session_requests, fc->session_requests);
+    assert_int_equal(ev->sessions_lost, fc->sessions_lost);
+    assert_int_equal(ev->store_reqs, fc->store_reqs);
+    assert_memory_equal(&ev->store_busy, &fc->store_busy, sizeof(ev->store_busy));
+    assert_memory_equal(&ev->store_delay, &fc->store_delay, sizeof(ev->store_delay));
     assert_int_equal(se->routed_w, sf->routed_w);
     assert_int_equal(se->completed_w, sf->completed_w);
     assert_memory_equal(&ev->tw, &fc->tw, sizeof(ev->tw));
@@ -173,6 +182,32 @@ static void sim_fcfs_service_laws_match_event_loop(void **state)
     }
 }
 
+/*
+ * Every balancer on one server, sessions kept in its memory (none lost, every repeat counted),
+ * and state in the shared store, whose delay queues in start order.
+ */
+static void sim_fcfs_state_and_balancers_match_event_loop(void **state)
+{
+    static const enum sl_sim_lb lbs[] = { SL_SIM_LB_RANDOM, SL_SIM_LB_LEAST, SL_SIM_LB_P2C,
+                                          SL_SIM_LB_STICKY };
+    static const enum sl_state states[] = { SL_STATE_MEMORY, SL_STATE_STICKY, SL_STATE_STORE,
+                                            SL_STATE_TOKEN };
+    struct sl_sim_config c;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(lbs) / sizeof(lbs[0]); i++) {
+        fcfs_config(&c, 4, 3400, 200000, 90 + i);
+        c.lb = lbs[i];
+        c.state = states[i];
+        c.sessions = 300;
+        c.lock_fraction = 0.1;
+        c.lock_keys = 5;
+        c.store_capacity_ops = 7500; /* the store near saturation: its queue matters */
+        assert_same_run(&c);
+    }
+}
+
 /* Runs by duration (scheduled warm-up and stop marks), with and without a warm-up. */
 static void sim_fcfs_duration_matches_event_loop(void **state)
 {
@@ -230,9 +265,14 @@ static void sim_fcfs_only_where_exact(void **state)
             c.curve[1].t_s = 1;
             c.curve[1].rps = 3000;
         } else if (i == 4) {
-            c.state = SL_STATE_STORE; /* the store's delay is a second queue */
+            c.n_adds = 1; /* a second server boots */
+            c.adds[0].count = 1;
+            c.adds[0].at_s = 0.1;
+            c.adds[0].boot_s = -1;
         } else {
-            c.lb = SL_SIM_LB_STICKY; /* sessions are tracked */
+            c.load_rps = 0; /* no arrivals at all, by duration */
+            c.requests = 0;
+            c.duration_s = 10;
         }
         st = sl_sim_state_new(&c, c.seed, 0, NULL);
         assert_non_null(st);
@@ -252,6 +292,7 @@ int main(void)
         cmocka_unit_test(sim_fcfs_mmc_matches_event_loop),
         cmocka_unit_test(sim_fcfs_bounded_queue_matches_event_loop),
         cmocka_unit_test(sim_fcfs_service_laws_match_event_loop),
+        cmocka_unit_test(sim_fcfs_state_and_balancers_match_event_loop),
         cmocka_unit_test(sim_fcfs_duration_matches_event_loop),
         cmocka_unit_test(sim_fcfs_unstable_matches_event_loop),
         cmocka_unit_test(sim_fcfs_only_where_exact),
