@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sl_test.h"
+#include "scalelab/alloc.h"
 #include "scalelab/sim.h"
 #include "lib/sim_int.h"
 
@@ -238,6 +239,30 @@ static void sim_fcfs_unstable_matches_event_loop(void **state)
     assert_same_run(&c);
 }
 
+/* Every allocation of a run through the shortcut may fail: the run says so and leaks nothing. */
+static void sim_fcfs_out_of_memory(void **state)
+{
+    struct sl_sim_config c;
+    struct sl_sim_result r;
+    char err[SL_ERR_LEN];
+    enum sl_status st = SL_E_NOMEM;
+    long n, failed = 0;
+
+    (void)state;
+    fcfs_config(&c, 2, 2400, 20000, 100); /* overloaded: the waiting ring grows several times */
+    c.queue = 5000;
+    for (n = 1; st != SL_OK && n < 200; n++) {
+        sl_alloc_fail_at(n);
+        st = sl_sim_run(&c, &r, err, sizeof(err));
+        sl_alloc_fail_at(0);
+        assert_true(st == SL_OK || st == SL_E_NOMEM);
+        failed += st == SL_E_NOMEM;
+        sl_sim_result_release(&r);
+    }
+    assert_int_equal(st, SL_OK);
+    assert_true(failed >= 4); /* the state, the ring, the lock list, a growth of the ring */
+}
+
 /* Models the shortcut is not exact for keep the event loop. */
 static void sim_fcfs_only_where_exact(void **state)
 {
@@ -295,6 +320,7 @@ int main(void)
         cmocka_unit_test(sim_fcfs_state_and_balancers_match_event_loop),
         cmocka_unit_test(sim_fcfs_duration_matches_event_loop),
         cmocka_unit_test(sim_fcfs_unstable_matches_event_loop),
+        cmocka_unit_test(sim_fcfs_out_of_memory),
         cmocka_unit_test(sim_fcfs_only_where_exact),
     };
 
