@@ -63,7 +63,7 @@ static void heap_push(struct sim_state *st, double t, uint32_t kind, uint32_t ar
 }
 
 /* An empty heap keeps a top at +inf, so that its next time is always heap[1].t. */
-static void heap_pop(struct sim_state *st)
+void sl_sim_heap_pop(struct sim_state *st)
 {
     st->heap[1] = st->heap[st->heap_n--];
     if (st->heap_n > 1)
@@ -95,31 +95,6 @@ static int done_init(struct sim_state *st, size_t slots)
     return 0;
 }
 
-/*
- * Slot now finishes at t (+inf: it is idle). The winner climbs in registers and meets only
- * siblings, which no store just wrote, so the root is ready a few cycles after t: the next
- * event's choice waits on it.
- */
-static inline void done_set(struct sim_done *d, uint32_t slot, double t)
-{
-    size_t i = d->p + (size_t)slot;
-    uint32_t s = slot;
-
-    d->t[i] = t;
-    while (i > 1) {
-        size_t sib = i ^ 1;
-        double ts = d->t[sib];
-        uint32_t ss = d->slot[sib];
-
-        /* selects, not branches; at equal times the climber, the slot just set, stays ahead */
-        s = ts < t ? ss : s;
-        t = ts < t ? ts : t;
-        i >>= 1;
-        d->t[i] = t;
-        d->slot[i] = s;
-    }
-}
-
 /* ---- integrals over time ---- */
 
 /* Brings the busy and up integrals of s up to time t. */
@@ -141,13 +116,13 @@ static inline void advance(struct sim_state *st, double t)
 }
 
 /* The warm-up (stop = 0) or stop (stop = 1) mark at time t: snapshots of every integral. */
-static void mark(struct sim_state *st, double t, int stop)
+void sl_sim_mark(struct sim_state *st, double t, int stop)
 {
     long i;
 
     if (stop && !st->warm_set) {
         /* stopped within the warm-up: an empty window that starts after every arrival */
-        mark(st, t, 0);
+        sl_sim_mark(st, t, 0);
         st->tw = nextafter(t, INFINITY);
     }
     advance(st, t);
@@ -232,7 +207,7 @@ static void next_arrival_general(struct sim_state *st)
         t = INFINITY;
     st->next_arrival = t;
     if (t == INFINITY && !st->stop_set && !(c->duration_s > 0))
-        mark(st, st->now, 1);
+        sl_sim_mark(st, st->now, 1);
 }
 
 /* The next arrival time and its session: from the block at a constant rate. */
@@ -240,14 +215,11 @@ static inline void next_arrival(struct sim_state *st)
 {
     struct sim_draws *d = &st->draws;
 
-    if (d->arr_i == d->arr_n) {
-        if (!d->arrivals_ahead) {
-            next_arrival_general(st); /* leaves the block empty: every arrival comes here */
-            return;
-        }
-        sl_sim_draw_arrivals(st);
+    if (d->arr_i == d->arr_n && !d->arrivals_ahead) {
+        next_arrival_general(st); /* leaves the block empty: every arrival comes here */
+        return;
     }
-    st->next_arrival = d->arrival[d->arr_i++];
+    st->next_arrival = sl_sim_next_drawn_arrival(st);
 }
 
 /* ---- routing ---- */
@@ -375,7 +347,7 @@ static long choose(struct sim_state *st, uint32_t session)
 /* ---- state: sessions, counters, locks, store ---- */
 
 /* Session bookkeeping for a request admitted at server j. */
-SIM_COLD static void admit_session(struct sim_state *st, uint32_t j, uint32_t session)
+SIM_COLD void sl_sim_admit_session(struct sim_state *st, uint32_t j, uint32_t session)
 {
     uint32_t o = st->sess_srv[session];
 
@@ -393,19 +365,6 @@ SIM_COLD static void admit_session(struct sim_state *st, uint32_t j, uint32_t se
     st->sess_srv[session] = j;
     st->sess_epoch[session] = st->srv[j].epoch;
     st->srv[j].owned++;
-}
-
-/* A completed request increments the shared counter and reads it back. */
-static inline void count_request(struct sim_state *st, struct sim_server *s)
-{
-    /* the counter's true value G is the number of completions, this one included */
-    if (st->local_counters) {
-        uint64_t behind = st->completed - ++s->counter;
-
-        /* one server's count is always the total: 0 / G needs no division */
-        if (behind)
-            st->counter_err += (double)(int64_t)behind / (double)(int64_t)st->completed;
-    }
 }
 
 /* A request starting service on slot k of s locks key while in service. */
@@ -435,21 +394,21 @@ SIM_COLD static void take_lock(struct sim_state *st, struct sim_server *s, struc
 }
 
 /*
- * Time the store operations of a request starting now take. The store is one FIFO server of
+ * Time the store operations of a request starting at now take. The store is one FIFO server of
  * store_capacity_ops operations per second; a request reserves it once for all its operations
  * (so reservations arrive in time order and FIFO holds exactly) and pays one round trip of
  * store_latency_s per operation.
  */
-SIM_COLD static double store_time(struct sim_state *st, int in_window)
+SIM_COLD double sl_sim_store_time(struct sim_state *st, double now, int in_window)
 {
     const struct sl_sim_config *c = st->c;
     double ops = (double)c->store_ops, half = 0.5 * c->store_latency_s;
-    double busy = ops / c->store_capacity_ops, begin = st->now + half, delay;
+    double busy = ops / c->store_capacity_ops, begin = now + half, delay;
 
     if (begin < st->store_free)
         begin = st->store_free;
     st->store_free = begin + busy;
-    delay = st->store_free + half + (ops - 1.0) * c->store_latency_s - st->now;
+    delay = st->store_free + half + (ops - 1.0) * c->store_latency_s - now;
     if (in_window) {
         st->store_busy += busy;
         st->store_delay += delay;
@@ -459,15 +418,6 @@ SIM_COLD static double store_time(struct sim_state *st, int in_window)
 }
 
 /* ---- service ---- */
-
-/* Adds x >= 0 to h; the caller's test of x is a branch it can predict. */
-static inline void hist_add(struct sl_hist *h, double x)
-{
-    if (x > 0)
-        sl_hist_add_positive(h, x);
-    else
-        sl_hist_add_zero(h);
-}
 
 /*
  * Starts serving w on slot of s now; returns its completion time. An arrival that finds a free
@@ -487,7 +437,7 @@ SIM_HOT static inline double start(struct sim_state *st, struct sim_server *s, u
     k->lock = -1;
     if (in_window) {
         if (queued)
-            hist_add(&st->wait, wait);
+            sl_sim_hist_add(&st->wait, wait);
         else
             sl_hist_add_zero(&st->wait);
     }
@@ -502,40 +452,52 @@ SIM_HOT static inline double start(struct sim_state *st, struct sim_server *s, u
             st->lock_gap--;
         }
     }
-    if (!plain && c->state == SL_STATE_STORE && c->store_ops > 0)
-        svc += store_time(st, in_window);
+    if (!plain && st->store)
+        svc += sl_sim_store_time(st, st->now, in_window);
     return st->now + svc;
+}
+
+/*
+ * A ring of cap places of size bytes, len of them in use from head, moved into a new one of
+ * new_cap > len places from place 0; the old one is freed. NULL (and st->nomem) without memory,
+ * the old ring kept.
+ */
+void *sl_sim_ring_grow(struct sim_state *st, void *ring, size_t size, uint32_t head,
+                       uint32_t len, uint32_t cap, uint64_t new_cap)
+{
+    char *q = sl_malloc(new_cap * size);
+    size_t first = len < cap - head ? len : cap - head;
+
+    if (!q) {
+        st->nomem = 1;
+        return NULL;
+    }
+    memcpy(q, (char *)ring + (size_t)head * size, first * size);
+    memcpy(q + first * size, ring, (len - first) * size);
+    sl_free(ring);
+    st->bytes += (new_cap - cap) * size;
+    return q;
 }
 
 SIM_COLD static int grow_queue(struct sim_state *st, struct sim_server *s)
 {
     uint64_t cap = (uint64_t)s->q_cap * 2;
     struct sim_wait *q;
-    uint32_t i;
 
     if (cap < 16)
         cap = 16;
     if (cap > st->queue_bound)
         cap = st->queue_bound;
-    q = sl_malloc(cap * sizeof(*q));
-    if (!q) {
-        st->nomem = 1;
+    q = sl_sim_ring_grow(st, s->q, sizeof(*q), s->q_head, s->q_len, s->q_cap, cap);
+    if (!q)
         return -1;
-    }
-    for (i = 0; i < s->q_len; i++) {
-        uint32_t at = s->q_head + i;
-
-        q[i] = s->q[at >= s->q_cap ? at - s->q_cap : at];
-    }
-    sl_free(s->q);
-    st->bytes += (cap - s->q_cap) * sizeof(*q);
     s->q = q;
     s->q_cap = (uint32_t)cap;
     s->q_head = 0;
     return 0;
 }
 
-static void drop(struct sim_state *st, struct sl_sim_point *pt, int in_window)
+void sl_sim_drop(struct sim_state *st, struct sl_sim_point *pt, int in_window)
 {
     st->dropped++;
     pt->dropped++;
@@ -559,7 +521,7 @@ SIM_HOT static inline void on_arrival(struct sim_state *st, const int plain)
 
     advance(st, t);
     if (st->offered == st->warm_at)
-        mark(st, t, 0);
+        sl_sim_mark(st, t, 0);
     st->offered++;
     in_window = st->warm_set;
     if (in_window)
@@ -571,7 +533,7 @@ SIM_HOT static inline void on_arrival(struct sim_state *st, const int plain)
                                            : sl_rng_below(&st->rng_arr, (uint32_t)c->sessions);
     j = plain ? next_in_turn(st) : choose(st, session);
     if (j < 0) {
-        drop(st, pt, in_window);
+        sl_sim_drop(st, pt, in_window);
     } else {
         s = &st->srv[j];
         if (in_window)
@@ -583,12 +545,12 @@ SIM_HOT static inline void on_arrival(struct sim_state *st, const int plain)
 
             st->in_system++;
             if (!plain && st->track_sessions)
-                admit_session(st, (uint32_t)j, session);
+                sl_sim_admit_session(st, (uint32_t)j, session);
             srv_flush(s, t);
             s->busy++;
             struct sim_wait w = { t, session, 0 };
 
-            done_set(&st->done, slot, start(st, s, slot, &w, 0, plain));
+            sl_sim_done_set(&st->done, slot, start(st, s, slot, &w, 0, plain));
         } else if (s->q_len < st->queue_bound
                    && (s->q_len < s->q_cap || grow_queue(st, s) == 0)) {
             uint32_t at = s->q_head + s->q_len;
@@ -600,16 +562,16 @@ SIM_HOT static inline void on_arrival(struct sim_state *st, const int plain)
             s->q_len++;
             st->in_system++;
             if (!plain && st->track_sessions)
-                admit_session(st, (uint32_t)j, session);
+                sl_sim_admit_session(st, (uint32_t)j, session);
         } else {
-            drop(st, pt, in_window);
+            sl_sim_drop(st, pt, in_window);
         }
     }
     if (st->offered >= st->stop_at) {
-        mark(st, t, 1);
+        sl_sim_mark(st, t, 1);
     } else if (st->in_system >= st->in_system_cap) {
         st->unstable = 1;
-        mark(st, t, 1);
+        sl_sim_mark(st, t, 1);
     } else {
         next_arrival(st);
     }
@@ -633,25 +595,10 @@ SIM_HOT static inline void on_done(struct sim_state *st, uint32_t slot, double t
 {
     struct sim_slot *k = &st->slots[slot];
     struct sim_server *s = &st->srv[k->srv];
-    struct sl_sim_point *pt;
-    double resp;
 
     advance(st, t);
-    resp = t - k->arrival;
-    st->completed++;
     st->in_system--;
-    pt = sl_sim_series_now(&st->series, t);
-    pt->completed++;
-    pt->mean_response_s += resp;
-    if (k->arrival >= st->tw) {
-        st->w_completed++;
-        s->completed_w++;
-        hist_add(&st->resp, resp);
-        st->w_sojourn += resp;
-        st->w_departed++;
-    }
-    sl_sim_batches_add(&st->mser, resp, t);
-    count_request(st, s);
+    sl_sim_record_done(st, s, sl_sim_series_now(&st->series, t), k->arrival, t);
     if (k->lock >= 0)
         st->lock_holders[k->lock]--;
     if (!plain && st->timeouts)
@@ -661,13 +608,13 @@ SIM_HOT static inline void on_done(struct sim_state *st, uint32_t slot, double t
 
         s->q_head = s->q_head + 1 == s->q_cap ? 0 : s->q_head + 1;
         s->q_len--;
-        done_set(&st->done, slot, start(st, s, slot, &w, 1, plain));
+        sl_sim_done_set(&st->done, slot, start(st, s, slot, &w, 1, plain));
     } else {
         k->start = -1.0;
         srv_flush(s, t);
         s->busy--;
         s->free[s->n_free++] = slot;
-        done_set(&st->done, slot, INFINITY);
+        sl_sim_done_set(&st->done, slot, INFINITY);
     }
 }
 
@@ -689,7 +636,7 @@ static void on_fail(struct sim_state *st, long j)
             if (k->lock >= 0)
                 st->lock_holders[k->lock]--;
             k->start = -1.0;
-            done_set(&st->done, s->slot0 + i, INFINITY);
+            sl_sim_done_set(&st->done, s->slot0 + i, INFINITY);
         }
         s->free[i] = s->slot0 + s->cores - 1 - i;
     }
@@ -745,18 +692,18 @@ static void on_event(struct sim_state *st, const struct sim_event *ev)
         break;
     case SIM_EV_WARM:
         if (!st->warm_set)
-            mark(st, ev->t, 0);
+            sl_sim_mark(st, ev->t, 0);
         break;
     case SIM_EV_STOP:
         if (!st->stop_set)
-            mark(st, ev->t, 1);
+            sl_sim_mark(st, ev->t, 1);
         break;
     default:
         break;
     }
 }
 
-static void report_progress(struct sim_state *st, double f)
+void sl_sim_report_progress(struct sim_state *st, double f)
 {
     struct sim_progress *p = st->progress;
     const struct sl_sim_config *c = st->c;
@@ -789,7 +736,7 @@ static void report_progress(struct sim_state *st, double f)
  * one): about five hundred, a thousand cheap events, fewer when least-connections scans many
  * servers per arrival.
  */
-static uint64_t cancel_mask(const struct sl_sim_config *c)
+uint64_t sl_sim_cancel_mask(const struct sl_sim_config *c)
 {
     uint64_t every = 512;
     long scan = c->lb == SL_SIM_LB_LEAST ? c->servers / 64 : 0;
@@ -804,7 +751,7 @@ static uint64_t cancel_mask(const struct sl_sim_config *c)
 /* The event loop, compiled twice: for plain runs (on_arrival) and for every other. */
 SIM_HOT static inline enum sl_status run(struct sim_state *st, const int plain)
 {
-    uint64_t mask = cancel_mask(st->c);
+    uint64_t mask = sl_sim_cancel_mask(st->c);
 
     for (;;) {
         double td = st->done.t[1], te = st->heap[1].t;
@@ -821,12 +768,12 @@ SIM_HOT static inline enum sl_status run(struct sim_state *st, const int plain)
                 if (st->c->cancel && atomic_load_explicit(st->c->cancel, memory_order_relaxed))
                     return SL_E_CANCELLED;
                 if ((st->offered & 0xffff) == 0)
-                    report_progress(st, -1.0);
+                    sl_sim_report_progress(st, -1.0);
             }
         } else if (te <= td) {
             struct sim_event ev = st->heap[1];
 
-            heap_pop(st);
+            sl_sim_heap_pop(st);
             st->scheduled++;
             /* the scenario ends at the stop mark: later failures and boots do not happen */
             if (!(st->stop_set && ev.t > st->ts)) {
@@ -840,13 +787,15 @@ SIM_HOT static inline enum sl_status run(struct sim_state *st, const int plain)
     /* every turn of the loop handled one arrival, one completion or one scheduled event */
     st->events = st->offered + st->completed + st->scheduled;
     if (!st->stop_set)
-        mark(st, st->now, 1);
-    report_progress(st, 1.0);
+        sl_sim_mark(st, st->now, 1);
+    sl_sim_report_progress(st, 1.0);
     return SL_OK;
 }
 
 enum sl_status sl_sim_state_run(struct sim_state *st)
 {
+    if (st->fcfs)
+        return sl_sim_fcfs_run(st);
     return st->plain ? run(st, 1) : run(st, 0);
 }
 
@@ -937,11 +886,11 @@ static void schedule(struct sim_state *st)
     if (c->requests) {
         st->warm_at = (uint64_t)floor(c->warmup_fraction * (double)c->requests);
         if (st->warm_at == 0)
-            mark(st, 0.0, 0);
+            sl_sim_mark(st, 0.0, 0);
     } else if (c->warmup_fraction > 0) {
         heap_push(st, c->warmup_fraction * c->duration_s, SIM_EV_WARM, 0);
     } else {
-        mark(st, 0.0, 0);
+        sl_sim_mark(st, 0.0, 0);
     }
     if (c->duration_s > 0)
         heap_push(st, c->duration_s, SIM_EV_STOP, 0);
@@ -980,8 +929,8 @@ struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed,
     st->local_counters = st->local_state || c->state == SL_STATE_TOKEN;
     st->pin = c->lb == SL_SIM_LB_STICKY || c->state == SL_STATE_STICKY;
     st->track_sessions = st->local_state || st->pin;
-    st->plain = !st->timeouts && !st->track_sessions && c->lb == SL_SIM_LB_RR
-                && !(c->state == SL_STATE_STORE && c->store_ops > 0);
+    st->store = c->state == SL_STATE_STORE && c->store_ops > 0;
+    st->plain = !st->timeouts && !st->track_sessions && c->lb == SL_SIM_LB_RR && !st->store;
     st->tw = INFINITY;
     st->ts = INFINITY;
     st->warm_at = UINT64_MAX;
@@ -997,6 +946,7 @@ struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed,
     schedule(st);
     if (st->nomem)
         goto fail;
+    st->fcfs = sl_sim_fcfs_exact(st);
     return st;
 fail:
     sl_sim_state_free(st);
@@ -1023,5 +973,6 @@ void sl_sim_state_free(struct sim_state *st)
     sl_free(st->done.t);
     sl_free(st->done.slot);
     sl_sim_series_release(&st->series);
+    sl_sim_fcfs_release(&st->fast);
     sl_free(st);
 }

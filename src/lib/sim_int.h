@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "scalelab/hist.h"
+#include "hist_int.h"
 #include "scalelab/rng.h"
 #include "scalelab/sim.h"
 
@@ -110,6 +111,25 @@ struct sim_server {
     uint64_t owned;             /* sessions living here (memory state) */
 };
 
+/*
+ * The FCFS shortcut (sim_fcfs.c): one server's cores as the done tree of their next-free
+ * times, and the start times of the requests that wait, in arrival order.
+ */
+struct sim_held {
+    double until;               /* the holder leaves then, seconds */
+    uint32_t key, unused;
+};
+
+struct sim_fcfs {
+    double *wait_start;         /* ring of cap start times, from head, len of them: seconds */
+    uint32_t cap, head, len;
+    uint32_t lim;               /* a queued arrival trims the ring when it holds lim (fcfs_room) */
+    uint32_t n_held;
+    struct sim_held *held;      /* locks held by requests in service: at most cores + 1 */
+    double resp_sum, svc_sum;   /* sums over admitted requests: done - arrival, service, s */
+    uint64_t admitted;
+};
+
 /* Progress shared by the replications of one run. */
 struct sim_progress {
     sl_sim_progress_fn *fn;
@@ -147,7 +167,10 @@ struct sim_state {
     uint32_t *lock_holders;
     int local_state, pin, track_sessions;
     int timeouts, locks;        /* timeout_s > 0, lock_fraction > 0 */
+    int store;                  /* state in the store, with operations: a store delay */
     int plain;                  /* no timeouts, no sessions, round robin, no store delay */
+    int fcfs;                   /* the FCFS shortcut runs it (sim_fcfs.c); tests clear it */
+    struct sim_fcfs fast;       /* the shortcut's own state */
     int local_counters;         /* counters and locks live in each server's memory */
     uint32_t queue_bound;
     /* marks */
@@ -204,7 +227,21 @@ void sl_sim_draws_init(struct sim_state *st);
 void sl_sim_draw_arrivals(struct sim_state *st);
 void sl_sim_draw_services(struct sim_state *st);
 
+/* sim_fcfs.c */
+int sl_sim_fcfs_exact(const struct sim_state *st);
+enum sl_status sl_sim_fcfs_run(struct sim_state *st);
+void sl_sim_fcfs_release(struct sim_fcfs *f);
+
 /* sim_engine.c */
+void sl_sim_mark(struct sim_state *st, double t, int stop);
+void sl_sim_drop(struct sim_state *st, struct sl_sim_point *pt, int in_window);
+void sl_sim_heap_pop(struct sim_state *st);
+void sl_sim_admit_session(struct sim_state *st, uint32_t j, uint32_t session);
+double sl_sim_store_time(struct sim_state *st, double now, int in_window);
+void *sl_sim_ring_grow(struct sim_state *st, void *ring, size_t size, uint32_t head,
+                       uint32_t len, uint32_t cap, uint64_t new_cap);
+void sl_sim_report_progress(struct sim_state *st, double f);
+uint64_t sl_sim_cancel_mask(const struct sl_sim_config *c);
 struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed, long rep,
                                 struct sim_progress *progress);
 enum sl_status sl_sim_state_run(struct sim_state *st);
@@ -245,6 +282,86 @@ static inline double sl_sim_next_service(struct sim_state *st)
     if (d->svc_i == d->svc_n)
         sl_sim_draw_services(st);
     return d->service[d->svc_i++];
+}
+
+/*
+ * Slot now finishes at t (+inf: it is idle). The winner climbs in registers and meets only
+ * siblings, which no store just wrote, so the root is ready a few cycles after t: the next
+ * event's choice waits on it.
+ */
+static inline void sl_sim_done_set(struct sim_done *d, uint32_t slot, double t)
+{
+    size_t i = d->p + (size_t)slot;
+    uint32_t s = slot;
+
+    d->t[i] = t;
+    while (i > 1) {
+        size_t sib = i ^ 1;
+        double ts = d->t[sib];
+        uint32_t ss = d->slot[sib];
+
+        /* selects, not branches; at equal times the climber, the slot just set, stays ahead */
+        s = ts < t ? ss : s;
+        t = ts < t ? ts : t;
+        i >>= 1;
+        d->t[i] = t;
+        d->slot[i] = s;
+    }
+}
+
+/* A completed request increments the shared counter and reads it back. */
+static inline void sl_sim_count_request(struct sim_state *st, struct sim_server *s)
+{
+    /* the counter's true value G is the number of completions, this one included */
+    if (st->local_counters) {
+        uint64_t behind = st->completed - ++s->counter;
+
+        /* one server's count is always the total: 0 / G needs no division */
+        if (behind)
+            st->counter_err += (double)(int64_t)behind / (double)(int64_t)st->completed;
+    }
+}
+
+/* Adds x >= 0 to h; the caller's test of x is a branch it can predict. */
+static inline void sl_sim_hist_add(struct sl_hist *h, double x)
+{
+    if (x > 0)
+        sl_hist_add_positive(h, x);
+    else
+        sl_hist_add_zero(h);
+}
+
+/*
+ * What a request that arrived at arrival and leaves server s at t, completed, adds to the
+ * figures; pt is the series bucket of t.
+ */
+static inline void sl_sim_record_done(struct sim_state *st, struct sim_server *s,
+                                      struct sl_sim_point *pt, double arrival, double t)
+{
+    double resp = t - arrival;
+
+    st->completed++;
+    pt->completed++;
+    pt->mean_response_s += resp;
+    if (arrival >= st->tw) {
+        st->w_completed++;
+        s->completed_w++;
+        sl_sim_hist_add(&st->resp, resp);
+        st->w_sojourn += resp;
+        st->w_departed++;
+    }
+    sl_sim_batches_add(&st->mser, resp, t);
+    sl_sim_count_request(st, s);
+}
+
+/* The next arrival time of a constant rate, from the block drawn ahead. */
+static inline double sl_sim_next_drawn_arrival(struct sim_state *st)
+{
+    struct sim_draws *d = &st->draws;
+
+    if (d->arr_i == d->arr_n)
+        sl_sim_draw_arrivals(st);
+    return d->arrival[d->arr_i++];
 }
 
 #endif
