@@ -194,8 +194,21 @@ function overlaps(page) {
     check(lines(shown));
     check(lines(document.getElementById('class-bar')));
     for (const s of shown.querySelectorAll('svg')) {
-      check([...s.querySelectorAll('text')].map((t) => ({ owner: t, text: t.textContent, r: t.getBoundingClientRect() }))
-        .filter((b) => sized(b.r) && b.text.trim()));
+      const texts = [...s.querySelectorAll('text')].map((t) => ({ owner: t, text: t.textContent, r: t.getBoundingClientRect() }))
+        .filter((b) => sized(b.r) && b.text.trim());
+      check(texts);
+      const frame = s.getBoundingClientRect();
+      for (const t of texts) {
+        if (t.r.left < frame.left - 1 || t.r.right > frame.right + 1 || t.r.top < frame.top - 1 || t.r.bottom > frame.bottom + 1) {
+          hits.push(`${t.text} cut off at the edge of its chart`);
+        }
+      }
+    }
+    // and no text spills out of its button
+    for (const b of [...shown.querySelectorAll('button'), ...document.querySelectorAll('#class-bar button')]) {
+      if (b.checkVisibility() && (b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1)) {
+        hits.push(`${b.textContent.trim()} spills out of its button`);
+      }
     }
     return hits;
   });
@@ -328,3 +341,35 @@ for (const [name, viewport, path] of [['desktop', DESKTOP, '/#ceiling'], ['phone
     await context.close();
   });
 }
+
+test('the state section runs on Your service\'s CPU per request and sessions, its traffic scaled to them', async () => {
+  const { page, context, errors, foreign } = await openPage(browser, server.url, DESKTOP);
+  const asked = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/api/simulate') asked.push(u.searchParams);
+  });
+  await ready(page, '/?cpu-ms=2.5&sessions=5000&sim-load=5600#state');
+  await page.waitForFunction(() => document.querySelector('#sim-results')?.getAttribute('aria-busy') === 'false' &&
+    /2\.5\s*ms of work per request/.test(document.querySelector('#sim-setup').textContent), null, { timeout: 20000 });
+  // 5,600 req/s at 1 ms is 2,240 req/s at 2.5 ms: the servers are as busy
+  const last = asked.filter((q) => q.get('state') === 'store').pop();
+  assert.equal(last.get('service-ms'), '2.5');
+  assert.equal(last.get('load'), '2240');
+  assert.equal(last.get('requests'), String(2240 * 30));
+  assert.equal(last.get('sessions'), '5000');
+  assert.match(await page.textContent('#sim-load option:checked'), /^2,240\s*req\/s$/);
+  assert.match(await page.textContent('label[for="sim-load"]'), /2\.5\s*ms of work each/);
+  const q = new URLSearchParams({ servers: 4, load: 2240, 'service-ms': 2.5, requests: 2240 * 30, state: 'store', lb: 'rr',
+    seed: 1, 'lock-fraction': 0.2, 'lock-keys': 100, sessions: 5000 });
+  const doc = await api(server.url, `/api/simulate?${q}`);
+  const row = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll(
+    '#sim-table tr[data-state="store"] td')].map((td) => [td.dataset.col, td.dataset.value])));
+  assert.equal(row.mean, String(doc.response_s.mean));
+  assert.equal(row.served, String(doc.throughput_rps));
+  assert.equal(doc.inputs.sessions, 5000);
+  assert.match(await page.textContent('#sim-setup'), /5,000 users \(Your service’s sessions\)/);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
+  await context.close();
+});

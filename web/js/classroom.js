@@ -18,10 +18,8 @@ function title(id) {
   return t.textContent.trim();
 }
 
-/* The section the reader is at when classroom mode starts: the one named in the URL, else the
- * first whose bottom is below the top fifth of the window. */
-function currentSection() {
-  if (SECTIONS.indexOf(S.section) >= 0) return S.section;
+/* The section on screen: the first whose bottom is below the top fifth of the window. */
+function sectionOnScreen() {
   var line = window.innerHeight / 5;
   return SECTIONS.filter(function (id) { return $(id).getBoundingClientRect().bottom > line; })[0] || SECTIONS[0];
 }
@@ -37,11 +35,14 @@ function show(id) {
   S.section = id;
   writeURL();
   window.scrollTo(0, 0);
+  /* a chart drawn while its section was hidden could not measure its labels */
+  relayout();
 }
 
-/* Turns classroom mode on or off, keeping the section being read. */
-function set(want) {
-  var id = want ? currentSection() : S.section;
+/* Turns classroom mode on or off, keeping the section being read: the one on screen when the
+ * button is pressed, the one in the URL when a link opens in classroom mode. */
+function set(want, fromLink) {
+  var id = want && !(fromLink && SECTIONS.indexOf(S.section) >= 0) ? sectionOnScreen() : S.section;
   S.classroom = want ? '1' : '0';
   document.documentElement.toggleAttribute('data-classroom', want);
   $('class-bar').hidden = !want;
@@ -50,8 +51,8 @@ function set(want) {
   else {
     SECTIONS.forEach(function (s) { $(s).removeAttribute('data-screen'); });
     writeURL();
+    relayout();
   }
-  relayout();
   if (!want && id) $(id).scrollIntoView({ block: 'start' });
 }
 
@@ -102,5 +103,5 @@ export function setup(onLayout) {
   $('class-next').addEventListener('click', function () { step(1); });
   document.addEventListener('keydown', onKey);
   window.addEventListener('hashchange', function () { if (on() && S.section) show(S.section); });
-  if (on()) set(true);
+  if (on()) set(true, true);
 }
