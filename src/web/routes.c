@@ -305,6 +305,7 @@ static const struct route routes[] = {
     { "/js/capacity.js", asset_handler, LIGHT, &web_asset_js_capacity, NULL },
     { "/js/fit.js", asset_handler, LIGHT, &web_asset_js_fit, NULL },
     { "/js/quiz.js", asset_handler, LIGHT, &web_asset_js_quiz, NULL },
+    { "/js/classroom.js", asset_handler, LIGHT, &web_asset_js_classroom, NULL },
     { "/api/compare", command_handler, HEAVY, NULL, &cmd_def_compare },
     { "/api/curve", command_handler, HEAVY, NULL, &cmd_def_curve },
     { "/api/plan", command_handler, HEAVY, NULL, &cmd_def_plan },

@@ -35,3 +35,4 @@ JS_MODULE(stateless);
 JS_MODULE(capacity);
 JS_MODULE(fit);
 JS_MODULE(quiz);
+JS_MODULE(classroom);

@@ -19,5 +19,6 @@
     ASSET(web_file_js_capacity, "web/js/capacity.js")
     ASSET(web_file_js_fit, "web/js/fit.js")
     ASSET(web_file_js_quiz, "web/js/quiz.js")
+    ASSET(web_file_js_classroom, "web/js/classroom.js")
 
     .section .note.GNU-stack,"",@progbits

@@ -96,11 +96,6 @@ function drawQueueChart(d) {
   });
   if (pts.length) svg('polyline', { points: pts.join(' '), 'class': 'series series-q' }, root);
   table.forEach(function (r) {
-    if (!isNum(r.response_multiple)) {
-      svg('text', { x: X(r.utilization), y: T + 34, 'text-anchor': 'middle', 'class': 'inf' }, root, '∞');
-    }
-  });
-  table.forEach(function (r) {
     if (!isNum(r.response_multiple)) return;
     var c = svg('circle', { cx: X(r.utilization), cy: Y(r.response_multiple), r: 3.5, 'class': 'dot-q' }, root);
     svg('title', null, c, fmtPct(r.utilization, 1) + ' busy: ' + fmtNum(r.response_multiple) + '× the work time' +
@@ -128,6 +123,15 @@ function drawQueueChart(d) {
   svg('line', { x1: xm, x2: xm, y1: T, y2: H - B, 'class': 'marker' }, root);
   svg('text', { x: xm + (xm > W - R - 60 ? -4 : 4), y: H - B - 6, 'text-anchor': xm > W - R - 60 ? 'end' : 'start', 'class': 'marker-label' }, root,
     'you: ' + fmtPct(d.utilization, 0));
+
+  /* ∞ where the response time first has no limit: drawn last, so it lies over everything, and
+   * just right of that utilisation, where the curve (which climbs towards it) never reaches */
+  var endless = table.filter(function (r) { return !isNum(r.response_multiple); })[0];
+  if (endless) {
+    var inf = svg('text', { x: X(endless.utilization) + 6, y: T + 42, 'class': 'inf',
+      'data-utilization': String(endless.utilization) }, root, '∞');
+    svg('title', null, inf, 'from ' + fmtPct(endless.utilization, 0) + ' busy on, the response time has no limit');
+  }
 
   $('queue-chart-desc').textContent = 'Mean response as a multiple of the work time: ' + table.map(function (r) {
     return fmtPct(r.utilization, 1) + ' busy ' + (isNum(r.response_multiple) ? fmtNum(r.response_multiple) + '×' : 'no limit') +

@@ -11,6 +11,7 @@ import * as stateless from './stateless.js';
 import * as capacity from './capacity.js';
 import * as fit from './fit.js';
 import * as quiz from './quiz.js';
+import * as classroom from './classroom.js';
 
 /* A new load: the panels follow quickly, the fix table and the fitted plan a little later. */
 function loadChanged(fromSlider) {
@@ -25,7 +26,14 @@ function loadChanged(fromSlider) {
 function workloadChanged() {
   writeURL();
   later('fast', 0, function () { futures.loadCompare(); capacity.loadPlan(); curves.loadCurve(); ceiling.loadQueue(); });
-  later('slow', 100, function () { stateless.loadFixes(); fit.planFit(); });
+  later('slow', 100, function () { stateless.loadFixes(); stateless.runSim(); fit.planFit(); });
+}
+
+/* The charts drawn at the page's width, drawn again at its new width. */
+function redrawCharts() {
+  ceiling.redrawQueue();
+  curves.renderCurve();
+  fit.redrawFit();
 }
 
 /* The window's events: the charts drawn at the page's width follow a new width (not a new height,
@@ -35,11 +43,7 @@ function watchWindow() {
   window.addEventListener('resize', function () {
     if (window.innerWidth === lastWidth) return;
     lastWidth = window.innerWidth;
-    later('resize', 150, function () {
-      ceiling.redrawQueue();
-      curves.renderCurve();
-      fit.redrawFit();
-    });
+    later('resize', 150, redrawCharts);
   });
   window.addEventListener('hashchange', function () { readHash(false); writeURL(); });
 }
@@ -70,6 +74,7 @@ function init() {
   stateless.showLoad();
   ceiling.setup();
   quiz.setup();
+  classroom.setup(redrawCharts);
   watchWindow();
 
   var first = [

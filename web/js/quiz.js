@@ -60,7 +60,11 @@ function goTo(i) {
 }
 
 function renderSummary() {
-  var list = $('quiz-list');
+  var list = $('quiz-list'), qs = quiz.doc.questions;
+  var right = qs.filter(function (q) { return quiz.answers[q.id]; }).length;
+  var open = qs.filter(function (q) { return quiz.answers[q.id] === undefined; }).length;
+  $('quiz-summary-h').textContent = 'How it went: ' + right + ' of ' + qs.length + ' right' +
+    (open ? ', ' + open + ' not answered' : '');
   list.textContent = '';
   quiz.doc.questions.forEach(function (q, i) {
     var a = quiz.answers[q.id];
@@ -160,6 +164,16 @@ function quizLine(kind, d) {
   default:
     return '';
   }
+}
+
+/* One question on (dir 1) or back (dir -1), the summary being the last step; false at either
+ * end, where classroom mode moves to the next section instead. */
+export function step(dir) {
+  if (!quiz) return false;
+  var to = quiz.at + dir;
+  if (to < 0 || to > quiz.doc.questions.length) return false;
+  goTo(to);
+  return true;
 }
 
 /* Wires "Previous", "Next" and "Start again". */

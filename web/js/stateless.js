@@ -1,9 +1,8 @@
 /* Section 4, stateless or stuck: the same simulated traffic once for each place state can live,
  * how fast each run was beside what it lost, and what each place for state costs in the planner. */
 import { $, api, el, fmtInt, labelCells, fmtPct, fmtRps, fmtSeconds, fmtUSD, nf } from './api.js';
-import { S, STATES, loadValue, workloadApi, writeURL } from './view.js';
+import { DEFAULTS, S, STATES, loadValue, workloadApi, writeURL } from './view.js';
 
-var SIM_SERVICE_MS = '1';        /* input of the demo: 1 ms of work per request */
 var SIM_DURATION_S = 30;         /* about this many simulated seconds: the load times this many arrivals */
 var SIM_SERVER_CHOICES = [2, 3, 4, 6, 8, 12, 16];
 var SATURATED = 0.99;            /* a server this busy (API figure) had more work than time */
@@ -16,10 +15,29 @@ var LABEL = { memory: 'each server’s memory', sticky: 'memory, users pinned (s
 var runs = null;   /* the four simulate documents, in STATES order */
 var fixDocs = null;
 
+/*
+ * The run's arrival rate: the traffic chosen (its value is the rate at 1 ms of work) scaled to
+ * Your service's CPU per request, so its servers are as busy as the choice says.
+ */
+function simLoad(choice) {
+  return Math.max(1, Math.round(Number(choice) / Number(S['cpu-ms'])));
+}
+
+/* The traffic choices written in the service's own requests per second. */
+function showLoadChoices() {
+  $('sim-work').textContent = fmtSeconds(Number(S['cpu-ms']) / 1000);
+  Array.prototype.forEach.call($('sim-load').options, function (o) {
+    o.textContent = fmtInt(simLoad(o.value)) + ' req/s';
+  });
+}
+
+/* One run's parameters: the service's CPU per request and (when it sets them) sessions. */
 function simPairs(state) {
-  var pairs = [['servers', S['sim-servers']], ['load', S['sim-load']], ['service-ms', SIM_SERVICE_MS],
-    ['requests', String(Number(S['sim-load']) * SIM_DURATION_S)], ['state', state], ['lb', state === 'sticky' ? 'sticky' : 'rr'], ['seed', '1'],
+  var load = simLoad(S['sim-load']);
+  var pairs = [['servers', S['sim-servers']], ['load', String(load)], ['service-ms', S['cpu-ms']],
+    ['requests', String(load * SIM_DURATION_S)], ['state', state], ['lb', state === 'sticky' ? 'sticky' : 'rr'], ['seed', '1'],
     ['lock-fraction', '0.2'], ['lock-keys', '100']];
+  if (S.sessions !== DEFAULTS.sessions) pairs.push(['sessions', S.sessions]);
   var crash = CRASHES[S['sim-crash']];
   /* "stays down": back long after the run has ended */
   if (crash) pairs.push(['fail', '1@' + crash.at + 's-' + (crash.back || SIM_DURATION_S * 100) + 's']);
@@ -29,6 +47,7 @@ function simPairs(state) {
 /* One run per place for state, same seed, servers, traffic and crash; then the table and the detail. */
 export function runSim() {
   var box = $('sim-results');
+  showLoadChoices();
   box.setAttribute('aria-busy', 'true');
   return Promise.all(STATES.map(function (st) {
     return api('sim-' + st, 'simulate', simPairs(st));
@@ -59,7 +78,7 @@ function renderRuns() {
   var crash = CRASHES[S['sim-crash']];
   $('sim-setup').textContent = 'Each run: ' + fmtInt(inp.servers) + ' servers behind a balancer, ' + fmtRps(inp.load_rps) +
     ' arriving for ' + SIM_DURATION_S + ' simulated seconds, ' + fmtSeconds(inp.service_s) + ' of work per request, ' +
-    fmtInt(inp.sessions) + ' users; ' + fmtPct(inp.lock_fraction, 0) + ' of requests book one of ' + fmtInt(inp.lock_keys) +
+    fmtInt(inp.sessions) + ' users (' + (S.sessions !== DEFAULTS.sessions ? 'Your service’s sessions' : 'the simulator’s own count') + '); ' + fmtPct(inp.lock_fraction, 0) + ' of requests book one of ' + fmtInt(inp.lock_keys) +
     ' seats. ' + (crash ? 'Crash: ' + crash.text + '.' : 'No crash.') + ' Same seed for every run, so the four see the same requests.';
 
   var tb = $('sim-table').querySelector('tbody');

@@ -18,8 +18,10 @@ export var DEFAULTS = {
   load: '10k', catalog: 'teaching', 'cpu-ms': '1', 'response-bytes': '2048', sessions: '0', state: 'token',
   'target-utilization': '0.7', spares: 'auto', 'availability-target': '0.9995', slo: '', zones: '1',
   'read-fraction': '0.9', util: '0.8', bounded: '0',
-  'sim-state': 'memory', 'sim-servers': '4', 'sim-load': '2800', 'sim-crash': 'none'
+  'sim-state': 'memory', 'sim-servers': '4', 'sim-load': '2800', 'sim-crash': 'none', classroom: '0'
 };
+/* sim-load is the state section's traffic at 1 ms of work; its run scales it to the service's CPU
+ * per request (stateless.js). classroom=1 is classroom mode (classroom.js). */
 export var S = Object.assign({}, DEFAULTS);
 S.section = '';
 S['catalog-csv'] = '';
@@ -51,12 +53,14 @@ var PAGE_KEYS = {
   'sim-state': oneOf(STATES),
   'sim-servers': oneOf(['2', '3', '4', '6', '8', '12', '16']),
   'sim-load': oneOf(['1400', '2800', '5600', '11200']),
-  'sim-crash': oneOf(['none', '10-20', '10'])
+  'sim-crash': oneOf(['none', '10-20', '10']),
+  classroom: oneOf(['0', '1'])
 };
 var EXPECTED = {
   load: 'a load such as 2500, 10k or 1.5m', 'read-fraction': 'a share from 0.5 to 0.99',
   util: 'a utilisation from 0.5 to 1.25', bounded: '0 or 1', 'sim-state': STATES.join(', '),
-  'sim-servers': '2, 3, 4, 6, 8, 12 or 16', 'sim-load': '1400, 2800, 5600 or 11200', 'sim-crash': 'none, 10-20 or 10'
+  'sim-servers': '2, 3, 4, 6, 8, 12 or 16', 'sim-load': '1400, 2800, 5600 or 11200', 'sim-crash': 'none, 10-20 or 10',
+  classroom: '0 or 1'
 };
 
 /*
