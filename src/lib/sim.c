@@ -55,7 +55,9 @@ static enum sl_status take_rep0(struct sim_state *st, struct sl_sim_result *out)
         o->id = i;
         o->added = s->added;
         o->up_s = s->up_s - s->up_w;
-        o->utilization = o->up_s > 0 ? (s->busy_s - s->busy_w) / ((double)s->cores * o->up_s)
+        /* a difference of running sums: rounding can leave -1e-18 where nothing was busy */
+        o->utilization = o->up_s > 0 ? fmax(0.0, s->busy_s - s->busy_w) /
+                                           ((double)s->cores * o->up_s)
                                      : 0.0;
         o->routed = s->routed_w;
         o->completed = s->completed_w;
@@ -69,7 +71,7 @@ static enum sl_status take_rep0(struct sim_state *st, struct sl_sim_result *out)
     out->stop_s = st->ts;
     sl_sim_steady_ci(&st->mser, st->c->warmup_fraction, &out->batch_ci);
     sl_sim_steady_ci(&st->mser_wait, st->c->warmup_fraction, &out->wait_ci);
-    out->little_l = ratio(st->area_s - st->area_w, window);
+    out->little_l = ratio(fmax(0.0, st->area_s - st->area_w), window);
     out->little_lambda = ratio((double)(st->w_offered - st->w_dropped), window);
     out->little_w = ratio(st->w_sojourn, (double)st->w_departed);
     out->little_rel_error = fabs(out->little_l - out->little_lambda * out->little_w)
