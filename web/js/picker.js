@@ -28,6 +28,16 @@ function sliderLoad(pos) {
   return preset ? preset.key : String(Math.round(n));
 }
 
+/* Every load the slider can set (one per step), the nearest to the shown load first. */
+export function sliderLoads() {
+  var slider = $('load-slider');
+  var lo = Number(slider.min), hi = Number(slider.max), step = Number(slider.step);
+  var at = Math.min(hi, Math.max(lo, Math.log10(loadValue()))), out = [];
+  for (var k = 0; lo + k * step <= hi + step / 2; k++) out.push(Number((lo + k * step).toFixed(6)));
+  out.sort(function (a, b) { return Math.abs(a - at) - Math.abs(b - at); });
+  return out.map(sliderLoad);
+}
+
 /* Sets the picker from the view state; a move of the slider or a preset calls changed(fromSlider). */
 export function setup(changed) {
   syncLoadControls();
