@@ -1,6 +1,10 @@
 // Times the page in headless chromium: first complete render, and a 60-step drag of the load
 // slider, each move timed from its input event to the frame that paints every panel with its load
-// (or a later one). usage: SCALELAB_URL=http://127.0.0.1:PORT node bench/page_timing.mjs
+// (or a later one). The panels are those that carry data-load-rps: section 1's resource bars,
+// section 2's two futures, section 3's load mark and section 5's formula and database; the fix
+// table and the fitted plan follow once the load rests. The drag starts once the page holds the
+// slider's plans, as it does by the time a reader reaches for it.
+// usage: SCALELAB_URL=http://127.0.0.1:PORT node bench/page_timing.mjs
 import { launch, openPage } from '../tests/web/browser.mjs';
 
 const url = process.env.SCALELAB_URL;

@@ -160,7 +160,9 @@ function planPairs(load) {
   return pairs;
 }
 function heldKey() { return workloadKey() + '&read-fraction=' + S['read-fraction']; }
+/* Keeps a plan asked under `key`, when that is still the workload. */
 function hold(key, load, d) {
+  if (key !== heldKey()) return;
   if (held.key !== key) held = { key: key, plans: {} };
   held.plans[load] = d;
 }
@@ -169,8 +171,8 @@ function hold(key, load, d) {
  * The load's plan, the one document a move of the load needs: its app part is the compare row of
  * the same load and workload, so docs.compare is made from it, not asked for again. A held plan
  * is used at once; otherwise one call is in flight, the newest move waiting (api's opts.latest).
- * Resolves to the plan, or to null when it failed or a later call has been answered first (so an
- * answer that took long never replaces the figures of a newer load).
+ * Resolves to the plan, or to null when it failed, the workload has changed since, or a later call
+ * has been answered first (so an answer that took long never replaces the figures of a newer load).
  */
 var asked = 0, shown = 0;
 export function loadPlan() {
@@ -182,7 +184,7 @@ export function loadPlan() {
       return d;
     });
   return got.then(function (d) {
-    if (!d || seq < shown) return null;
+    if (!d || seq < shown || key !== heldKey()) return null;
     shown = seq;
     docs.plan = d;
     docs.compare = { catalog: d.catalog, workload: d.workload, rows: [d.app] };
@@ -203,11 +205,12 @@ export function holdPlans(loads) {
     if (gen !== prefetching || heldKey() !== key || i >= loads.length) return Promise.resolve();
     var load = loads[i++];
     return workloadApi('hold-' + slot, 'plan', planPairs(load), { onError: function () {} }).then(function (d) {
-      if (d && heldKey() === key) hold(key, load, d);
+      if (d) hold(key, load, d);
       return next(slot);
     });
   }
   if (held.key !== key) held = { key: key, plans: {} };
+  document.documentElement.removeAttribute('data-plans-held');
   return Promise.all([next(0), next(1)]).then(function () {
     /* a hook for tests and benchmarks: how many plans a drag finds held */
     if (gen === prefetching && heldKey() === key) {
