@@ -1,5 +1,5 @@
 /* The load picker of section 2 (presets and a log slider), which sets the load of the whole page. */
-import { $, fmtRps } from './api.js';
+import { $, fmtRps, setAttr, setText } from './api.js';
 import { S, loadValue } from './view.js';
 
 var PRESETS = [
@@ -12,10 +12,10 @@ export function syncLoadControls(fromSlider) {
   var slider = $('load-slider');
   if (!fromSlider) slider.value = String(Math.min(6, Math.max(3, Math.log10(n))));
   var text = fmtRps(n);
-  slider.setAttribute('aria-valuetext', text);
-  $('load-out').textContent = text;
+  setAttr(slider, 'aria-valuetext', text);
+  setText($('load-out'), text);
   Array.prototype.forEach.call(document.querySelectorAll('[data-load]'), function (b) {
-    b.setAttribute('aria-pressed', b.getAttribute('data-load') === S.load ? 'true' : 'false');
+    setAttr(b, 'aria-pressed', b.getAttribute('data-load') === S.load ? 'true' : 'false');
   });
 }
 
