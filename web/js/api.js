@@ -20,12 +20,13 @@ function toQuery(pairs) {
 /*
  * GET /api/<path>?<pairs>, or a POST of opts.body (a CSV catalog, sent as text/csv) where the
  * route takes one. A newer call with the same key aborts the older one, so only the latest answer
- * is ever rendered. Resolves to the document, or to null when superseded or failed. A failure is
- * reported in the page's banner, or handed to opts.onError(message) by a section that shows its
- * own errors beside its input.
+ * is ever rendered; with opts.latest it queues behind it instead (see latest below). Resolves to
+ * the document, or to null when superseded or failed. A failure is reported in the page's banner,
+ * or handed to opts.onError(message) by a section that shows its own errors beside its input.
  */
 export function api(key, path, pairs, opts) {
   opts = opts || {};
+  if (opts.latest) return latest(key, path, pairs, opts);
   if (controllers[key]) controllers[key].abort();
   var ctl = new AbortController();
   controllers[key] = ctl;
@@ -62,6 +63,35 @@ export function api(key, path, pairs, opts) {
     });
 }
 
+/*
+ * For a control that moves faster than the answers come (the load slider): one call per key in
+ * flight. A call made meanwhile waits, replacing the one waiting before it (which resolves to
+ * null), and goes out as soon as the answer in flight is in. Aborting instead would starve a drag
+ * whose moves come quicker than a round trip; queueing every move would fall behind it. Answers
+ * arrive in the order asked, so each is newer than the one shown: none is stale when rendered.
+ */
+var flights = {};
+function latest(key, path, pairs, opts) {
+  var f = flights[key] || (flights[key] = { busy: false, next: null });
+  var o = Object.assign({}, opts, { latest: false });
+  return new Promise(function (resolve) {
+    if (f.next) f.next.resolve(null);
+    f.next = { path: path, pairs: pairs, opts: o, resolve: resolve };
+    fly(f, key);
+  });
+}
+function fly(f, key) {
+  if (f.busy || !f.next) return;
+  var call = f.next;
+  f.next = null;
+  f.busy = true;
+  api(key, call.path, call.pairs, call.opts).then(function (d) {
+    f.busy = false;
+    fly(f, key); /* the next request goes out before this answer is rendered */
+    call.resolve(d);
+  });
+}
+
 function setError(key, msg) {
   if (msg) errors[key] = msg; else delete errors[key];
   var box = $('api-error');
@@ -74,8 +104,12 @@ function setError(key, msg) {
 /* ------------------------------------------------------------------ formatting */
 
 export var NBSP = '\u00a0';
+/* One formatter per precision, made once: building an Intl.NumberFormat costs more than using it. */
+var formats = {};
 export function nf(max, min) {
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: max, minimumFractionDigits: min || 0 });
+  var k = max + ',' + (min || 0);
+  return formats[k] || (formats[k] = new Intl.NumberFormat('en-US',
+    { maximumFractionDigits: max, minimumFractionDigits: min || 0 }));
 }
 export var NF0 = nf(0), NF1 = nf(1), NF2 = nf(2);
 
@@ -170,16 +204,26 @@ export function clearSVG(node) {
     if (c.nodeName !== 'title' && c.nodeName !== 'desc') node.removeChild(c);
   });
 }
+/* A node's text and attributes, written only when they differ: a figure that stays as it was
+ * costs no layout when the load moves. */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+export function setAttr(node, name, value) {
+  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+}
+
 /* Show a figure: text for people, the raw API number in data-value for tests. */
 export function show(id, text, value, sub) {
   var e = $(id);
   if (!e) return;
-  e.textContent = text;
-  if (value !== undefined) e.setAttribute('data-value', value === null ? 'null' : String(value));
+  setText(e, text);
+  if (value !== undefined) setAttr(e, 'data-value', value === null ? 'null' : String(value));
   var dd = e.parentNode;
   var old = dd.querySelector('.sub');
-  if (old) dd.removeChild(old);
-  if (sub) dd.appendChild(el('span', { 'class': 'sub' }, sub));
+  if (old && sub) setText(old, sub);
+  else if (old) dd.removeChild(old);
+  else if (sub) dd.appendChild(el('span', { 'class': 'sub' }, sub));
 }
 
 /* Labels each body cell of a table with its column's heading, for the stacked phone layout
@@ -205,14 +249,23 @@ export function fitText(t, lo, hi) {
 /*
  * Puts an SVG text at the first of its candidate places ({x, y, anchor}) where it stays inside
  * bounds ({x0, x1, y0, y1}) and clear of every box in placed, or at the first place when none is;
- * then adds its box to placed, so the labels of one chart never cover each other.
+ * then adds its box to placed, so the labels of one chart never cover each other. The text is
+ * measured once, at the first place: at the others its box is the same one moved, so trying a
+ * place costs no layout of the page.
  */
 export function placeText(t, candidates, bounds, placed) {
   function at(c) {
     t.setAttribute('x', c.x.toFixed(1));
     t.setAttribute('y', c.y.toFixed(1));
     t.setAttribute('text-anchor', c.anchor || 'start');
-    return t.getBBox();
+  }
+  function lead(c, w) { return c.anchor === 'end' ? w : (c.anchor === 'middle' ? w / 2 : 0); }
+  at(candidates[0]);
+  var b0 = t.getBBox(), c0 = candidates[0];
+  var dx = b0.x - (Number(c0.x.toFixed(1)) - lead(c0, b0.width)), dy = b0.y - Number(c0.y.toFixed(1));
+  function boxAt(c) {
+    return { x: Number(c.x.toFixed(1)) - lead(c, b0.width) + dx, y: Number(c.y.toFixed(1)) + dy,
+      width: b0.width, height: b0.height };
   }
   function clear(b) {
     return b.x >= bounds.x0 && b.x + b.width <= bounds.x1 && b.y >= bounds.y0 && b.y + b.height <= bounds.y1 &&
@@ -220,13 +273,9 @@ export function placeText(t, candidates, bounds, placed) {
         return b.x + b.width + 2 <= o.x || o.x + o.width + 2 <= b.x || b.y + b.height <= o.y || o.y + o.height <= b.y;
       });
   }
-  var box = null;
-  for (var i = 0; i < candidates.length && !box; i++) {
-    var b = at(candidates[i]);
-    if (clear(b)) box = b;
-  }
-  if (!box) box = at(candidates[0]);
-  placed.push(box);
+  var pick = candidates.filter(function (c) { return clear(boxAt(c)); })[0] || c0;
+  if (pick !== c0) at(pick);
+  placed.push(boxAt(pick));
   return t;
 }
 

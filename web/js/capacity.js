@@ -1,47 +1,45 @@
 /* Section 5, capacity arithmetic: the fleet-size formula and the database tier. */
 import {
-  $, NBSP, clearSVG, fmtAvail, fmtInt, fmtNum, fmtPct, fmtUSD, isNum, later, nf,
-  plural, resName, show, sparesRule, svg
+  $, NBSP, clearSVG, fmtAvail, fmtInt, fmtNum, fmtPct, fmtUSD, isNum, nf,
+  plural, resName, setAttr, setText, show, sparesRule, svg
 } from './api.js';
-import { DEFAULTS, S, docs, workloadApi, writeURL } from './view.js';
+import { S, writeURL } from './view.js';
 import { renderResources } from './ceiling.js';
 
-export function loadPlan() {
-  var pairs = [['load', S.load]];
-  if (S['read-fraction'] !== DEFAULTS['read-fraction']) pairs.push(['read-fraction', S['read-fraction']]);
-  return workloadApi('plan', 'plan', pairs).then(function (d) {
-    if (!d) return null;
-    docs.plan = d;
-    renderResources(d);
-    renderCapacity(d);
-    return d;
+/* Sections 1 and 5 from the load's plan (view.loadPlan). */
+export function renderPlan(d) {
+  renderResources(d);
+  renderCapacity(d);
+  /* hooks for tests and benchmarks: the load these panels show */
+  ['resource-bars', 'formula', 'db-stats'].forEach(function (id) {
+    setAttr($(id), 'data-load-rps', String(d.load_rps));
   });
 }
 
 function renderCapacity(d) {
   var h = d.app.horizontal, w = d.workload;
   if (h.feasible) {
-    $('formula-numbers').textContent = '  = ⌈ ' + fmtInt(d.load_rps) +
+    setText($('formula-numbers'), '  = ⌈ ' + fmtInt(d.load_rps) +
       (isNum(h.imbalance) && h.imbalance !== 1 ? ' × ' + nf(3).format(h.imbalance) + ' (imbalance)' : '') +
       ' ÷ ' + (isNum(h.full_rps_per_server) && h.binding !== 'memory'
         ? '(' + fmtNum(h.full_rps_per_server) + ' × ' + fmtPct(w.target_utilization, 0) + ')'
-        : fmtNum(h.usable_rps_per_server)) + ' ⌉ + ' + fmtInt(h.spares);
-    $('formula-result').textContent = '  = ' + fmtInt(h.needed) + ' + ' + fmtInt(h.spares) + ' = ' + fmtInt(h.servers) + ' × ' + h.instance;
-    $('formula-numbers').setAttribute('data-value', String(h.usable_rps_per_server));
-    $('formula-result').setAttribute('data-value', String(h.servers));
-    $('formula-note').textContent = fmtNum(h.usable_rps_per_server) + ' req/s is what one ' + h.instance +
+        : fmtNum(h.usable_rps_per_server)) + ' ⌉ + ' + fmtInt(h.spares));
+    setText($('formula-result'), '  = ' + fmtInt(h.needed) + ' + ' + fmtInt(h.spares) + ' = ' + fmtInt(h.servers) + ' × ' + h.instance);
+    setAttr($('formula-numbers'), 'data-value', String(h.usable_rps_per_server));
+    setAttr($('formula-result'), 'data-value', String(h.servers));
+    setText($('formula-note'), fmtNum(h.usable_rps_per_server) + ' req/s is what one ' + h.instance +
       ' may carry with its ' + resName(h.binding) + ' planned at ' + fmtPct(w.target_utilization, 0) +
       ' busy: the target keeps every box away from the knee of section 1. The spares (' +
-      sparesRule(w) + ') are on top, for the boxes that are down.';
+      sparesRule(w) + ') are on top, for the boxes that are down.');
   } else {
-    $('formula-numbers').textContent = '  no fleet of one instance type serves this load';
-    $('formula-result').textContent = '';
+    setText($('formula-numbers'), '  no fleet of one instance type serves this load');
+    setText($('formula-result'), '');
   }
-  $('redundancy-note').textContent = 'With ' + fmtInt(h.servers) + ' boxes each up ' + fmtAvail(w.box_availability) +
+  setText($('redundancy-note'), 'With ' + fmtInt(h.servers) + ' boxes each up ' + fmtAvail(w.box_availability) +
     ' of the time, about ' + fmtNum(d.expected_down) + ' are down at any moment on average. ' +
     (d.spares_to_match_one_box === 1 ? 'One spare' : fmtInt(d.spares_to_match_one_box) + ' spares') +
     ' would make the fleet as available as a single box; with ' + fmtInt(h.spares) + ' it carries the full load ' +
-    fmtAvail(h.availability) + ' of the month.';
+    fmtAvail(h.availability) + ' of the month.');
 
   var db = d.app.database;
   show('db-reads', fmtInt(db.reads_qps) + '/s', db.reads_qps);
@@ -52,18 +50,21 @@ function renderCapacity(d) {
   show('db-shards', fmtInt(db.shards), db.shards, db.sharded ? 'writes had to be split' : 'one primary takes every write');
   show('db-write-limit', fmtInt(db.max_primary_writes_qps) + ' writes/s', db.max_primary_writes_qps, 'the same with any number of replicas');
   show('db-cost', fmtUSD(db.monthly_usd), db.monthly_usd, 'per month, ' + fmtPct(db.utilization, 0) + ' busy');
-  $('db-note').textContent = db.sharded
+  setText($('db-note'), db.sharded
     ? 'Writes (' + fmtInt(db.writes_qps) + '/s) are more than the biggest primary takes (' + fmtInt(db.max_primary_writes_qps) +
       '/s). Replicas cannot help, because every write is applied on every copy: the data has to be split into ' +
       fmtInt(db.shards) + ' shards, each with its own primary.'
     : 'Each replica adds read capacity. Every write still goes to the one primary and is applied again on each replica, ' +
       'so the write ceiling stays at ' + fmtInt(db.max_primary_writes_qps) + '/s however many replicas you add. ' +
-      'Move the read share and watch the replica count change while that ceiling stays put.';
+      'Move the read share and watch the replica count change while that ceiling stays put.');
   drawDatabase(db);
 }
 
 function drawDatabase(db) {
   var root = $('db-drawing');
+  var key = db.replicas_per_shard + ',' + db.shards;
+  if (root.getAttribute('data-drawn') === key) return; /* most moves of the load keep the tier */
+  root.setAttribute('data-drawn', key);
   clearSVG(root);
   var W = 320, H = 120;
   var shown = Math.min(db.replicas_per_shard, 40);
@@ -94,16 +95,19 @@ function drawDatabase(db) {
 function syncRF() {
   var rf = Number(S['read-fraction']);
   $('read-fraction').value = S['read-fraction'];
-  $('read-fraction-out').textContent = Math.round(rf * 100) + NBSP + '%';
+  setText($('read-fraction-out'), Math.round(rf * 100) + NBSP + '%');
   $('read-fraction').setAttribute('aria-valuetext', Math.round(rf * 100) + ' percent reads');
 }
 
-/* Sets the read-share control (spares, target and zones are service values: service.js binds them). */
-export function setup() {
+/*
+ * Sets the read-share control (spares, target and zones are service values: service.js binds
+ * them); a move calls changed(), which plans the load again.
+ */
+export function setup(changed) {
   syncRF();
   $('read-fraction').addEventListener('input', function (e) {
     S['read-fraction'] = String(Number(e.target.value));
     syncRF(); writeURL();
-    later('plan', 30, loadPlan);
+    changed();
   });
 }

@@ -62,18 +62,19 @@ function loadWall(row) {
   });
 }
 
-export function renderCurve() {
-  if (!curveDoc) return;
-  var root = $('curve-chart');
-  clearSVG(root);
-  var W = chartSize(root, 300, 900), narrow = W < 520;
-  var H = narrow ? 360 : 460, L = narrow ? 72 : 76, R = narrow ? 10 : 20, T = 58, B = 46;
-  root.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
-  var pts = curveDoc.points;
-  if (!pts.length) return;
-  var lo = pts[0].load_rps, hi = pts[pts.length - 1].load_rps;
-  var xs0 = Math.log10(lo), xs1 = Math.log10(hi);
-  var row = docs.compare && docs.compare.catalog.name === curveDoc.catalog.name ? docs.compare.rows[0] : null;
+/* The compare row of the load the page shows, when it is planned on the curve's catalog. */
+function currentRow() {
+  var c = docs.compare;
+  return c && curveDoc && c.catalog.name === curveDoc.catalog.name ? c.rows[0] : null;
+}
+
+/*
+ * What the chart around the chosen load is drawn from: the wall (where the largest box stops,
+ * asked of the API once per workload), the ladder's two boxes and the price range, which the
+ * chosen load's two prices widen when they lie outside it.
+ */
+function frameFor(row) {
+  var pts = curveDoc.points, lo = pts[0].load_rps, hi = pts[pts.length - 1].load_rps;
   if (row && isNum(row.vertical.max_rps)) loadWall(row);
   var wall = null;
   if (row && isNum(row.vertical.max_rps) && row.vertical.max_rps > lo && row.vertical.max_rps < hi) {
@@ -82,7 +83,6 @@ export function renderCurve() {
       instance: atWall && atWall.feasible ? atWall.instance : null };
   }
   var lad = ladder(curveDoc.catalog.name, wall && wall.instance);
-
   var vals = [];
   pts.forEach(function (p) {
     if (isNum(p.vertical_usd)) vals.push(p.vertical_usd);
@@ -95,6 +95,50 @@ export function renderCurve() {
   var y0 = Math.floor(Math.log10(Math.min.apply(null, vals)));
   var y1 = Math.ceil(Math.log10(Math.max.apply(null, vals)));
   if (y1 === y0) y1 += 1;
+  return { curve: curveDoc, wallDoc: wallDoc, catalogs: docs.catalogs, lo: lo, hi: hi, wall: wall, lad: lad,
+    y0: y0, y1: y1 };
+}
+
+/* Whether two frames draw the same chart apart from the chosen load. */
+function sameFrame(a, b) {
+  return a.curve === b.curve && a.wallDoc === b.wallDoc && a.catalogs === b.catalogs && a.y0 === b.y0 &&
+    a.y1 === b.y1 && (a.wall && a.wall.max_rps) === (b.wall && b.wall.max_rps);
+}
+
+/* The chart as last drawn whole: its frame, its geometry, and the boxes of every label but the
+ * chosen load's, among which a move of the load places its labels again. */
+var drawn = null;
+
+/*
+ * The chosen load moved: when the rest of the chart stays as it is, only the load's mark is drawn
+ * again (a move then costs a few nodes, not the chart and a layout of the page for its width);
+ * otherwise the whole chart.
+ */
+export function showLoad() {
+  if (!curveDoc || !curveDoc.points.length) return;
+  var row = currentRow();
+  if (!drawn || !row || !sameFrame(drawn.frame, frameFor(row))) { renderCurve(); return; }
+  var c = drawn.c, old = c.root.querySelector('[data-mark="load"]');
+  if (old) c.root.removeChild(old);
+  c.placed = drawn.placed.slice();
+  drawLoad(c, row, drawn.frame.lo, drawn.frame.hi);
+  c.root.setAttribute('data-load-rps', String(row.load_rps));
+}
+
+export function renderCurve() {
+  drawn = null;
+  if (!curveDoc) return;
+  var root = $('curve-chart');
+  clearSVG(root);
+  root.removeAttribute('data-load-rps');
+  var W = chartSize(root, 300, 900), narrow = W < 520;
+  var H = narrow ? 360 : 460, L = narrow ? 72 : 76, R = narrow ? 10 : 20, T = 58, B = 46;
+  root.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+  var pts = curveDoc.points;
+  if (!pts.length) return;
+  var row = currentRow(), f = frameFor(row);
+  var lo = f.lo, hi = f.hi, wall = f.wall, lad = f.lad, y0 = f.y0, y1 = f.y1;
+  var xs0 = Math.log10(lo), xs1 = Math.log10(hi);
   var c = {
     root: root, W: W, H: H, L: L, R: R, T: T, B: B, narrow: narrow, placed: [],
     bounds: { x0: L + 2, x1: W - 2, y0: 0, y1: H - B },
@@ -127,8 +171,12 @@ export function renderCurve() {
     svg('path', { d: 'M' + (ex - 6) + ' ' + (ey - 6) + 'l12 12M' + (ex + 6) + ' ' + (ey - 6) + 'l-12 12',
       'class': 'series series-v' }, root);
   }
-  if (row) drawLoad(c, row, lo, hi);
   if (lad) drawLadder(c, lad, pts, wall);
+  drawn = { frame: f, c: c, placed: c.placed.slice() };
+  if (row) {
+    drawLoad(c, row, lo, hi);
+    root.setAttribute('data-load-rps', String(row.load_rps));
+  }
   var note = $('ladder-note');
   note.textContent = lad ? ladderSentence(lad) : '';
   note.setAttribute('data-value', lad ? lad.big.name + ',' + lad.small.name : '');

@@ -1,27 +1,10 @@
 /* Section 2, two futures: the planner's figures for one box and for the fleet, side by side. */
 import {
   $, el, fmtAvail, fmtDowntime, fmtInt, fmtNum, fmtPct, fmtRatio, fmtRps, fmtSeconds, fmtUSD,
-  isNum, plural, resName, show, sparesRule
+  isNum, plural, resName, setAttr, setText, show, sparesRule
 } from './api.js';
-import { S, docs, findInstance, workloadApi } from './view.js';
+import { findInstance } from './view.js';
 import { drawBox, drawFleet, layout } from './machines.js';
-import { renderCurve } from './curves.js';
-
-export function loadCompare() {
-  setBusy(['vertical-panel', 'horizontal-panel'], true);
-  return workloadApi('compare', 'compare', [['load', S.load]]).then(function (d) {
-    if (!d) return null;
-    docs.compare = d;
-    setBusy(['vertical-panel', 'horizontal-panel'], false);
-    renderFutures(d);
-    renderCurve();
-    return d;
-  });
-}
-
-function setBusy(ids, on) {
-  ids.forEach(function (id) { var e = $(id); if (e) e.setAttribute('aria-busy', on ? 'true' : 'false'); });
-}
 
 /* A sentence for a plan that misses the availability target its spares were sized for. */
 function targetNote(plan, target) {
@@ -97,10 +80,10 @@ function verdictSentence(d, row) {
 function sharedFigures(side, plan, target) {
   per1k(side + '-per1k', plan);
   show(side + '-binding', resName(plan.binding), undefined, plan.feasible ? 'runs out first' : null);
-  $(side + '-binding').setAttribute('data-value', plan.binding);
+  setAttr($(side + '-binding'), 'data-value', plan.binding);
   var avail = $(side + '-availability');
-  avail.setAttribute('data-target', String(target));
-  avail.setAttribute('data-meets', plan.feasible ? String(plan.meets_target) : 'null');
+  setAttr(avail, 'data-target', String(target));
+  setAttr(avail, 'data-meets', plan.feasible ? String(plan.meets_target) : 'null');
   if (!plan.feasible) {
     show(side + '-availability', '—', null, 'nothing to run');
     show(side + '-p99', '—', null, null);
@@ -113,36 +96,52 @@ function sharedFigures(side, plan, target) {
     'p50 ' + fmtSeconds(plan.p50_response_s) + ', mean ' + fmtSeconds(plan.mean_response_s));
 }
 
-/* The monthly bill, tier by tier as the API splits it, its servers-and-balancer part and the total. */
+/* The monthly bill, tier by tier as the API splits it, its servers-and-balancer part and the total.
+ * A bill of as many lines as the one shown is written into it in place. */
 function renderBill(side, plan, row) {
-  var tb = $(side + '-bill').querySelector('tbody');
-  tb.textContent = '';
+  var lines = [];
   function line(label, usd, note, id, cls) {
-    var tr = el('tr', cls ? { 'class': cls } : null);
-    var th = el('th', { scope: 'row' }, label);
-    if (note) th.appendChild(el('span', { 'class': 'sub' }, note));
-    tr.appendChild(th);
-    var td = el('td');
-    var span = el('span', id ? { id: id } : null, usd === null ? '—' : (usd ? fmtUSD(usd) : 'none'));
-    span.setAttribute('data-value', usd === null ? 'null' : String(usd));
-    td.appendChild(span);
-    tr.appendChild(td);
-    tb.appendChild(tr);
+    lines.push({ label: label, usd: usd, note: note, id: id, cls: cls });
   }
   if (!plan.feasible || !plan.bill) {
     line('Nothing to buy', null, null, side + '-total', 'total');
-    return;
+  } else {
+    var b = plan.bill, db = row.database, store = row.horizontal.store;
+    line(side === 'vertical' ? 'The box' : 'App servers', b.servers_usd,
+      fmtInt(plan.servers) + ' × ' + plan.instance);
+    line('Load balancer', b.lb_usd, side === 'vertical' ? 'one box needs none' : null);
+    line('Servers and balancer', plan.monthly_usd, 'the line of section 3', side + '-cost', 'subtotal');
+    line('Session store', b.store_usd, side === 'horizontal' && store
+      ? fmtInt(store.nodes) + ' × ' + store.instance : 'sessions in ' + row.horizontal.state + ': no store');
+    line('Database', b.database_usd, db && db.feasible
+      ? fmtInt(db.boxes) + ' × ' + db.instance + ', the same on both sides' : null);
+    line('Whole bill', plan.total_monthly_usd, null, side + '-total', 'total');
   }
-  var b = plan.bill, db = row.database, store = row.horizontal.store;
-  line(side === 'vertical' ? 'The box' : 'App servers', b.servers_usd,
-    fmtInt(plan.servers) + ' × ' + plan.instance);
-  line('Load balancer', b.lb_usd, side === 'vertical' ? 'one box needs none' : null);
-  line('Servers and balancer', plan.monthly_usd, 'the line of section 3', side + '-cost', 'subtotal');
-  line('Session store', b.store_usd, side === 'horizontal' && store
-    ? fmtInt(store.nodes) + ' × ' + store.instance : 'sessions in ' + row.horizontal.state + ': no store');
-  line('Database', b.database_usd, db && db.feasible
-    ? fmtInt(db.boxes) + ' × ' + db.instance + ', the same on both sides' : null);
-  line('Whole bill', plan.total_monthly_usd, null, side + '-total', 'total');
+  var tb = $(side + '-bill').querySelector('tbody');
+  if (tb.rows.length !== lines.length || tb.getAttribute('data-lines') !== String(lines.length)) {
+    tb.textContent = '';
+    lines.forEach(function (l) {
+      var tr = el('tr', l.cls ? { 'class': l.cls } : null);
+      tr.appendChild(el('th', { scope: 'row' }));
+      var td = el('td');
+      td.appendChild(el('span', l.id ? { id: l.id } : null));
+      tr.appendChild(td);
+      tb.appendChild(tr);
+    });
+    tb.setAttribute('data-lines', String(lines.length));
+  }
+  lines.forEach(function (l, i) {
+    var th = tb.rows[i].cells[0], span = tb.rows[i].cells[1].firstChild;
+    var label = th.firstChild && th.firstChild.nodeType === 3 ? th.firstChild : null;
+    if (!label) label = th.insertBefore(document.createTextNode(''), th.firstChild);
+    if (label.data !== l.label) label.data = l.label;
+    var sub = th.querySelector('.sub');
+    if (sub && l.note) setText(sub, l.note);
+    else if (sub) th.removeChild(sub);
+    else if (l.note) th.appendChild(el('span', { 'class': 'sub' }, l.note));
+    setText(span, l.usd === null ? '—' : (l.usd ? fmtUSD(l.usd) : 'none'));
+    setAttr(span, 'data-value', l.usd === null ? 'null' : String(l.usd));
+  });
 }
 
 export function renderFutures(d) {
@@ -152,14 +151,14 @@ export function renderFutures(d) {
   var vt = verdictTexts(row, target);
 
   /* vertical */
-  $('vertical-panel').setAttribute('data-feasible', v.feasible ? 'true' : 'false');
+  setAttr($('vertical-panel'), 'data-feasible', v.feasible ? 'true' : 'false');
   var vinfo = findInstance(d.catalog.name, v.feasible ? v.instance : v.largest_instance);
   show('vertical-servers', v.feasible ? fmtInt(v.servers) : 'none', v.servers,
     v.feasible ? (v.standby ? 'the box and its standby' : 'a single point of failure') : null);
   show('vertical-instance', v.feasible ? v.instance : 'none', undefined,
     v.feasible ? (vinfo ? vinfo.vcpu + ' vCPU, ' + fmtInt(vinfo.mem_gib) + ' GiB' : null)
       : 'largest is ' + v.largest_instance);
-  $('vertical-instance').setAttribute('data-value', v.feasible ? v.instance : 'null');
+  setAttr($('vertical-instance'), 'data-value', v.feasible ? v.instance : 'null');
   show('vertical-spares', v.standby ? '1 standby' : 'none', v.standby ? 1 : 0,
     v.standby ? 'waits idle, takes over when the box fails' : 'when the box fails, the service is down');
   show('vertical-util', fmtPct(v.utilization, 0), v.utilization,
@@ -167,8 +166,8 @@ export function renderFutures(d) {
   sharedFigures('vertical', v, target);
   renderBill('vertical', v, row);
   var vv = $('vertical-verdict');
-  vv.textContent = vt.v;
-  vv.setAttribute('data-verdict', vt.vKind);
+  setText(vv, vt.v);
+  setAttr(vv, 'data-verdict', vt.vKind);
 
   /* horizontal */
   var hinfo = findInstance(d.catalog.name, h.instance);
@@ -176,25 +175,25 @@ export function renderFutures(d) {
     ? '; per zone ' + h.servers_per_zone.map(fmtInt).join(' · ') : '';
   show('horizontal-servers', fmtInt(h.servers), h.servers,
     h.feasible ? fmtInt(h.needed) + ' needed + ' + fmtInt(h.spares) + ' ' + plural(h.spares, 'spare', 'spares') + zones : null);
-  $('horizontal-servers').setAttribute('data-per-zone', (h.servers_per_zone || []).join(','));
+  setAttr($('horizontal-servers'), 'data-per-zone', (h.servers_per_zone || []).join(','));
   show('horizontal-instance', h.instance || 'none', undefined,
     h.feasible ? (hinfo ? hinfo.vcpu + ' vCPU each, ' : '') + fmtNum(h.usable_rps_per_server) + ' req/s usable each' : null);
-  $('horizontal-instance').setAttribute('data-value', h.instance || 'null');
+  setAttr($('horizontal-instance'), 'data-value', h.instance || 'null');
   show('horizontal-spares', fmtInt(h.spares), h.spares, sparesRule(w) +
     (h.survives_zone ? ', and enough to lose a zone' : ''));
   show('horizontal-util', fmtPct(h.utilization, 0), h.utilization, 'each, with all ' + fmtInt(h.servers) + ' up');
   sharedFigures('horizontal', h, target);
   renderBill('horizontal', h, row);
   var hv = $('horizontal-verdict');
-  hv.textContent = vt.h;
-  hv.setAttribute('data-verdict', vt.hKind);
+  setText(hv, vt.h);
+  setAttr(hv, 'data-verdict', vt.hKind);
   drawMachines(row);
 
-  $('verdict-sentence').textContent = verdictSentence(d, row);
+  setText($('verdict-sentence'), verdictSentence(d, row));
   /* hooks for tests and benchmarks: which load and catalog the panels show now */
   ['vertical-panel', 'horizontal-panel'].forEach(function (id) {
-    $(id).setAttribute('data-load-rps', String(row.load_rps));
-    $(id).setAttribute('data-catalog', d.catalog.name);
+    setAttr($(id), 'data-load-rps', String(row.load_rps));
+    setAttr($(id), 'data-catalog', d.catalog.name);
   });
 }
 

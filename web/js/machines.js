@@ -43,6 +43,15 @@ export function layout(box, fleet) {
   return { unit: unit, group: k, cells: cells, cols: grid.cols };
 }
 
+/* Whether a drawing's inputs differ from those it was last drawn from (and notes them): most
+ * steps of the slider leave the box, and often the fleet, as they were. */
+function changed(root, inputs) {
+  var key = JSON.stringify(inputs);
+  if (root.__drawn === key) return false;
+  root.__drawn = key;
+  return true;
+}
+
 function counter(root, id, vcpu, text) {
   var t = svg('text', { x: 4, y: 16, 'class': 'vcpu-count', id: id, 'data-value': String(vcpu) }, root);
   svg('tspan', { 'class': 'vcpu-num' }, t, fmtInt(vcpu) + ' vCPU');
@@ -52,8 +61,9 @@ function counter(root, id, vcpu, text) {
 /* The single box (or the box and its standby) at `unit`, or the largest box, crossed out. */
 export function drawBox(scale, box, row) {
   var root = $('vertical-drawing');
-  clearSVG(root);
   var v = row.vertical, n = Math.max(1, box.count);
+  if (!changed(root, [scale.unit, box, v.feasible, v.instance, v.largest_instance, v.feasible || row.load_rps])) return;
+  clearSVG(root);
   if (!box.vcpu) return;
   var side = Math.sqrt(scale.unit * box.vcpu);
   var total = n * side + (n - 1) * 12, x0 = (W - total) / 2;
@@ -113,6 +123,7 @@ function shares(count, k) {
 /* The fleet at `unit`: one square per server (or per group of scale.group), spares last. */
 export function drawFleet(scale, fleet, h) {
   var root = $('horizontal-drawing');
+  if (!changed(root, [scale, fleet, h.instance])) return;
   clearSVG(root);
   var n = fleet.servers, k = scale.group;
   $('cell-note').textContent = !n ? '' : k > 1

@@ -1,7 +1,7 @@
 /* The page's entry point: reads the view from the URL, hands each section its controls, asks for
  * every figure once, and owns the events that concern the whole page (resize, hash, scrolling). */
 import { $, api, later } from './api.js';
-import { S, SECTIONS, docs, readHash, readURL, writeURL } from './view.js';
+import { S, SECTIONS, docs, holdPlans, loadPlan, readHash, readURL, writeURL } from './view.js';
 import * as service from './service.js';
 import * as ceiling from './ceiling.js';
 import * as futures from './futures.js';
@@ -13,20 +13,39 @@ import * as fit from './fit.js';
 import * as quiz from './quiz.js';
 import * as classroom from './classroom.js';
 
-/* A new load: the panels follow quickly, the fix table and the fitted plan a little later. */
+/* Sections 1, 2, 3 and 5 from the load's one document, all in one task: they paint in one frame. */
+function loadPanels() {
+  return loadPlan().then(function (d) {
+    if (!d) return null;
+    curves.showLoad(); /* first: its labels are measured while the rest of the page is clean */
+    futures.renderFutures(docs.compare);
+    capacity.renderPlan(d);
+    return d;
+  });
+}
+
+/* Once the workload rests, the plans of every load the slider can set, so a drag needs no
+ * round trip (view.holdPlans). */
+function holdSliderPlans() {
+  later('hold', 400, function () { holdPlans(picker.sliderLoads()); });
+}
+
+/* A new load: the panels follow at once, move by move; the fix table and the fitted plan, which
+ * a reader at the slider does not see, once the load rests. A drag writes the URL as it ends. */
 function loadChanged(fromSlider) {
   picker.syncLoadControls(fromSlider);
   stateless.showLoad();
-  writeURL();
-  later('fast', 30, function () { futures.loadCompare(); capacity.loadPlan(); });
+  if (fromSlider) later('url', 150, writeURL); else writeURL();
+  loadPanels();
   later('slow', 200, function () { stateless.loadFixes(); fit.planFit(); });
 }
 
 /* A new value of Your service: everything planned on the workload is asked again. */
 function workloadChanged() {
   writeURL();
-  later('fast', 0, function () { futures.loadCompare(); capacity.loadPlan(); curves.loadCurve(); ceiling.loadQueue(); });
+  later('fast', 0, function () { loadPanels(); curves.loadCurve(); ceiling.loadQueue(); });
   later('slow', 100, function () { stateless.loadFixes(); stateless.runSim(); fit.planFit(); });
+  holdSliderPlans();
 }
 
 /* The charts drawn at the page's width, drawn again at its new width. */
@@ -67,7 +86,7 @@ function trackSections() {
 function init() {
   var read = readURL();
   service.setup(workloadChanged);
-  capacity.setup();
+  capacity.setup(function () { loadPanels(); holdSliderPlans(); });
   stateless.setup();
   fit.setup();
   picker.setup(loadChanged);
@@ -87,7 +106,7 @@ function init() {
     quiz.loadQuiz(), stateless.runSim(),
     /* what is planned on the service waits for the API's word on the values the link carried */
     service.checkURL(read).then(function () {
-      return Promise.all([futures.loadCompare(), capacity.loadPlan(), curves.loadCurve(), ceiling.loadQueue(),
+      return Promise.all([loadPanels(), curves.loadCurve(), ceiling.loadQueue(),
         stateless.loadFixes(), fit.runFit()]);
     })
   ];
@@ -100,6 +119,7 @@ function init() {
       if (target) target.scrollIntoView({ block: 'start' });
     }
     document.documentElement.setAttribute('data-ready', 'true');
+    holdSliderPlans();
   });
   trackSections();
 }

@@ -151,6 +151,78 @@ export function workloadKey() {
 /* The documents more than one section draws from: /api/catalogs, /api/compare, /api/plan. */
 export var docs = { catalogs: null, compare: null, plan: null };
 
+/*
+ * The plans the page holds for the current workload, by load as the view writes it: what a move
+ * of the slider finds here is drawn in the move's own frame, with no round trip. Every one is an
+ * answer of /api/plan, asked with the same query as a move would ask it.
+ */
+var held = { key: '', plans: {} };
+
+function planPairs(load) {
+  var pairs = [['load', load]];
+  if (S['read-fraction'] !== DEFAULTS['read-fraction']) pairs.push(['read-fraction', S['read-fraction']]);
+  return pairs;
+}
+function heldKey() { return workloadKey() + '&read-fraction=' + S['read-fraction']; }
+/* Keeps a plan asked under `key`, when that is still the workload. */
+function hold(key, load, d) {
+  if (key !== heldKey()) return;
+  if (held.key !== key) held = { key: key, plans: {} };
+  held.plans[load] = d;
+}
+
+/*
+ * The load's plan, the one document a move of the load needs: its app part is the compare row of
+ * the same load and workload, so docs.compare is made from it, not asked for again. A held plan
+ * is used at once; otherwise one call is in flight, the newest move waiting (api's opts.latest).
+ * Resolves to the plan, or to null when it failed, the workload has changed since, or a later call
+ * has been answered first (so an answer that took long never replaces the figures of a newer load).
+ */
+var asked = 0, shown = 0;
+export function loadPlan() {
+  var seq = ++asked, key = heldKey(), load = S.load;
+  var got = held.key === key && held.plans[load]
+    ? Promise.resolve(held.plans[load])
+    : workloadApi('plan', 'plan', planPairs(load), { latest: true }).then(function (d) {
+      if (d) hold(key, load, d);
+      return d;
+    });
+  return got.then(function (d) {
+    if (!d || seq < shown || key !== heldKey()) return null;
+    shown = seq;
+    docs.plan = d;
+    docs.compare = { catalog: d.catalog, workload: d.workload, rows: [d.app] };
+    return d;
+  });
+}
+
+/*
+ * Asks for the plans of these loads that the page does not hold yet, two at a time, nearest the
+ * shown load first as the caller orders them, and stops when the workload changes. Silent: a
+ * failure leaves that load to be asked when it is chosen. Resolves when done or stopped.
+ */
+var prefetching = 0;
+export function holdPlans(loads) {
+  var gen = ++prefetching, key = heldKey(), i = 0;
+  function next(slot) {
+    while (i < loads.length && held.key === key && held.plans[loads[i]]) i++;
+    if (gen !== prefetching || heldKey() !== key || i >= loads.length) return Promise.resolve();
+    var load = loads[i++];
+    return workloadApi('hold-' + slot, 'plan', planPairs(load), { onError: function () {} }).then(function (d) {
+      if (d) hold(key, load, d);
+      return next(slot);
+    });
+  }
+  if (held.key !== key) held = { key: key, plans: {} };
+  document.documentElement.removeAttribute('data-plans-held');
+  return Promise.all([next(0), next(1)]).then(function () {
+    /* a hook for tests and benchmarks: how many plans a drag finds held */
+    if (gen === prefetching && heldKey() === key) {
+      document.documentElement.setAttribute('data-plans-held', String(Object.keys(held.plans).length));
+    }
+  });
+}
+
 /* The instance list of a catalog in /api/catalogs ("items", or "instances" when it is a list). */
 export function catalogItems(catalogName) {
   if (!docs.catalogs || !Array.isArray(docs.catalogs.catalogs)) return [];
