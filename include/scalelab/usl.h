@@ -43,6 +43,8 @@ struct sl_usl_fit {
     int iterations;                       /* fitter iterations used */
     unsigned warnings;                    /* enum sl_usl_warning bits */
     size_t n_points;                      /* distinct n fitted (after averaging duplicates) */
+    double unit_cores;                    /* cores of one unit when the measurements say
+                                             (a cores_per_unit column); 0 when they do not */
     struct sl_usl_point *points;          /* the fitted points, sorted by n; owned */
 };
 
@@ -51,14 +53,16 @@ struct sl_usl_fit {
  * cores, threads, nodes, backends or units; or the one named by n_column when not NULL), a
  * throughput column (throughput or throughput_rps) and optionally latency; other columns are
  * ignored; '#' lines are comments. where, when not NULL, is COLUMN=VALUE: only rows whose
- * COLUMN holds exactly VALUE are read (a sweep file holds several experiments). Every cell is
- * checked: SL_E_INVALID / SL_E_TOO_LARGE with the line and column in err. On success *out
- * (sl_free) holds *count points in file order.
+ * COLUMN holds exactly VALUE are read (a sweep file holds several experiments). A
+ * cores_per_unit column (what `lab --sweep` writes: the CPU budget of one unit) must hold one
+ * positive value over the rows read; it goes to *unit_cores (0 without the column; unit_cores
+ * may be NULL). Every cell is checked: SL_E_INVALID / SL_E_TOO_LARGE with the line and column
+ * in err. On success *out (sl_free) holds *count points in file order.
  */
 SL_API enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
                                    const char *n_column, const char *where,
-                                   struct sl_usl_point **out, size_t *count, char *err,
-                                   size_t errlen);
+                                   struct sl_usl_point **out, size_t *count,
+                                   double *unit_cores, char *err, size_t errlen);
 
 /*
  * Fits X(n) = lambda n / (1 + sigma (n-1) + kappa n (n-1)) by bounded nonlinear least squares
@@ -73,11 +77,19 @@ SL_API void sl_usl_fit_release(struct sl_usl_fit *f);
 
 /*
  * Reads the coefficients back from a `fit --json` document of len bytes: sigma and kappa (each
- * in [0, 1)) and lambda (> 0). SL_E_INVALID with a message naming label and the field otherwise.
+ * in [0, 1)), lambda (> 0) and unit_cores (> 0, the cores of the unit lambda is the throughput
+ * of; 1, one vCPU, when the document has none or null). SL_E_INVALID with a message naming
+ * label and the field otherwise.
  */
 SL_API enum sl_status sl_usl_calibration_parse(const char *text, size_t len, const char *label,
                                                double *sigma, double *kappa, double *lambda,
-                                               char *err, size_t errlen);
+                                               double *unit_cores, char *err, size_t errlen);
+
+/*
+ * The CPU milliseconds of one request that a unit of unit_cores cores serving lambda requests
+ * per second implies: 1000 unit_cores / lambda (what a calibration plans with).
+ */
+SL_API double sl_usl_cpu_ms(double lambda, double unit_cores);
 
 /* The fitted throughput at concurrency n. */
 SL_API double sl_usl_predict(const struct sl_usl_fit *f, double n);

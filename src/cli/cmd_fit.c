@@ -29,6 +29,9 @@ static void print_report(const struct cmd_fit_out *out)
     print_coefficient("sigma (contention)", f->sigma, f->sigma_se, "");
     print_coefficient("kappa (coherency)", f->kappa, f->kappa_se, "");
     print_coefficient("lambda (one unit)", f->lambda, f->lambda_se, " per second");
+    if (f->unit_cores > 0)
+        printf("  one unit              %g cores (cores_per_unit): %.4g ms of CPU per request\n",
+               f->unit_cores, sl_usl_cpu_ms(f->lambda, f->unit_cores));
     printf("  R^2                   %.5f   (%d iterations)\n", f->r2, f->iterations);
     if (isfinite(f->n_star))
         printf("  peak                  N* = %.1f, X(N*) = %s per second\n", f->n_star,

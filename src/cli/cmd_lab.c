@@ -68,8 +68,9 @@ static const struct cmd_param params[] = {
     { .name = "max", .type = CMD_INTEGER, .arg = "K", .def = "4", .min = 2, .max = LAB_MAX_UNITS,
       .help = "with --sweep: the most units of each future", .surface = CMD_CLI },
     { .name = "sweep-csv", .type = CMD_FILE, .arg = "FILE", .help = "with --sweep: write "
-      "strategy,units,throughput_rps,p50_ms,p99_ms,cpu_ms_per_request (scalelab fit FILE "
-      "--where strategy=horizontal)", .accepts = "a file path", .surface = CMD_CLI },
+      "strategy,units,throughput_rps,p50_ms,p99_ms,cpu_ms_per_request and, with budgets, "
+      "cores_per_unit (scalelab fit FILE --where strategy=horizontal)",
+      .accepts = "a file path", .surface = CMD_CLI },
     /* past one host, data that survives */
     { .name = "target", .type = CMD_TEXT, .arg = "URL", .help = "drive an existing deployment "
       "that speaks docs/lab-protocol.md (its balancer's URL); starts and kills nothing",

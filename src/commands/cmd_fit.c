@@ -155,6 +155,7 @@ int cmd_fit_run(const struct cmd_input *in, struct cmd_fit_out *out, char *err, 
     const char *text = NULL;
     char *owned = NULL, name[16];
     size_t len = 0, count = 0;
+    double unit_cores = 0.0;
     enum sl_status s;
     int st, n;
 
@@ -173,9 +174,11 @@ int cmd_fit_run(const struct cmd_input *in, struct cmd_fit_out *out, char *err, 
         return st;
     s = sl_usl_parse(text, len, out->label, cmd_given(in, "n") ? cmd_get(in, "n")->text : NULL,
                      cmd_given(in, "where") ? cmd_get(in, "where")->text : NULL, &pts, &count,
-                     err, errlen);
+                     &unit_cores, err, errlen);
     if (s == SL_OK)
         s = sl_usl_fit(pts, count, &out->fit, err, errlen);
+    if (s == SL_OK)
+        out->fit.unit_cores = unit_cores;
     sl_free(pts);
     sl_free(owned);
     if (s == SL_OK)

@@ -70,7 +70,8 @@ const struct cmd_param cmd_shared[] = {
       .accepts = "SIGMA,KAPPA, each from 0 to below 1, such as 0.02,0.0001", .max = 64,
       .surface = CMD_BOTH, .group = PLAN },
     { .name = "calibration", .type = CMD_FILE, .arg = "FILE.json",
-      .help = "what `scalelab fit --json` wrote: its sigma, kappa and lambda (as cpu-ms)",
+      .help = "what `scalelab fit --json` wrote: its sigma, kappa, and lambda with unit_cores "
+              "(as cpu-ms: 1000 x unit_cores / lambda; a unit is 1 vCPU when unit_cores is null)",
       .accepts = "a file path", .surface = CMD_CLI, .group = PLAN },
     { .name = "json", .type = CMD_FLAG, .help = "print JSON", .surface = CMD_CLI,
       .group = CMD_SHARED_JSON },
@@ -168,19 +169,21 @@ int cmd_apply_calibration(struct cmd_input *in, char *err, size_t errlen)
 {
     const char *path = cmd_get(in, "calibration")->text;
     char expected[96];
-    double lambda;
+    double lambda, unit_cores;
 
     if (!in->calibration_text)
         return CMD_OK;
     if (sl_usl_calibration_parse(in->calibration_text, in->calibration_len, path,
-                                 &in->w.usl_sigma, &in->w.usl_kappa, &lambda, err,
+                                 &in->w.usl_sigma, &in->w.usl_kappa, &lambda, &unit_cores, err,
                                  errlen) != SL_OK)
         return CMD_USAGE;
-    if (sl_workload_field_ok("cpu-ms", 1000.0 / lambda, expected, sizeof(expected)) != 1)
+    if (sl_workload_field_ok("cpu-ms", sl_usl_cpu_ms(lambda, unit_cores), expected,
+                             sizeof(expected)) != 1)
         return cmd_usage(err, errlen, "calibration '%s': lambda %g per second is too small to "
-                         "plan with (expected at least 0.001, the throughput of one unit)", path,
-                         lambda);
-    in->w.cpu_ms = 1000.0 / lambda;
+                         "plan with (expected at least %g, the throughput of one unit of %g "
+                         "cores: at most 1e+06 ms of CPU per request)", path, lambda,
+                         unit_cores * 1e-3, unit_cores);
+    in->w.cpu_ms = sl_usl_cpu_ms(lambda, unit_cores);
     in->w.usl_override = 1;
     snprintf(in->w.usl_source, sizeof(in->w.usl_source), "calibration %.200s", path);
     return CMD_OK;

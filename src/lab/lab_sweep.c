@@ -166,20 +166,25 @@ json_t *lab_sweep_json(const struct lab_sweep *s)
 
 char *lab_sweep_csv(const struct lab_sweep *s)
 {
-    size_t cap = 128 + (size_t)s->n * 96, len;
+    size_t cap = 160 + (size_t)s->n * 112, len;
     char *text = sl_malloc(cap);
-    int i;
+    int budgets = s->cgroup_version != 0, i;
 
     if (!text)
         return NULL;
+    /* with budgets a unit has known cores, which lets fit's lambda become CPU per request */
     len = (size_t)snprintf(text, cap, "strategy,units,throughput_rps,p50_ms,p99_ms,"
-                           "cpu_ms_per_request\n");
+                           "cpu_ms_per_request%s\n", budgets ? ",cores_per_unit" : "");
     for (i = 0; i < s->n && len < cap; i++) {
         const struct lab_sweep_point *p = &s->p[i];
 
-        len += (size_t)snprintf(text + len, cap - len, "%s,%d,%.1f,%.3f,%.3f,%.4f\n",
+        len += (size_t)snprintf(text + len, cap - len, "%s,%d,%.1f,%.3f,%.3f,%.4f",
                                 lab_strategy_name(p->strategy), p->units, p->throughput_rps,
                                 p->p50_ms, p->p99_ms, p->cpu_ms_per_request);
+        if (budgets && len < cap)
+            len += (size_t)snprintf(text + len, cap - len, ",%g", s->opts.unit_cores);
+        if (len < cap)
+            len += (size_t)snprintf(text + len, cap - len, "\n");
     }
     return text;
 }

@@ -545,6 +545,11 @@ void sl_usl_fit_release(struct sl_usl_fit *f)
     f->n_points = 0;
 }
 
+double sl_usl_cpu_ms(double lambda, double unit_cores)
+{
+    return 1000.0 * unit_cores / lambda;
+}
+
 double sl_usl_predict(const struct sl_usl_fit *f, double n)
 {
     return sl_usl_throughput(n, f->lambda, f->sigma, f->kappa);

@@ -12,7 +12,7 @@
 
 /* Which column holds what; -1 when absent. */
 struct columns {
-    int n, x, latency;
+    int n, x, latency, unit_cores;
 };
 
 static enum sl_status read_header(struct sl_csv_reader *r, struct sl_csv_record *rec,
@@ -22,7 +22,7 @@ static enum sl_status read_header(struct sl_csv_reader *r, struct sl_csv_record 
                                             "backends", "units", NULL };
     int i, k;
 
-    c->n = c->x = c->latency = -1;
+    c->n = c->x = c->latency = c->unit_cores = -1;
     for (i = 0; i < rec->count; i++) {
         const char *h = sl_csv_strip(rec->fields[i]);
         int is_n = 0;
@@ -44,6 +44,8 @@ static enum sl_status read_header(struct sl_csv_reader *r, struct sl_csv_record 
             c->x = i;
         } else if (!strcmp(h, "latency")) {
             c->latency = i;
+        } else if (!strcmp(h, "cores_per_unit")) {
+            c->unit_cores = i;
         }
     }
     if (c->n < 0)
@@ -69,10 +71,28 @@ static enum sl_status read_value(struct sl_csv_reader *r, const struct sl_csv_re
     return SL_OK;
 }
 
+/* A row's cores_per_unit: positive, and the same on every row read (*cores 0 before the first). */
+static enum sl_status read_unit_cores(struct sl_csv_reader *r, const struct sl_csv_record *rec,
+                                      int i, double *cores)
+{
+    double v;
+    enum sl_status st = read_value(r, rec, i, "cores_per_unit", &v);
+
+    if (st)
+        return st;
+    if (*cores > 0.0 && v != *cores)
+        return sl_csv_fail(r, rec->line, rec->field_col[i], "cores_per_unit '%.40s' differs "
+                           "from the rows before (%g): one fit needs one unit (filter with "
+                           "--where)", rec->fields[i], *cores);
+    *cores = v;
+    return SL_OK;
+}
+
 enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
                             const char *n_column, const char *where, struct sl_usl_point **out,
-                            size_t *count, char *err, size_t errlen)
+                            size_t *count, double *unit_cores, char *err, size_t errlen)
 {
+    double cores = 0.0;
     const char *eq = where ? strchr(where, '=') : NULL;
     char where_col[64] = "";
     int where_idx = -1;
@@ -85,6 +105,8 @@ enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
 
     *out = NULL;
     *count = 0;
+    if (unit_cores)
+        *unit_cores = 0.0;
     if (where) {
         size_t n_len = eq ? (size_t)(eq - where) : 0;
 
@@ -141,7 +163,7 @@ enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
         if (sl_csv_record_blank(&rec))
             continue;
         if (rec.count <= c.n || rec.count <= c.x || rec.count <= c.latency ||
-            rec.count <= where_idx) {
+            rec.count <= c.unit_cores || rec.count <= where_idx) {
             st = sl_csv_fail(&r, rec.line, 0, "%d fields, too few for the header's columns",
                              rec.count);
             goto out;
@@ -172,6 +194,8 @@ enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
             st = read_value(&r, &rec, c.x, "throughput", &pts[n].throughput);
         if (!st && c.latency >= 0)
             st = read_value(&r, &rec, c.latency, "latency", &pts[n].latency);
+        if (!st && c.unit_cores >= 0)
+            st = read_unit_cores(&r, &rec, c.unit_cores, &cores);
         if (st)
             goto out;
         n++;
@@ -182,6 +206,8 @@ enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
     }
     *out = pts;
     *count = n;
+    if (unit_cores)
+        *unit_cores = cores;
     pts = NULL;
 out:
     sl_free(rec.buf);

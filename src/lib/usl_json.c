@@ -94,6 +94,8 @@ char *sl_usl_json(const struct sl_usl_fit *f, const double *predict, size_t npre
     bad |= sl_json_put(o, "converged",
                        json_boolean(!(f->warnings & SL_USL_WARN_NOT_CONVERGED)));
     bad |= sl_json_put(o, "warnings", warnings_json(f->warnings));
+    bad |= sl_json_put(o, "unit_cores", f->unit_cores > 0 ? sl_json_num(f->unit_cores)
+                                                          : json_null());
     text = sl_json_dump(sl_json_done(o, bad));
     if (!text)
         snprintf(err, errlen, "out of memory");
@@ -102,7 +104,7 @@ char *sl_usl_json(const struct sl_usl_fit *f, const double *predict, size_t npre
 
 enum sl_status sl_usl_calibration_parse(const char *text, size_t len, const char *label,
                                         double *sigma, double *kappa, double *lambda,
-                                        char *err, size_t errlen)
+                                        double *unit_cores, char *err, size_t errlen)
 {
     static const char *const names[] = { "sigma", "kappa", "lambda" };
     double *dst[] = { sigma, kappa, lambda };
@@ -130,6 +132,18 @@ enum sl_status sl_usl_calibration_parse(const char *text, size_t len, const char
             return SL_E_INVALID;
         }
         *dst[i] = x;
+    }
+    {
+        json_t *v = json_object_get(doc, "unit_cores");
+        double x = json_is_number(v) ? json_number_value(v) : NAN;
+
+        if (v && !json_is_null(v) && !(x > 0.0 && x <= 1e6)) {
+            snprintf(err, errlen, "calibration '%s': field 'unit_cores' is out of range "
+                     "(expected a positive number of cores, or null)", label);
+            json_decref(doc);
+            return SL_E_INVALID;
+        }
+        *unit_cores = v && !json_is_null(v) ? x : 1.0;
     }
     json_decref(doc);
     return SL_OK;

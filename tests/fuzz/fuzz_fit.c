@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     read_options(text, size, n_column, where);
     /* exactly size bytes, no terminating NUL: a read past the end is an ASan report */
     if (sl_usl_parse(text, size, "fuzz.csv", n_column[0] ? n_column : NULL,
-                     where[0] ? where : NULL, &pts, &count, err, sizeof(err)) != SL_OK) {
+                     where[0] ? where : NULL, &pts, &count, NULL, err, sizeof(err)) != SL_OK) {
         FUZZ_CHECK(err[0]);
         sl_free(pts);
         return 0;

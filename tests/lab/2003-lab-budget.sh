@@ -140,12 +140,26 @@ print("%.2f" % (x[1] / x[0]))' "$tmp/again1.out" "$tmp/again4.out")
 
     # the CSV as fit reads it: one future's rows by --where, units as the concurrency
     head -1 "$tmp/sweep.csv" |
-        grep -qx 'strategy,units,throughput_rps,p50_ms,p99_ms,cpu_ms_per_request' ||
+        grep -qx 'strategy,units,throughput_rps,p50_ms,p99_ms,cpu_ms_per_request,cores_per_unit' ||
         fail "sweep CSV header: $(head -1 "$tmp/sweep.csv")"
     [ "$(wc -l <"$tmp/sweep.csv")" -eq 9 ] || fail "sweep CSV rows: $(cat "$tmp/sweep.csv")"
     $SCALELAB fit "$tmp/sweep.csv" --where strategy=horizontal --json >"$tmp/fit.json" \
         2>"$tmp/fit.err" || fail "fit of the sweep's CSV: $(cat "$tmp/fit.err")"
-    json_check "$tmp/fit.json" 'len(d["points"]) == 4' 'd["lambda"] > 0'
+    json_check "$tmp/fit.json" 'len(d["points"]) == 4' 'd["lambda"] > 0' \
+        'd["unit_cores"] == 0.2'
+    # the calibration reads lambda as 0.2 cores' throughput: the plan's CPU per request is the
+    # one the apps measured (their budgets were the limit, so within a fifth), not 5x less
+    $SCALELAB plan --load 10k --calibration "$tmp/fit.json" --json >"$tmp/plan.json" \
+        2>"$tmp/plan.err" || fail "plan --calibration of the sweep's fit: $(cat "$tmp/plan.err")"
+    python3 - "$tmp/plan.json" "$tmp/sweep.out" <<'PY' || fail "calibrated CPU per request is off"
+import json, sys
+plan, sweep = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+measured = [p["cpu_ms_per_request"] for p in sweep["sweep"] if p["strategy"] == "horizontal"]
+cpu = plan["workload"]["cpu_ms"]
+mean = sum(measured) / len(measured)
+print("calibrated CPU per request %.3f ms, measured %.3f ms" % (cpu, mean))
+sys.exit(0 if abs(cpu / mean - 1) <= 0.2 else 1)
+PY
     python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
 print("fit of horizontal: sigma %.4f, kappa %.5f, lambda %.1f/s" % (d["sigma"], d["kappa"],
       d["lambda"]))' "$tmp/fit.json" 2>/dev/null

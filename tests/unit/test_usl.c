@@ -355,7 +355,7 @@ static void usl_parse_accepts_files(void **state)
     char err[SL_ERR_LEN];
 
     (void)state;
-    assert_int_equal(sl_usl_parse(text, strlen(text), "m.csv", NULL, NULL, &p, &n, err,
+    assert_int_equal(sl_usl_parse(text, strlen(text), "m.csv", NULL, NULL, &p, &n, NULL, err,
                                   sizeof(err)), SL_OK);
     assert_int_equal(n, 3);
     assert_close(p[1].n, 18, 0);
@@ -366,23 +366,76 @@ static void usl_parse_accepts_files(void **state)
     /* a lab sweep holds two experiments; --where keeps one */
     text = "backends,threads,throughput_rps\n1,1,100\n2,1,190\n1,2,150\n3,1,260\n";
     assert_int_equal(sl_usl_parse(text, strlen(text), "s.csv", "backends", "threads=1", &p, &n,
-                                  err, sizeof(err)), SL_OK);
+                                  NULL, err, sizeof(err)), SL_OK);
     assert_int_equal(n, 3);
     assert_close(p[2].throughput, 260, 0);
     sl_free(p);
     assert_int_equal(sl_usl_parse(text, strlen(text), "s.csv", "backends", "cores=1", &p, &n,
-                                  err, sizeof(err)), SL_E_INVALID);
+                                  NULL, err, sizeof(err)), SL_E_INVALID);
     assert_non_null(strstr(err, "no column 'cores' to filter on"));
     /* the lab's sweep of both futures: units, picked by strategy without --n */
     text = "strategy,units,throughput_rps,p50_ms,p99_ms,cpu_ms_per_request\n"
            "horizontal,1,96.7,311.5,395.5,2.08\nhorizontal,2,196.2,153.8,214.3,2.06\n"
            "vertical,1,96.7,311.5,395.5,2.08\nvertical,2,197.7,180.1,212.4,2.06\n";
     assert_int_equal(sl_usl_parse(text, strlen(text), "s.csv", NULL, "strategy=vertical", &p,
-                                  &n, err, sizeof(err)), SL_OK);
+                                  &n, NULL, err, sizeof(err)), SL_OK);
     assert_int_equal(n, 2);
     assert_close(p[1].n, 2, 0);
     assert_close(p[1].throughput, 197.7, 0);
     sl_free(p);
+}
+
+/*
+ * A sweep with CPU budgets says how many cores a unit has; fitted exact USL data of 100 req/s
+ * per 0.25-core unit calibrate a plan at 0.25 cores / 100 req/s = 2.5 ms of CPU per request.
+ */
+static void usl_unit_cores_reach_the_calibration(void **state)
+{
+    const char *text = "strategy,units,throughput_rps,cores_per_unit\n"
+                       "horizontal,1,100,0.25\nhorizontal,2,200,0.25\nhorizontal,4,400,0.25\n"
+                       "vertical,1,100,0.5\n";
+    const char *mixed = "units,throughput_rps,cores_per_unit\n1,100,0.25\n2,200,0.5\n";
+    struct sl_usl_point *p = NULL;
+    struct sl_usl_fit f;
+    double unit = -1, sigma, kappa, lambda;
+    size_t n = 0;
+    char err[SL_ERR_LEN], *doc;
+
+    (void)state;
+    assert_int_equal(sl_usl_parse(text, strlen(text), "s.csv", NULL, "strategy=horizontal", &p,
+                                  &n, &unit, err, sizeof(err)), SL_OK);
+    assert_close(unit, 0.25, 0);
+    assert_int_equal(sl_usl_fit(p, n, &f, err, sizeof(err)), SL_OK);
+    sl_free(p);
+    f.unit_cores = unit;
+    doc = sl_usl_json(&f, NULL, 0, err, sizeof(err));
+    assert_non_null(doc);
+    sl_usl_fit_release(&f);
+    assert_int_equal(sl_usl_calibration_parse(doc, strlen(doc), "fit.json", &sigma, &kappa,
+                                              &lambda, &unit, err, sizeof(err)), SL_OK);
+    sl_free(doc);
+    assert_close(lambda, 100, 1e-6);
+    assert_close(unit, 0.25, 0);
+    assert_close(sl_usl_cpu_ms(lambda, unit), 2.5, 1e-6);
+    /* one fit, one unit: rows that disagree are named */
+    assert_int_equal(sl_usl_parse(mixed, strlen(mixed), "m.csv", NULL, NULL, &p, &n, &unit, err,
+                                  sizeof(err)), SL_E_INVALID);
+    assert_null(p);
+    assert_non_null(strstr(err, "line 3"));
+    assert_non_null(strstr(err, "cores_per_unit '0.5' differs"));
+    /* a fit without the column: the calibration's unit is one vCPU; a bad one is refused */
+    text = "{\"sigma\": 0.1, \"kappa\": 0.001, \"lambda\": 500}";
+    assert_int_equal(sl_usl_calibration_parse(text, strlen(text), "c.json", &sigma, &kappa,
+                                              &lambda, &unit, err, sizeof(err)), SL_OK);
+    assert_close(unit, 1, 0);
+    text = "{\"sigma\": 0.1, \"kappa\": 0.001, \"lambda\": 500, \"unit_cores\": null}";
+    assert_int_equal(sl_usl_calibration_parse(text, strlen(text), "c.json", &sigma, &kappa,
+                                              &lambda, &unit, err, sizeof(err)), SL_OK);
+    assert_close(unit, 1, 0);
+    text = "{\"sigma\": 0.1, \"kappa\": 0.001, \"lambda\": 500, \"unit_cores\": -2}";
+    assert_int_equal(sl_usl_calibration_parse(text, strlen(text), "c.json", &sigma, &kappa,
+                                              &lambda, &unit, err, sizeof(err)), SL_E_INVALID);
+    assert_non_null(strstr(err, "'unit_cores' is out of range"));
 }
 
 /* Each bad file is refused with a message that names where and what. */
@@ -410,7 +463,7 @@ static void usl_parse_rejects_bad_files(void **state)
     (void)state;
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         p = NULL;
-        if (sl_usl_parse(bad[i].text, strlen(bad[i].text), "m.csv", NULL, NULL, &p, &n, err,
+        if (sl_usl_parse(bad[i].text, strlen(bad[i].text), "m.csv", NULL, NULL, &p, &n, NULL, err,
                          sizeof(err)) == SL_OK)
             fail_msg("case %zu accepted", i);
         assert_null(p);
@@ -424,13 +477,14 @@ static void usl_parse_rejects_bad_files(void **state)
 
         memcpy(t, "n,throughput\n1,", 15);
         memset(t + 15, '1', big);
-        assert_int_equal(sl_usl_parse(t, big + 15, "m.csv", NULL, NULL, &p, &n, err,
+        assert_int_equal(sl_usl_parse(t, big + 15, "m.csv", NULL, NULL, &p, &n, NULL, err,
                                       sizeof(err)), SL_E_TOO_LARGE);
-        assert_int_equal(sl_usl_parse(t, 1 << 20, "m.csv", NULL, NULL, &p, &n, err,
+        assert_int_equal(sl_usl_parse(t, 1 << 20, "m.csv", NULL, NULL, &p, &n, NULL, err,
                                       sizeof(err)), SL_E_TOO_LARGE);
         assert_non_null(strstr(err, "line 2: longer than"));
         memcpy(t, "n,throughput\n1,\0\n", 17);
-        assert_int_equal(sl_usl_parse(t, 17, "m.csv", NULL, NULL, &p, &n, err, sizeof(err)),
+        assert_int_equal(sl_usl_parse(t, 17, "m.csv", NULL, NULL, &p, &n, NULL, err,
+                                      sizeof(err)),
                          SL_E_INVALID);
         assert_non_null(strstr(err, "NUL"));
         free(t);
@@ -477,7 +531,7 @@ static void usl_survives_allocation_failures(void **state)
         enum sl_status st;
 
         sl_alloc_fail_at(nth);
-        st = sl_usl_parse(text, strlen(text), "m.csv", NULL, NULL, &p, &n, err, sizeof(err));
+        st = sl_usl_parse(text, strlen(text), "m.csv", NULL, NULL, &p, &n, NULL, err, sizeof(err));
         if (st == SL_OK) {
             st = sl_usl_fit(p, n, &f, err, sizeof(err));
             if (st == SL_OK) {
@@ -504,6 +558,7 @@ int main(void)
         cmocka_unit_test(usl_fit_warnings_and_errors),
         cmocka_unit_test(usl_parse_accepts_files),
         cmocka_unit_test(usl_parse_rejects_bad_files),
+        cmocka_unit_test(usl_unit_cores_reach_the_calibration),
         cmocka_unit_test(usl_json_document),
         cmocka_unit_test(usl_survives_allocation_failures),
     };
