@@ -217,7 +217,9 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= sl_json_put(o, "mode", json_string(lab_mode_name(&r->opts)));
     bad |= sl_json_put(o, "sticky", json_boolean(r->opts.sticky));
     bad |= sl_json_put(o, "backends", json_integer(r->opts.backends));
-    bad |= sl_json_put(o, "users", json_integer(r->opts.users));
+    /* an open loop has arrivals, not users (its connections are in "load") */
+    bad |= sl_json_put(o, "users", r->opts.rate_rps > 0 ? json_null()
+                                                       : json_integer(r->opts.users));
     bad |= sl_json_put(o, "requests", sl_json_count(r->requests));
     bad |= sl_json_put(o, "errors", sl_json_count(r->errors));
     bad |= sl_json_put(o, "sessions_lost", sl_json_count(r->sessions_lost));
@@ -414,12 +416,17 @@ void lab_report_text(FILE *to, const struct lab_result *r)
                 cmd_fmt_count(c, sizeof(c), (double)r->replays_from_store),
                 cmd_fmt_count(b, sizeof(b), (double)r->duplicates),
                 r->duplicates == 1 ? "" : "s");
-    if (r->counter_final >= 0)
-        fprintf(to, "  counter drift    %s (final %s, acknowledged %s, unknown %s)\n",
-                cmd_fmt_count(a, sizeof(a), (double)r->counter_drift),
+    if (r->counter_final >= 0) {
+        char start[40] = ""; /* a --target's counter need not start at 0 */
+
+        if (r->counter_start)
+            snprintf(start, sizeof(start), "start %lld, ", r->counter_start);
+        fprintf(to, "  counter drift    %s (%sfinal %s, acknowledged %s, unknown %s)\n",
+                cmd_fmt_count(a, sizeof(a), (double)r->counter_drift), start,
                 cmd_fmt_count(b, sizeof(b), (double)r->counter_final),
                 cmd_fmt_count(c, sizeof(c), (double)r->counter_acked),
                 cmd_fmt_count(d, sizeof(d), (double)r->counter_unknown));
+    }
     else
         fprintf(to, "  counter drift    unknown (GET /counter failed)\n");
     fprintf(to, "  double bookings  %s (%s bookings acknowledged on %d seats)\n",
