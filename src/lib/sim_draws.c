@@ -36,18 +36,21 @@ void sl_sim_draw_arrivals(struct sim_state *st)
     uint32_t sessions = (uint32_t)st->c->sessions;
     unsigned i;
 
-    if (!st->track_sessions && !(end > 0)) {
+    if (!st->track_sessions) {
+        /* the gaps first, in one pass on the stream; then their running sum */
+        sl_rng_exponential_fill(&st->rng_arr, d->arrival, SIM_DRAWS);
         for (i = 0; i < SIM_DRAWS; i++) {
-            t += sl_rng_exponential_inline(&st->rng_arr) / rate;
-            d->arrival[i] = t;
+            t += d->arrival[i] / rate;
+            d->arrival[i] = end > 0 && t > end ? INFINITY : t;
         }
+        t = d->arrival[SIM_DRAWS - 1]; /* t only grows: once past the end, always past it */
     } else {
         for (i = 0; i < SIM_DRAWS; i++) {
             t += sl_rng_exponential_inline(&st->rng_arr) / rate;
             if (end > 0 && t > end)
                 t = INFINITY;
             d->arrival[i] = t;
-            d->session[i] = st->track_sessions ? sl_rng_below(&st->rng_arr, sessions) : 0;
+            d->session[i] = sl_rng_below(&st->rng_arr, sessions);
         }
     }
     d->last_arrival = t;
@@ -62,8 +65,9 @@ void sl_sim_draw_services(struct sim_state *st)
     unsigned i;
 
     if (st->dist.kind == SL_RNG_DIST_EXP) {
+        sl_rng_exponential_fill(&st->rng_svc, d->service, SIM_DRAWS);
         for (i = 0; i < SIM_DRAWS; i++)
-            d->service[i] = mean * sl_rng_exponential_inline(&st->rng_svc);
+            d->service[i] *= mean;
     } else {
         for (i = 0; i < SIM_DRAWS; i++)
             d->service[i] = sl_rng_dist_draw(&st->dist, &st->rng_svc);
