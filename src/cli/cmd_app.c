@@ -38,8 +38,9 @@ static const struct cmd_param params[] = {
     { .name = "redis-auth-file", .type = CMD_FILE, .arg = "FILE",
       .help = "the password of --redis: the first line of FILE (mode 0600), never on the "
               "command line", .accepts = "a file path", .surface = CMD_CLI },
-    { .name = "id", .type = CMD_TEXT, .arg = "NAME", .def = "app",
-      .help = "backend name in X-Backend and answers",
+    { .name = "id", .type = CMD_TEXT, .arg = "NAME", .def = "the host name",
+      .help = "backend name in X-Backend and answers, so that replicas in containers tell "
+              "themselves apart (app when the host name is not a valid NAME)",
       .accepts = "1 to 64 characters of A-Z a-z 0-9 _ . -", .max = 64, .surface = CMD_CLI },
     { .name = "work-us", .type = CMD_INTEGER, .arg = "US", .def = "0", .min = 0,
       .max = APP_WORK_US_MAX, .help = "CPU microseconds burnt per request", .surface = CMD_CLI },
@@ -61,6 +62,14 @@ const struct cmd_def cli_def_app = {
 };
 
 /* HOST:PORT, the port 1 to 65535 in plain decimal digits. */
+/* This host's name as the default --id, or "app" where it is not a valid name. */
+static const char *host_id(char *buf, size_t len)
+{
+    if (gethostname(buf, len) != 0 || !memchr(buf, '\0', len) || !app_name_valid(buf))
+        return "app";
+    return buf;
+}
+
 static int parse_redis(const char *arg, struct app_args *a)
 {
     const char *colon = strrchr(arg, ':');
@@ -211,13 +220,13 @@ int cli_app(struct cmd_input *in)
     struct app_args a;
     struct app_store *store = NULL;
     const char *state = cmd_get(in, "state")->text;
-    char err[SL_ERR_LEN] = "";
+    char err[SL_ERR_LEN] = "", host[72];
     int st;
 
     memset(&a, 0, sizeof(a));
     a.app.addr = cmd_get(in, "addr")->text;
     a.app.port = (int)cmd_get(in, "port")->integer;
-    a.app.id = cmd_get(in, "id")->text;
+    a.app.id = cmd_given(in, "id") ? cmd_get(in, "id")->text : host_id(host, sizeof(host));
     a.app.work_us = cmd_get(in, "work-us")->integer;
     a.app.threads = (unsigned)cmd_get(in, "threads")->integer;
     if (!app_name_valid(a.app.id))

@@ -551,8 +551,8 @@ static int client_check(const struct lab_args *a, const struct lab_result *r)
 
     if (!(r->opts.rate_rps > 0) || !r->unsent || r->waited)
         return SL_EXIT_OK;
-    return cli_usage_error("invalid --rate '%s' (this client sent only %s req/s of it: expected "
-                           "a rate it can send)", a->rate_arg,
+    return cli_usage_error("--rate '%s' is more than this client can send: it sent %s req/s "
+                           "with connections to spare (expected a lower rate)", a->rate_arg,
                            cmd_fmt_count(v, sizeof(v), r->rate_reached_rps));
 }
 

@@ -25,6 +25,7 @@
 #define LAB_SEATS 64          /* seats the users try to book: 0 <= n < LAB_SEATS */
 #define LAB_CART_ROTATE 32    /* items after which a user logs in afresh (bounds the cookie) */
 #define LAB_EVENT_LEN 160     /* bytes of one event text, NUL included */
+#define LAB_NAME_LEN 65       /* bytes of a backend name (X-Backend, up to 64), NUL included */
 #define LAB_MAX_RATE 50000.0  /* --rate: arrivals per second the client can pace */
 #define LAB_MAX_CONNS 1000    /* --connections: open-loop connections at most */
 #define LAB_DEFAULT_CONNS 256 /* the open-loop connection cap unless told */
@@ -142,6 +143,9 @@ struct lab_result {
     uint64_t bookings;            /* bookings answered 200 */
     uint64_t double_bookings;     /* sum over seats of (bookings of the seat - 1) */
     uint64_t share[LAB_MAX_BACKENDS]; /* answers per X-Backend: b1 is share[0] */
+    /* who answered as share[i]: "b<i+1>" in the lab's own fleet; a deployment's own names
+     * (pod or host names) take the slots its b<N> did not */
+    char share_name[LAB_MAX_BACKENDS][LAB_NAME_LEN];
     uint64_t share_other;         /* answers without a known X-Backend (haproxy's own) */
     struct sl_hist *latency;      /* seconds, per answered request */
     double p50_ms, p99_ms;

@@ -60,7 +60,7 @@ struct user {
     char *body;             /* growable up to BODY_MAX */
     size_t body_len, body_cap;
     int body_over;
-    char backend[16];       /* X-Backend */
+    char backend[LAB_NAME_LEN]; /* X-Backend */
     char session[8];        /* X-Session */
     int cookie_set;         /* a Set-Cookie for sid= or token= */
 };
@@ -84,6 +84,10 @@ struct worker {
     uint64_t acked, unknown, bookings, replays, from_store, duplicates;
     uint64_t seat_acks[LAB_SEATS];
     uint64_t share[LAB_MAX_BACKENDS], share_other;
+    /* answers of backends named otherwise than b<N> (a --target's pods) */
+    char names[LAB_MAX_BACKENDS][LAB_NAME_LEN];
+    uint64_t named[LAB_MAX_BACKENDS];
+    int n_names;
     struct sl_hist *hist;   /* seconds */
     uint32_t *sec;          /* 3 x LAB_MAX_SECONDS: requests, errors, lost */
     int n_secs;
@@ -295,6 +299,52 @@ static enum lab_err status_kind(long status)
     }
 }
 
+/* A worker's named backends into r's slots: the slot of that name, or the first one unused. */
+static void merge_named(const struct worker *w, struct lab_result *r)
+{
+    int i, k;
+
+    for (i = 0; i < w->n_names; i++) {
+        for (k = 0; k < LAB_MAX_BACKENDS; k++)
+            if (!strcmp(r->share_name[k], w->names[i]) ||
+                (!r->share_name[k][0] && !r->share[k]))
+                break;
+        if (k == LAB_MAX_BACKENDS) {
+            r->share_other += w->named[i];
+            continue;
+        }
+        snprintf(r->share_name[k], LAB_NAME_LEN, "%s", w->names[i]);
+        r->share[k] += w->named[i];
+    }
+}
+
+/*
+ * One answer's backend: b<N> of the lab's own fleet into its slot, another name (a deployment's
+ * pod) into the worker's table while it has room, no name (haproxy's own answer) apart.
+ */
+static void count_share(struct worker *w, const char *name)
+{
+    char *end = NULL;
+    long b = name[0] == 'b' ? strtol(name + 1, &end, 10) : 0;
+    int i;
+
+    if (b >= 1 && b <= LAB_MAX_BACKENDS && end && !*end) {
+        w->share[b - 1]++;
+        return;
+    }
+    for (i = 0; name[0] && i < w->n_names; i++)
+        if (!strcmp(w->names[i], name)) {
+            w->named[i]++;
+            return;
+        }
+    if (!name[0] || w->n_names == LAB_MAX_BACKENDS) {
+        w->share_other++;
+        return;
+    }
+    snprintf(w->names[w->n_names], LAB_NAME_LEN, "%s", name);
+    w->named[w->n_names++] = 1;
+}
+
 /*
  * Classifies one finished request and updates the user's state: a lost session (a miss, a 401,
  * a new cookie or a counter back at 1), a duplicate (a counter that jumps by more than one: a
@@ -324,14 +374,7 @@ static void finish(struct worker *w, struct user *u, CURLcode cc)
     }
     sl_hist_add(w->hist, now - u->t_start);
     curl_easy_getinfo(u->h, CURLINFO_RESPONSE_CODE, &status);
-    {
-        long b = u->backend[0] == 'b' ? strtol(u->backend + 1, NULL, 10) : 0;
-
-        if (b >= 1 && b <= LAB_MAX_BACKENDS)
-            w->share[b - 1]++;
-        else
-            w->share_other++;
-    }
+    count_share(w, u->backend);
     if (u->with_session && (status == 401 || !strcmp(u->session, "miss"))) {
         w->lost++;
         w->sec[2 * LAB_MAX_SECONDS + sec_of(w, t)]++;
@@ -841,6 +884,12 @@ void lab_client_collect(struct lab_client *c, struct lab_result *r)
         merge_first(&w->first_error, &error);
         merge_first(&w->first_wrong, &wrong);
     }
+    /* the b<N> slots first, every worker's, so that other names take only unused slots */
+    for (k = 0; k < LAB_MAX_BACKENDS; k++)
+        if (r->share[k] && !r->share_name[k][0])
+            snprintf(r->share_name[k], LAB_NAME_LEN, "b%d", k + 1);
+    for (i = 0; i < c->n_workers; i++)
+        merge_named(&c->workers[i], r);
     if (c->cfg.rate_rps > 0)
         r->schedule_s = c->cfg.duration_s;
     for (k = 0; k < LAB_SEATS; k++)

@@ -94,20 +94,26 @@ static int read_one(const char *s, size_t n, struct lab_threshold *t, char *err,
         return -1;
     }
     t->metric = (enum lab_metric)found;
-    o = strcspn(t->text + m, "0123456789.abcdefghijklmnopqrstuvwxyz%");
+    o = strspn(t->text + m, "=<>"); /* the operator ends where the value starts, sign included */
     for (i = 0; i < 5; i++)
         if (strlen(cmp_names[i]) == o && !strncmp(t->text + m, cmp_names[i], o))
             break;
-    if (i == 5) {
+    if (i == 5 && !t->text[m]) {
+        snprintf(err, errlen, "invalid --expect item '%s': no operator and value after %s "
+                 "(expected one of = < <= > >= then %s)", t->text, metrics[found].name,
+                 accepted_value(metrics[found].kind));
+        return -1;
+    }
+    if (i == 5) { /* no operator at all: name the character found instead */
         snprintf(err, errlen, "invalid --expect item '%s': bad operator '%.*s' (expected one "
-                 "of = < <= > >=)", t->text, (int)o, t->text + m);
+                 "of = < <= > >=)", t->text, o ? (int)o : 1, t->text + m);
         return -1;
     }
     t->cmp = (enum lab_cmp)i;
     if (read_value(metrics[found].kind, t->text + m + o, t)) {
-        snprintf(err, errlen, "invalid --expect item '%s': bad value '%s' (expected %s after %s)",
-                 t->text, t->text + m + o, accepted_value(metrics[found].kind),
-                 metrics[found].name);
+        snprintf(err, errlen, "invalid --expect item '%s': bad value '%s' for %s (expected %s)",
+                 t->text, t->text + m + o, metrics[found].name,
+                 accepted_value(metrics[found].kind));
         return -1;
     }
     return 0;

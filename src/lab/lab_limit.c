@@ -111,6 +111,11 @@ void lab_limit_finish(struct lab_limit *l)
     else
         cores = fmin(1.0, (double)lab_cpu_cores() / (double)l->model_servers);
     l->model_server_cores = cores;
+    if (o->target || !(l->cpu_ms_per_request > 0)) {
+        /* a deployment's apps are not this lab's processes: their CPU is not measured */
+        l->model_rps = NAN;
+        return;
+    }
     mu = cores * 1e3 / l->cpu_ms_per_request;
     l->model_rps = sl_mmc_max_rate(l->model_servers, mu,
                                    l->slo.kind == SL_SLO_MEAN ? 0.0 : l->slo.quantile,
@@ -151,9 +156,13 @@ void lab_limit_text(FILE *to, const struct lab_limit *l)
         fprintf(to, "limit            %s req/s met the goal, %s req/s did not\n",
                 cmd_fmt_count(a, sizeof(a), l->limit_rps),
                 cmd_fmt_count(b, sizeof(b), l->fail_rps));
-    fprintf(to, "model            %s req/s: M/M/c with c = %ld servers of %.3g cores, %.3f ms of "
-            "CPU per request (measured)\n", cmd_fmt_count(a, sizeof(a), l->model_rps),
-            l->model_servers, l->model_server_cores, l->cpu_ms_per_request);
+    if (isnan(l->model_rps))
+        fprintf(to, "model            not run: %s\n", o->target ? "a --target's CPU per request "
+                "is not measured here" : "no CPU per request was measured");
+    else
+        fprintf(to, "model            %s req/s: M/M/c with c = %ld servers of %.3g cores, %.3f ms "
+                "of CPU per request (measured)\n", cmd_fmt_count(a, sizeof(a), l->model_rps),
+                l->model_servers, l->model_server_cores, l->cpu_ms_per_request);
 }
 
 static json_t *step_json(const struct lab_limit_step *s)

@@ -18,6 +18,16 @@ static double lost_fraction(const struct lab_result *r)
 
 /* ---- JSON ---- */
 
+/* Who answered as share[i], into name[LAB_NAME_LEN]: its X-Backend, or b<i+1>. */
+static const char *share_name(const struct lab_result *r, int i, char *name)
+{
+    if (r->share_name[i][0])
+        snprintf(name, LAB_NAME_LEN, "%s", r->share_name[i]);
+    else
+        snprintf(name, LAB_NAME_LEN, "b%d", i + 1);
+    return name;
+}
+
 static json_t *share_json(const struct lab_result *r)
 {
     json_t *a = json_array();
@@ -25,10 +35,9 @@ static json_t *share_json(const struct lab_result *r)
 
     for (i = 0; i < r->servers && i < LAB_MAX_BACKENDS && !bad; i++) {
         json_t *o = json_object();
-        char name[16];
+        char name[LAB_NAME_LEN];
 
-        snprintf(name, sizeof(name), "b%d", i + 1);
-        bad |= sl_json_put(o, "backend", json_string(name));
+        bad |= sl_json_put(o, "backend", json_string(share_name(r, i, name)));
         bad |= sl_json_put(o, "requests", sl_json_count(r->share[i]));
         bad |= json_array_append_new(a, sl_json_done(o, bad)) != 0;
     }
@@ -378,16 +387,17 @@ static void load_text(FILE *to, const struct lab_result *r)
             cmd_fmt_count(a, sizeof(a), r->rate_reached_rps),
             cmd_fmt_count(b, sizeof(b), o->rate_rps), lab_arrivals_name(o->arrivals), r->conns,
             o->max_conns);
-    if (r->waited || r->unsent)
+    if (r->waited)
         fprintf(to, "                   the cap of %d connections was hit: %s arrivals waited "
-                "for one, %s never sent\n", o->max_conns,
-                cmd_fmt_count(a, sizeof(a), (double)r->waited),
+                "for one\n", o->max_conns, cmd_fmt_count(a, sizeof(a), (double)r->waited));
+    if (r->unsent)
+        fprintf(to, "                   %s arrivals were never sent before the end\n",
                 cmd_fmt_count(c, sizeof(c), (double)r->unsent));
 }
 
 void lab_report_text(FILE *to, const struct lab_result *r)
 {
-    char a[32], b[32], c[32], d[32];
+    char a[32], b[32], c[32], d[32], name[LAB_NAME_LEN];
     int i;
 
     header_text(to, r);
@@ -426,9 +436,9 @@ void lab_report_text(FILE *to, const struct lab_result *r)
                 cmd_fmt_count(b, sizeof(b), (double)r->counter_final),
                 cmd_fmt_count(c, sizeof(c), (double)r->counter_acked),
                 cmd_fmt_count(d, sizeof(d), (double)r->counter_unknown));
-    }
-    else
+    } else {
         fprintf(to, "  counter drift    unknown (GET /counter failed)\n");
+    }
     fprintf(to, "  double bookings  %s (%s bookings acknowledged on %d seats)\n",
             cmd_fmt_count(a, sizeof(a), (double)r->double_bookings),
             cmd_fmt_count(b, sizeof(b), (double)r->bookings), LAB_SEATS);
@@ -436,7 +446,7 @@ void lab_report_text(FILE *to, const struct lab_result *r)
             r->p50_ms / 1e3), cmd_fmt_seconds(b, sizeof(b), r->p99_ms / 1e3));
     fprintf(to, "  share           ");
     for (i = 0; i < r->servers && i < LAB_MAX_BACKENDS; i++)
-        fprintf(to, " b%d %.1f %%", i + 1, r->requests ?
+        fprintf(to, " %s %.1f %%", share_name(r, i, name), r->requests ?
                 100.0 * (double)r->share[i] / (double)r->requests : 0.0);
     fprintf(to, "\n  app CPU          %.3f ms per request (haproxy retries %llu, "
             "redispatches %llu)\n", lab_cpu_ms_per_request(r), (unsigned long long)r->lb_retries,

@@ -30,7 +30,7 @@ struct lab_verify_book {
 /* What the read-back found. */
 struct lab_verify_tally {
     uint64_t sessions;     /* sessions read back */
-    uint64_t acked;        /* cart lines acknowledged (or shown by an answer) in them */
+    uint64_t acked;        /* cart lines acknowledged (or shown by an answer), kept or not */
     uint64_t lost;         /* of those, missing from the read-back (a 401 loses them all) */
     uint64_t unverified;   /* of those, in sessions no answer came for, or not kept */
 };

@@ -371,9 +371,9 @@ static void zig_setup(void)
  * Whether the point (v, y) of layer i's wedge lies under e^-v, the test y < sl_rng_exp(-v)
  * without the exp for nearly every point. e^-v is convex: it lies above its tangents at both
  * ends of the wedge and below the chord between them. A point clearly under a tangent is under
- * the curve, one clearly over the chord is over it; ZIG_SLACK is a thousand times the rounding
- * of either bound and of sl_rng_exp, so both answers are those of the exp itself (the stream is
- * unchanged), and only the thin band between the bounds pays for the exp.
+ * the curve, one clearly over the chord is over it; ZIG_SLACK is some ten thousand times the
+ * rounding of either bound and of sl_rng_exp, so both answers are those of the exp itself (the
+ * stream is unchanged), and only the thin band between the bounds pays for the exp.
  */
 #define ZIG_SLACK 0x1p-40
 

@@ -15,6 +15,9 @@
 #define SHARDS (1u << SHARD_BITS)
 /* Buckets per shard: enough for small documents at the default size without growing. */
 #define BUCKETS 1024u
+/* What a kept ready answer is charged when the cache can keep one (a libmicrohttpd response
+ * with its headers is about this much), whether or not it ever is. */
+#define READY_BYTES 1024u
 
 struct entry {
     struct web_cache_entry pub; /* first: what callers hold */
@@ -212,7 +215,8 @@ const struct web_cache_entry *web_cache_put(struct web_cache *c, const char *key
 {
     uint64_t h = key_hash(key);
     struct shard *s = shard_of(c, h);
-    size_t klen = strlen(key), size = sizeof(struct entry) + klen + 1 + len + 1;
+    size_t klen = strlen(key);
+    size_t size = sizeof(struct entry) + klen + 1 + len + 1 + (c->drop ? READY_BYTES : 0);
     struct entry *e, **slot;
     char *doc;
 

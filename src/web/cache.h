@@ -24,7 +24,7 @@ struct web_cache_entry {
 /*
  * A cache of at most `bytes` (keys, documents and bookkeeping), or NULL for 0 or no memory.
  * drop (may be NULL) frees what a caller kept with an entry (web_cache_keep_ready) when the
- * entry itself is freed; what is kept is not counted in `bytes`.
+ * entry itself is freed; with a drop, each entry is charged 1 KiB more for what may be kept.
  */
 struct web_cache *web_cache_new(size_t bytes, void (*drop)(void *));
 void web_cache_free(struct web_cache *c);

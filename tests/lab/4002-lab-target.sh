@@ -11,7 +11,8 @@ free_port() {
 print(s.getsockname()[1])'
 }
 
-# deployment: redis, apps b1 and b2, haproxy; sets target and the pids in $deployed
+# deployment: redis, two apps named as pods are (longer than 16 characters, not b<N>), haproxy;
+# sets target and the pids in $deployed
 deployment() {
     rport=$(free_port)
     redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" \
@@ -19,7 +20,7 @@ deployment() {
     deployed=$!
     wait_for redis-server redis-cli -h 127.0.0.1 -p "$rport" ping || return 1
     servers=""
-    for id in b1 b2; do
+    for id in web-5d9f8c6b7-x2x9k web-5d9f8c6b7-q7m4p; do
         port=$(free_port)
         $SCALELAB app --port "$port" --id "$id" --state store --redis "127.0.0.1:$rport" \
             >"$tmp/$id.out" 2>"$tmp/$id.err" &
@@ -67,7 +68,8 @@ if needs "--target" haproxy redis-server redis-cli curl python3 && deployment; t
         'd["store"] is None and d["budget"] is None' \
         'd["requests"] > 200 and d["errors"] == 0' \
         'd["sessions_lost"] == 0 and d["carts_wrong"] == 0 and d["double_bookings"] == 0' \
-        'd["servers"] == 2 and [s["backend"] for s in d["share"]] == ["b1", "b2"]' \
+        'd["servers"] == 2 and sorted(s["backend"] for s in d["share"]) ==
+         ["web-5d9f8c6b7-q7m4p", "web-5d9f8c6b7-x2x9k"]' \
         'all(abs(s["requests"] / d["requests"] - 0.5) <= 0.1 for s in d["share"])' \
         'd["counter"]["start"] == 3' \
         'd["counter"]["final"] - 3 == d["counter"]["acknowledged"] > 0' \

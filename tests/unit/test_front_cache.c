@@ -48,7 +48,7 @@ static void count_drop(void *ready)
  */
 static void cache_keeps_ready_until_the_entry_goes(void **state)
 {
-    struct web_cache *c = web_cache_new(16 * 256, count_drop); /* room for one entry a shard */
+    struct web_cache *c = web_cache_new(16 * 2048, count_drop); /* room for one entry a shard */
     static char ready[] = "ready", other[] = "other";
     const struct web_cache_entry *e, *f;
 

@@ -5,6 +5,7 @@
 
 #include "sl_test.h"
 #include "lab/lab_cart.h"
+#include "lab/lab_verify.h"
 
 /* A JSON array of the items in text ("i1 i2 i2"), owned by the caller. */
 static json_t *answer(const char *text)
@@ -237,6 +238,32 @@ static void readback_without_an_array_loses_all(void **state)
     json_decref(s);
 }
 
+/*
+ * A session the book has no room for is not read back, but its lines were acknowledged: they
+ * count in acked as well as in unverified, so unverified never exceeds acked.
+ */
+static void readback_counts_unkept_sessions_as_acknowledged(void **state)
+{
+    struct lab_verify_book book;
+    struct lab_verify_tally t;
+    struct lab_cart c;
+
+    (void)state;
+    memset(&book, 0, sizeof(book));
+    memset(&t, 0, sizeof(t));
+    lab_cart_clear(&c);
+    lab_cart_expect(&c, 1, 1, 1);
+    lab_cart_expect(&c, 2, 1, 1);
+    lab_cart_expect(&c, 3, 0, 1); /* sent, no answer: not acknowledged */
+    lab_verify_keep(&book, NULL, &c, 0); /* room for none */
+    lab_verify_run(&book, "http://127.0.0.1:9", &t); /* nothing kept: nothing is fetched */
+    assert_int_equal(t.acked, 2);
+    assert_int_equal(t.unverified, 2);
+    assert_int_equal(t.lost, 0);
+    assert_int_equal(t.sessions, 0);
+    lab_verify_release(&book);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +279,7 @@ int main(void)
         cmocka_unit_test(readback_of_everything_loses_nothing),
         cmocka_unit_test(readback_names_each_missing_line),
         cmocka_unit_test(readback_without_an_array_loses_all),
+        cmocka_unit_test(readback_counts_unkept_sessions_as_acknowledged),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

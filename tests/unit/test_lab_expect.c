@@ -43,11 +43,12 @@ static void expect_parse_bad(void **state)
 {
     static const struct { const char *in, *said; } bad[] = {
         { "foo=1", "unknown metric 'foo'" }, { "p99~5ms", "bad operator '~'" },
-        { "p99=<5ms", "bad operator '=<'" }, { "p99<50", "bad value '50'" },
+        { "p99=<5ms", "bad operator '=<'" }, { "p99<50", "bad value '50' for p99" },
         { "p99<5qs", "bad value '5qs'" }, { "p99<ms", "bad value 'ms'" },
         { "lost=1%%", "bad value '1%%'" }, { "errors<abc", "bad value 'abc'" },
         { "carts<5%", "bad value '5%'" }, { "errors<101%", "bad value '101%'" },
-        { "lost=-1", "bad operator '=-'" }, { "lost=0,", "item ''" }, { "", "item ''" },
+        { "lost=-1", "bad value '-1' for lost" },
+        { "p99", "no operator and value after p99" }, { "lost=0,", "item ''" }, { "", "item ''" },
         { "rps>0", "bad value '0'" }, { "P99<5ms", "unknown metric ''" },
         { "lost=0,,p99<1s", "item ''" },
     };
