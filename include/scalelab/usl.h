@@ -85,6 +85,10 @@ SL_API enum sl_status sl_usl_calibration_parse(const char *text, size_t len, con
                                                double *sigma, double *kappa, double *lambda,
                                                double *unit_cores, char *err, size_t errlen);
 
+/* The cores of one unit a fit or a calibration takes (cores_per_unit, unit_cores). */
+#define SL_USL_UNIT_CORES_MIN 1e-3
+#define SL_USL_UNIT_CORES_MAX 1e6
+
 /*
  * The CPU milliseconds of one request that a unit of unit_cores cores serving lambda requests
  * per second implies: 1000 unit_cores / lambda (what a calibration plans with).

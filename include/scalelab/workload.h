@@ -121,8 +121,8 @@ SL_API enum sl_status sl_spares_parse(const char *s, struct sl_workload *w);
 
 /*
  * Reads a latency goal "p99=50ms", "p50=2s", "p90=800us", "p99.9=0.2s" or "mean=20ms" (units us,
- * ms, s; a bare number is seconds) into out. SL_E_INVALID for anything else, a non-positive or
- * non-finite time, or another percentile.
+ * ms, s; a bare number is refused, as it could mean either) into out. SL_E_INVALID for anything
+ * else, a non-positive or non-finite time, or another percentile.
  */
 SL_API enum sl_status sl_slo_parse(const char *s, struct sl_slo *out);
 

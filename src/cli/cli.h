@@ -78,6 +78,12 @@ int cli_read_file(const char *path, const char *what, const char *expected, size
  * thread-safe (the command line only).
  */
 int cli_write_file(const char *path, const char *text, size_t len);
+/*
+ * Before long work whose result goes to path: SL_EXIT_OK when cli_write_file can be expected
+ * to write it (a regular file or a new name in a writable directory, or "-"), else a usage
+ * error naming it.
+ */
+int cli_check_writable(const char *path);
 
 /* Prints a JSON document (taking it) to stdout and a newline; NULL reports err (out of memory). */
 int cli_print_json(char *doc, const char *err);

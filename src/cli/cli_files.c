@@ -220,6 +220,32 @@ static int write_stdout(const char *text, size_t len)
     return SL_EXIT_OK;
 }
 
+int cli_check_writable(const char *path)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    struct stat sb;
+
+    if (!strcmp(path, "-"))
+        return SL_EXIT_OK;
+    if (!*path)
+        return cli_usage_error("cannot write '': empty path (expected a file path, or - for "
+                               "standard output)");
+    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return cli_usage_error("cannot write '%s': it is %s (expected a regular file or a new "
+                               "path)", path, file_kind(sb.st_mode));
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == path)
+        snprintf(dir, sizeof(dir), "/");
+    else
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+    if (access(dir, W_OK | X_OK) != 0)
+        return cli_usage_error("cannot write '%s': its directory '%s': %s (expected a path in "
+                               "a directory you can write)", path, dir, strerror(errno));
+    return SL_EXIT_OK;
+}
+
 int cli_write_file(const char *path, const char *text, size_t len)
 {
     struct stat sb;

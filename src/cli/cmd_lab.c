@@ -105,7 +105,7 @@ static const struct cmd_param params[] = {
       .accepts = "a percentage from 0% to 100%, such as 0.1%", .max = 32, .surface = CMD_CLI },
     { .name = "expect", .type = CMD_TEXT, .arg = "LIST", .help = "after the report, exit 3 "
       "unless every threshold held, e.g. 'lost=0,errors<0.5%,p99<50ms' (metrics lost errors "
-      "carts drift double p50 p90 p99 p99.9 mean rps; = < <= > >=)",
+      "carts drift double p50 p90 p99 p99.9 mean rps writes; = < <= > >=)",
       .accepts = "thresholds such as lost=0,errors<0.5%,p99<50ms", .max = 512,
       .surface = CMD_CLI },
     { .name = NULL }
@@ -294,13 +294,21 @@ static int read_load(const struct cmd_input *in, struct lab_args *a)
     return SL_EXIT_OK;
 }
 
+/* The flag that asked for an action of this kind. */
+static const char *action_flag(enum lab_action_kind kind)
+{
+    return kind == LAB_ACT_KILL ? "kill" : kind == LAB_ACT_RESTART ? "restart" :
+           kind == LAB_ACT_ADD ? "add" : "kill-store";
+}
+
 /* The open loop's flags go together, and not with the closed loop's --users. */
 static int check_load(const struct lab_args *a)
 {
     if ((a->have_rate || a->find_limit) && a->have_users)
-        return cli_usage_error("--%s and --users cannot be combined: --rate is an open loop "
-                               "of arrivals, --users a closed loop of users",
-                               a->have_rate ? "rate" : "find-limit");
+        return cli_usage_error("--%s and --users cannot be combined: %s an open loop of "
+                               "arrivals, --users a closed loop of users",
+                               a->have_rate ? "rate" : "find-limit",
+                               a->have_rate ? "--rate is" : "--find-limit runs");
     if ((a->have_arrivals || a->have_conns) && !a->have_rate && !a->find_limit)
         return cli_usage_error("--%s needs --rate", a->have_arrivals ? "arrivals" :
                                "connections");
@@ -312,10 +320,23 @@ static int check_load(const struct lab_args *a)
     if (a->find_limit && (a->compare || a->sweep || a->o.n_actions || a->have_requests ||
                           a->expect_arg))
         return cli_usage_error("--find-limit runs timed open-loop steps itself: it takes no "
-                               "--compare, --sweep, --kill, --restart, --add, --requests or "
-                               "--expect");
+                               "--%s", a->compare ? "compare" : a->sweep ? "sweep" :
+                               a->o.n_actions ? action_flag(a->o.actions[0].kind) :
+                               a->have_requests ? "requests" : "expect");
     if (a->expect_arg && (a->compare || a->sweep))
         return cli_usage_error("--expect checks one run: it takes no --compare or --sweep");
+    if (a->have_rate && a->o.rate_rps < 1)
+        return bad("rate", a->rate_arg, "at least 1 request per second, such as 500 or 2k");
+    if (a->find_limit) {
+        double step = a->have_duration ? a->o.duration_s : LAB_LIMIT_STEP_S;
+        double rate = a->have_rate ? a->o.rate_rps : LAB_LIMIT_START_RPS;
+
+        if (rate * step < LAB_LIMIT_MIN_ARRIVALS)
+            return cli_usage_error("--find-limit's first step, %g req/s for %g s, would see "
+                                   "fewer than %d arrivals: too few for a percentile (expected "
+                                   "a --rate times --duration of at least %d)", rate, step,
+                                   LAB_LIMIT_MIN_ARRIVALS, LAB_LIMIT_MIN_ARRIVALS);
+    }
     return SL_EXIT_OK;
 }
 
@@ -424,12 +445,19 @@ static int check_sweep(const struct lab_args *a)
     if (!a->sweep)
         return SL_EXIT_OK;
     if (a->o.n_actions)
-        return cli_usage_error("--sweep takes no --kill, --restart or --add");
+        return cli_usage_error("--sweep takes no --%s: its points are runs without faults",
+                               action_flag(a->o.actions[0].kind));
     if (a->have_backends)
         return cli_usage_error("--sweep takes --max K, not --backends: it runs 1..K backends "
                                "itself");
     if (a->have_threads)
         return cli_usage_error("--sweep sets the threads itself: one per unit");
+    if (a->have_rate)
+        return cli_usage_error("--sweep takes no --rate: a fixed rate is the same load on every "
+                               "point and cannot show how far a future scales; its users "
+                               "(--users) find each point's throughput");
+    if (a->sweep_csv)
+        return cli_check_writable(a->sweep_csv); /* before the runs, not after them */
     return SL_EXIT_OK;
 }
 
@@ -504,6 +532,12 @@ static int check_args(struct lab_args *a)
             return cli_usage_error("invalid --%s '%s' (expected a backend from 1 to %d)",
                                    act->kind == LAB_ACT_KILL ? "kill" : "restart",
                                    a->action_arg[i], a->o.backends + a->n_adds);
+        /* a timed run's end is known: an action after it would silently never happen */
+        if (act->kind != LAB_ACT_RESTART_STORE && a->o.duration_s > 0 && !a->o.requests &&
+            act->t_s >= a->o.duration_s)
+            return cli_usage_error("invalid --%s '%s' (expected a time before the run's end, "
+                                   "--duration %g s)", action_flag(act->kind), a->action_arg[i],
+                                   a->o.duration_s);
     }
     return SL_EXIT_OK;
 }

@@ -20,13 +20,14 @@ static const struct {
     { "lost", KIND_SHARE, 0 }, { "errors", KIND_SHARE, 0 }, { "carts", KIND_COUNT, 0 },
     { "drift", KIND_COUNT, 0 }, { "double", KIND_COUNT, 0 }, { "p50", KIND_TIME, 0.5 },
     { "p90", KIND_TIME, 0.9 }, { "p99", KIND_TIME, 0.99 }, { "p99.9", KIND_TIME, 0.999 },
-    { "mean", KIND_TIME, 0 }, { "rps", KIND_RATE, 0 }
+    { "mean", KIND_TIME, 0 }, { "rps", KIND_RATE, 0 }, { "writes", KIND_SHARE, 0 }
 };
 
 static const char *const cmp_names[] = { "=", "<", "<=", ">", ">=" };
 
 #define ACCEPTED "METRIC OP VALUE, METRIC one of lost errors carts drift double p50 p90 p99 " \
-                 "p99.9 mean rps, OP one of = < <= > >=, such as lost=0,errors<0.5%,p99<50ms"
+                 "p99.9 mean rps writes, OP one of = < <= > >=, such as " \
+                 "lost=0,errors<0.5%,p99<50ms"
 
 /* The value of a threshold: "0", "0.5%", "50ms", "2k"; 0, or -1 when the kind refuses it. */
 static int read_value(enum kind kind, const char *v, struct lab_threshold *t)
@@ -90,7 +91,7 @@ static int read_one(const char *s, size_t n, struct lab_threshold *t, char *err,
             found = i;
     if (found < 0) {
         snprintf(err, errlen, "invalid --expect item '%s': unknown metric '%.*s' (expected %s)",
-                 t->text, (int)m, t->text, ACCEPTED);
+                 t->text, (int)strcspn(t->text, "=<>"), t->text, ACCEPTED);
         return -1;
     }
     t->metric = (enum lab_metric)found;
@@ -165,6 +166,13 @@ double lab_expect_measure(const struct lab_threshold *t, const struct lab_result
         if (!t->percent)
             return (double)r->errors;
         return r->requests ? (double)r->errors / (double)r->requests : NAN;
+    case LAB_METRIC_WRITES: {
+        uint64_t acked = r->lines_acked + r->counter_acked;
+
+        if (!t->percent)
+            return (double)lab_writes_lost(r);
+        return acked ? (double)lab_writes_lost(r) / (double)acked : NAN;
+    }
     case LAB_METRIC_CARTS: return (double)r->carts_wrong;
     case LAB_METRIC_DRIFT: return r->counter_final >= 0 ? (double)r->counter_drift : NAN;
     case LAB_METRIC_DOUBLE: return (double)r->double_bookings;
@@ -202,13 +210,13 @@ void lab_expect_describe(const struct lab_threshold *t, double x, char *buf, siz
     if (isnan(x))
         snprintf(buf, len, "%s is unknown (the run has no such figure)", name);
     else if (kind == KIND_TIME)
-        snprintf(buf, len, "%s was %.3g ms", name, x * 1e3);
+        snprintf(buf, len, "%s %.3g ms", name, x * 1e3);
     else if (t->percent)
-        snprintf(buf, len, "%s were %.3g %%", name, 100 * x);
+        snprintf(buf, len, "%s %.3g %%", name, 100 * x);
     else if (kind == KIND_RATE)
-        snprintf(buf, len, "%s was %.4g", name, x);
+        snprintf(buf, len, "%s %.4g req/s", name, x);
     else
-        snprintf(buf, len, "%s %s %.0f", name, x == 1 ? "was" : "were", x);
+        snprintf(buf, len, "%s %.0f", name, x);
 }
 
 json_t *lab_expect_json(const struct lab_expect *e, const struct lab_result *r)

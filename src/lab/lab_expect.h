@@ -25,7 +25,8 @@ enum lab_metric {
     LAB_METRIC_P999 = 8,
     LAB_METRIC_MEAN = 9,
     LAB_METRIC_RPS = 10,    /* finished requests per second */
-    LAB_METRICS = 11
+    LAB_METRIC_WRITES = 11, /* acknowledged writes the read-back did not find: count or % */
+    LAB_METRICS = 12
 };
 
 enum lab_cmp {

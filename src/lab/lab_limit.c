@@ -46,8 +46,14 @@ double lab_limit_next(const struct lab_limit *l, double start_rps)
     bounds(l, &pass, &fail);
     if (isnan(fail)) /* every step passed: higher */
         next = fmin(pass * LAB_LIMIT_FACTOR, LAB_MAX_RATE);
-    else if (isnan(pass)) /* every step failed: lower */
-        next = fmax(fail / LAB_LIMIT_FACTOR, LAB_LIMIT_MIN_RATE);
+    else if (isnan(pass)) { /* every step failed: lower, while a step still measures */
+        double d = l->opts.duration_s;
+
+        next = fmax(fail / LAB_LIMIT_FACTOR,
+                    fmax(LAB_LIMIT_MIN_RATE, d > 0 ? LAB_LIMIT_MIN_ARRIVALS / d : 0.0));
+        if (next >= fail)
+            return 0;
+    }
     else if (fail / pass <= LAB_LIMIT_CLOSE)
         return 0;
     else
@@ -129,11 +135,16 @@ void lab_limit_text(FILE *to, const struct lab_limit *l)
     int i;
 
     sl_slo_format(&l->slo, goal, sizeof(goal));
-    fprintf(to, "scalelab lab --find-limit: state %s, %d backend%s, %s arrivals, %.3g s a step, "
-            "%ld us of CPU per request\ngoal %s with at most %.3g %% errors; latency from each "
-            "intended send time\n\n", lab_mode_name(o), o->backends, o->backends == 1 ? "" : "s",
-            lab_arrivals_name(o->arrivals), o->duration_s, o->work_us, goal,
-            100 * l->max_errors);
+    if (o->target) /* a deployment's state, size and work are its own, not known here */
+        fprintf(to, "scalelab lab --find-limit: target %s, %s arrivals, %.3g s a step\n",
+                o->target, lab_arrivals_name(o->arrivals), o->duration_s);
+    else
+        fprintf(to, "scalelab lab --find-limit: state %s, %d backend%s, %s arrivals, %.3g s a "
+                "step, %ld us of CPU per request\n", lab_mode_name(o), o->backends,
+                o->backends == 1 ? "" : "s", lab_arrivals_name(o->arrivals), o->duration_s,
+                o->work_us);
+    fprintf(to, "goal %s with at most %.3g %% errors; latency from each intended send time\n\n",
+            goal, 100 * l->max_errors);
     fprintf(to, "%5s %9s %9s %9s %9s %9s %8s  %s\n", "step", "rate", "reached", "p50 ms",
             "p99 ms", sl_slo_name(&l->slo), "errors", "result");
     for (i = 0; i < l->n; i++) {

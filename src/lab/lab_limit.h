@@ -14,6 +14,8 @@
 #define LAB_LIMIT_FACTOR 2.0      /* the rate grows by this until a step fails */
 #define LAB_LIMIT_CLOSE 1.1       /* bisection stops when fail / pass is at most this */
 #define LAB_LIMIT_MIN_RATE 1.0    /* the search never goes below 1 req/s */
+#define LAB_LIMIT_MIN_ARRIVALS 20 /* nor below a step of this many arrivals: a percentile of
+                                     fewer is no measurement */
 #define LAB_LIMIT_START_RPS 50.0 /* the first step's rate unless --rate says */
 #define LAB_LIMIT_STEP_S 3.0      /* a step's length unless --duration says */
 #define LAB_APP_THREADS 2         /* `scalelab app`'s worker threads unless told */

@@ -650,12 +650,17 @@ static int watch(struct lab *l, double *next_poll, char *err, size_t errlen)
 static int workload(struct lab *l, char *err, size_t errlen)
 {
     struct lab_client *c = workload_start(l, err, errlen);
-    double next_poll = 0;
+    double next_poll = 0, schedule_s = 0;
     int st = 0;
 
     if (!c)
         return -1;
-    while (lab_client_running(c) && !lab_interrupted()) {
+    /* an open loop lasts its whole schedule, even past its last arrival's answer, so that a
+     * rate is requests over the time asked for */
+    if (l->o->rate_rps > 0)
+        schedule_s = l->o->duration_s > 0 ? l->o->duration_s
+                                          : (double)l->o->requests / l->o->rate_rps;
+    while ((lab_client_running(c) || t_rel(l) < schedule_s) && !lab_interrupted()) {
         if (!l->o->target && watch(l, &next_poll, err, errlen)) {
             st = -1;
             break;

@@ -45,6 +45,8 @@ static enum sl_status read_header(struct sl_csv_reader *r, struct sl_csv_record 
         } else if (!strcmp(h, "latency")) {
             c->latency = i;
         } else if (!strcmp(h, "cores_per_unit")) {
+            if (c->unit_cores >= 0)
+                return sl_csv_fail(r, rec->line, rec->field_col[i], "duplicate column '%s'", h);
             c->unit_cores = i;
         }
     }
@@ -80,6 +82,10 @@ static enum sl_status read_unit_cores(struct sl_csv_reader *r, const struct sl_c
 
     if (st)
         return st;
+    if (v < SL_USL_UNIT_CORES_MIN || v > SL_USL_UNIT_CORES_MAX)
+        return sl_csv_fail(r, rec->line, rec->field_col[i], "cores_per_unit '%.40s' is out of "
+                           "range (expected %g to %g cores)", rec->fields[i],
+                           SL_USL_UNIT_CORES_MIN, SL_USL_UNIT_CORES_MAX);
     if (*cores > 0.0 && v != *cores)
         return sl_csv_fail(r, rec->line, rec->field_col[i], "cores_per_unit '%.40s' differs "
                            "from the rows before (%g): one fit needs one unit (filter with "
@@ -110,7 +116,7 @@ enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
     if (where) {
         size_t n_len = eq ? (size_t)(eq - where) : 0;
 
-        if (!eq || n_len == 0 || n_len >= sizeof(where_col)) {
+        if (!eq || n_len == 0 || n_len >= sizeof(where_col) || !eq[1]) {
             snprintf(err, errlen, "invalid filter '%s' (expected COLUMN=VALUE such as "
                      "strategy=horizontal)", where);
             return SL_E_INVALID;
@@ -199,6 +205,12 @@ enum sl_status sl_usl_parse(const char *text, size_t len, const char *label,
         if (st)
             goto out;
         n++;
+    }
+    if (n == 0 && where) {
+        snprintf(err, errlen, "measurements '%s': no row has %s (expected a value that column "
+                 "holds)", label, where);
+        st = SL_E_INVALID;
+        goto out;
     }
     if (n == 0) {
         st = sl_csv_fail(&r, r.line, 0, "no measurements after the header");

@@ -137,9 +137,19 @@ enum sl_status sl_usl_calibration_parse(const char *text, size_t len, const char
         json_t *v = json_object_get(doc, "unit_cores");
         double x = json_is_number(v) ? json_number_value(v) : NAN;
 
-        if (v && !json_is_null(v) && !(x > 0.0 && x <= 1e6)) {
-            snprintf(err, errlen, "calibration '%s': field 'unit_cores' is out of range "
-                     "(expected a positive number of cores, or null)", label);
+        if (v && !json_is_null(v) &&
+            !(x >= SL_USL_UNIT_CORES_MIN && x <= SL_USL_UNIT_CORES_MAX)) {
+            char shown[48];
+
+            if (json_is_number(v))
+                snprintf(shown, sizeof(shown), "%g is out of range", x);
+            else if (json_is_string(v))
+                snprintf(shown, sizeof(shown), "\"%.30s\" is a string", json_string_value(v));
+            else
+                snprintf(shown, sizeof(shown), "is not a number");
+            snprintf(err, errlen, "calibration '%s': field 'unit_cores' %s (expected a number "
+                     "of cores from %g to %g, or null)", label, shown, SL_USL_UNIT_CORES_MIN,
+                     SL_USL_UNIT_CORES_MAX);
             json_decref(doc);
             return SL_E_INVALID;
         }

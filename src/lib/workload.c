@@ -257,7 +257,7 @@ enum sl_status sl_slo_parse(const char *s, struct sl_slo *out)
         scale = 1e-6;
     else if (!strcmp(unit, "ms"))
         scale = 1e-3;
-    else if (strcmp(unit, "s") && *unit)
+    else if (strcmp(unit, "s")) /* no unit either: 20 could be ms or s, so it is refused */
         return SL_E_INVALID;
     if (sl_parse_number(number, &v) != SL_OK || !(v > 0) || !isfinite(v * scale) ||
         v * scale > 1e6)

@@ -49,7 +49,7 @@ static void expect_parse_bad(void **state)
         { "carts<5%", "bad value '5%'" }, { "errors<101%", "bad value '101%'" },
         { "lost=-1", "bad value '-1' for lost" },
         { "p99", "no operator and value after p99" }, { "lost=0,", "item ''" }, { "", "item ''" },
-        { "rps>0", "bad value '0'" }, { "P99<5ms", "unknown metric ''" },
+        { "rps>0", "bad value '0'" }, { "P99<5ms", "unknown metric 'P99'" },
         { "lost=0,,p99<1s", "item ''" },
     };
     struct lab_expect e;
@@ -93,7 +93,7 @@ static void expect_against_result(void **state)
                                       sizeof(err)), 0);
     assert_int_equal(lab_expect_failed(&e, &r), 3); /* 0.4 % errors, p99 ~99 ms, 500 req/s */
     lab_expect_describe(&e.t[0], lab_expect_measure(&e.t[0], &r), what, sizeof(what));
-    assert_string_equal(what, "errors were 0.4 %");
+    assert_string_equal(what, "errors 0.4 %");
     r.counter_final = -1; /* GET /counter failed: drift is unknown, and fails */
     assert_int_equal(lab_expect_parse("drift=0", &e, err, sizeof(err)), 0);
     assert_int_equal(lab_expect_failed(&e, &r), 1);
@@ -133,6 +133,7 @@ static void slo_parse(void **state)
     assert_int_equal(sl_slo_parse("p98=20ms", &s), SL_E_INVALID);
     assert_int_equal(sl_slo_parse("p99=0ms", &s), SL_E_INVALID);
     assert_int_equal(sl_slo_parse("p99=20qs", &s), SL_E_INVALID);
+    assert_int_equal(sl_slo_parse("p99=20", &s), SL_E_INVALID); /* ms or s? */
 }
 
 /* A step at `rate` that passed or not, added to l. */
@@ -184,12 +185,21 @@ static void limit_search(void **state)
     assert_int_equal(l.model_servers, 2);
     assert_close(l.model_rps, sl_mmc_max_rate(2, 500, 0.99, 0.02), 1e-12);
     /* every step failing: the rate halves, down to the floor or the step cap */
+    o.duration_s = 100;
     lab_limit_init(&l, &o, &slo, 0.001);
     while ((rate = lab_limit_next(&l, 8)) > 0)
         step(&l, rate, 0);
     lab_limit_finish(&l);
     assert_true(isnan(l.limit_rps));
     assert_close(l.fail_rps, LAB_LIMIT_MIN_RATE, 1e-12);
+    /* the floor of short steps: 1 s steps go no lower than 20 arrivals, 20 req/s */
+    o.duration_s = 1;
+    lab_limit_init(&l, &o, &slo, 0.001);
+    while ((rate = lab_limit_next(&l, 160)) > 0)
+        step(&l, rate, 0);
+    lab_limit_finish(&l);
+    assert_int_equal(l.n, 4); /* 160, 80, 40, 20 */
+    assert_close(l.fail_rps, 20, 1e-12);
 }
 
 int main(void)

@@ -723,7 +723,8 @@ static void workload_parses_spares_and_slo(void **state)
     assert_close(slo.quantile, 0.99, 0);
     assert_int_equal(sl_slo_parse("p99.9=800us", &slo), SL_OK);
     assert_close(slo.seconds, 800e-6, 1e-12);
-    assert_int_equal(sl_slo_parse("mean=2", &slo), SL_OK);
+    assert_int_equal(sl_slo_parse("mean=2", &slo), SL_E_INVALID); /* 2 ms or 2 s? */
+    assert_int_equal(sl_slo_parse("mean=2s", &slo), SL_OK);
     assert_int_equal(slo.kind, SL_SLO_MEAN);
     assert_close(slo.seconds, 2, 0);
     sl_slo_format(&slo, buf, sizeof(buf));

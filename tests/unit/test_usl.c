@@ -373,6 +373,12 @@ static void usl_parse_accepts_files(void **state)
     assert_int_equal(sl_usl_parse(text, strlen(text), "s.csv", "backends", "cores=1", &p, &n,
                                   NULL, err, sizeof(err)), SL_E_INVALID);
     assert_non_null(strstr(err, "no column 'cores' to filter on"));
+    assert_int_equal(sl_usl_parse(text, strlen(text), "s.csv", "backends", "threads=9", &p, &n,
+                                  NULL, err, sizeof(err)), SL_E_INVALID);
+    assert_non_null(strstr(err, "no row has threads=9"));
+    assert_int_equal(sl_usl_parse(text, strlen(text), "s.csv", "backends", "threads=", &p, &n,
+                                  NULL, err, sizeof(err)), SL_E_INVALID);
+    assert_non_null(strstr(err, "invalid filter 'threads='"));
     /* the lab's sweep of both futures: units, picked by strategy without --n */
     text = "strategy,units,throughput_rps,p50_ms,p99_ms,cpu_ms_per_request\n"
            "horizontal,1,96.7,311.5,395.5,2.08\nhorizontal,2,196.2,153.8,214.3,2.06\n"
@@ -435,7 +441,7 @@ static void usl_unit_cores_reach_the_calibration(void **state)
     text = "{\"sigma\": 0.1, \"kappa\": 0.001, \"lambda\": 500, \"unit_cores\": -2}";
     assert_int_equal(sl_usl_calibration_parse(text, strlen(text), "c.json", &sigma, &kappa,
                                               &lambda, &unit, err, sizeof(err)), SL_E_INVALID);
-    assert_non_null(strstr(err, "'unit_cores' is out of range"));
+    assert_non_null(strstr(err, "'unit_cores' -2 is out of range"));
 }
 
 /* Each bad file is refused with a message that names where and what. */
@@ -451,6 +457,10 @@ static void usl_parse_rejects_bad_files(void **state)
         { "n,throughput\n1,nan\n", "'nan' is not a number" },
         { "n,throughput\n1,inf\n", "'inf' is not a number" },
         { "n,throughput\n-4,100\n", "line 2 column 1: n '-4' must be greater than zero" },
+        { "n,throughput,cores_per_unit,cores_per_unit\n1,2,3,4\n",
+          "duplicate column 'cores_per_unit'" },
+        { "n,throughput,cores_per_unit\n1,2,1e300\n", "cores_per_unit '1e300' is out of range" },
+        { "n,throughput,cores_per_unit\n1,2,1e-300\n", "'1e-300' is out of range" },
         { "n,throughput\n4,0\n", "throughput '0' must be greater than zero" },
         { "n,throughput\n4\n", "too few" },
         { "threads,backends,throughput\n1,1,5\n", "two concurrency columns" },
