@@ -179,9 +179,9 @@ int cmd_apply_calibration(struct cmd_input *in, char *err, size_t errlen)
         return CMD_USAGE;
     if (sl_workload_field_ok("cpu-ms", sl_usl_cpu_ms(lambda, unit_cores), expected,
                              sizeof(expected)) != 1)
-        return cmd_usage(err, errlen, "calibration '%s': lambda %g per second for a unit of "
-                         "unit_cores %g is too small to plan with (expected at least %g, so that "
-                         "a request takes at most 1e+06 ms of CPU)", path, lambda, unit_cores,
+        return cmd_usage(err, errlen, "calibration '%s': lambda %g per second is too small to "
+                         "plan with for a unit of unit_cores %g (expected at least %g, so that a "
+                         "request takes at most 1e+06 ms of CPU)", path, lambda, unit_cores,
                          unit_cores * 1e-3);
     in->w.cpu_ms = sl_usl_cpu_ms(lambda, unit_cores);
     in->w.usl_override = 1;
