@@ -267,12 +267,18 @@ json_t *lab_result_json(const struct lab_result *r)
     bad |= sl_json_put(sub, "acknowledged", sl_json_count(r->bookings));
     bad |= sl_json_put(sub, "seats", json_integer(LAB_SEATS));
     bad |= sl_json_put(o, "bookings", sl_json_done(sub, bad));
-    bad |= sl_json_put(o, "app_cpu_ms_per_request", sl_json_num(lab_cpu_ms_per_request(r)));
-    sub = json_object();
-    bad |= !sub;
-    bad |= sl_json_put(sub, "retries", sl_json_count(r->lb_retries));
-    bad |= sl_json_put(sub, "redispatches", sl_json_count(r->lb_redispatches));
-    bad |= sl_json_put(o, "haproxy", sl_json_done(sub, bad));
+    /* a --target's apps and balancer are not the lab's processes: nothing of them is known */
+    bad |= sl_json_put(o, "app_cpu_ms_per_request", r->opts.target ? json_null() :
+                       sl_json_num(lab_cpu_ms_per_request(r)));
+    if (r->opts.target) {
+        bad |= sl_json_put(o, "haproxy", json_null());
+    } else {
+        sub = json_object();
+        bad |= !sub;
+        bad |= sl_json_put(sub, "retries", sl_json_count(r->lb_retries));
+        bad |= sl_json_put(sub, "redispatches", sl_json_count(r->lb_redispatches));
+        bad |= sl_json_put(o, "haproxy", sl_json_done(sub, bad));
+    }
     bad |= sl_json_put(o, "per_second", seconds_json(r));
     bad |= sl_json_put(o, "pids", pids_json(r));
     bad |= sl_json_put(o, "run_dir", json_string(r->run_dir));
@@ -448,9 +454,12 @@ void lab_report_text(FILE *to, const struct lab_result *r)
     for (i = 0; i < r->servers && i < LAB_MAX_BACKENDS; i++)
         fprintf(to, " %s %.1f %%", share_name(r, i, name), r->requests ?
                 100.0 * (double)r->share[i] / (double)r->requests : 0.0);
-    fprintf(to, "\n  app CPU          %.3f ms per request (haproxy retries %llu, "
-            "redispatches %llu)\n", lab_cpu_ms_per_request(r), (unsigned long long)r->lb_retries,
-            (unsigned long long)r->lb_redispatches);
+    if (r->opts.target)
+        fprintf(to, "\n  app CPU          unknown: a --target's processes are not the lab's\n");
+    else
+        fprintf(to, "\n  app CPU          %.3f ms per request (haproxy retries %llu, "
+                "redispatches %llu)\n", lab_cpu_ms_per_request(r),
+                (unsigned long long)r->lb_retries, (unsigned long long)r->lb_redispatches);
     fprintf(to, "\nevents\n");
     for (i = 0; i < r->n_events; i++)
         fprintf(to, "  %7.2f s  %s\n", r->events[i].t_s, r->events[i].what);
