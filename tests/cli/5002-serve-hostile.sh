@@ -156,7 +156,15 @@ for _ in range(20):
     s = socket.create_connection(("127.0.0.1", port))
     s.sendall(("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % long).encode())
     socks.append(s)
-time.sleep(0.3)
+# the queue is full once one of them is refused: wait for that 503 (a fixed sleep lost the race
+# on a loaded machine, and the next request took the last place in the queue)
+import select
+refused, t0 = False, time.time()
+while not refused and time.time() - t0 < 10:
+    ready, _, _ = select.select(socks, [], [], 0.5)
+    for s in ready:
+        refused |= s.recv(64).startswith(b"HTTP/1.1 503")
+assert refused, "20 heavy requests on one worker: none was refused within 10 s"
 st, h, body = get("/api/plan?load=1k", timeout=5)
 assert st == 503 and "Retry-After" in h and b'"error"' in body, (st, h, body)
 for path in ("/healthz", "/", "/api/catalogs"):
