@@ -171,9 +171,10 @@ void lab_limit_text(FILE *to, const struct lab_limit *l)
         fprintf(to, "model            not run: %s\n", o->target ? "a --target's CPU per request "
                 "is not measured here" : "no CPU per request was measured");
     else
-        fprintf(to, "model            %s req/s: M/M/c with c = %ld servers of %.3g cores, %.3f ms "
-                "of CPU per request (measured)\n", cmd_fmt_count(a, sizeof(a), l->model_rps),
-                l->model_servers, l->model_server_cores, l->cpu_ms_per_request);
+        fprintf(to, "model            %s req/s: M/M/c with c = %ld servers of %.3g core%s, %.3f "
+                "ms of CPU per request (measured)\n", cmd_fmt_count(a, sizeof(a), l->model_rps),
+                l->model_servers, l->model_server_cores,
+                l->model_server_cores == 1 ? "" : "s", l->cpu_ms_per_request);
 }
 
 static json_t *step_json(const struct lab_limit_step *s)

@@ -579,17 +579,18 @@ static struct lab_client *workload_start(struct lab *l, char *err, size_t errlen
         lab_proc_cpu_mark(&l->app[i].proc);
     budgets_stat(l, 0);
     if (cfg.rate_rps > 0)
-        lab_event_add(l->r, 0, "start: %s arrivals at %g req/s on %d backends (%s%s)",
+        lab_event_add(l->r, 0, "start: %s arrivals at %g req/s on %d backend%s (%s%s)",
                       lab_arrivals_name(cfg.arrivals), cfg.rate_rps, l->o->backends,
-                      lab_state_name(l->o->state), l->o->sticky ? ", sticky" : "");
-    else
-        lab_event_add(l->r, 0, "start: %d users on %d backends (%s%s)", l->o->users,
-                      l->o->backends, lab_state_name(l->o->state),
+                      l->o->backends == 1 ? "" : "s", lab_state_name(l->o->state),
                       l->o->sticky ? ", sticky" : "");
+    else
+        lab_event_add(l->r, 0, "start: %d users on %d backend%s (%s%s)", l->o->users,
+                      l->o->backends, l->o->backends == 1 ? "" : "s",
+                      lab_state_name(l->o->state), l->o->sticky ? ", sticky" : "");
     return lab_client_start(&cfg, err, errlen);
 }
 
-/* A target's backends are those that answered: the highest b<N> of X-Backend. */
+/* The backends that answered: the last slot of share (b<N>, then other names) in use. */
 static int servers_seen(const struct lab_result *r)
 {
     int i, n = 0;
