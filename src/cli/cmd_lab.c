@@ -1,5 +1,6 @@
 /* `scalelab lab`: real app servers behind haproxy, a checking client, and what they lost. */
 /* SPDX-License-Identifier: MIT */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,9 @@ static const struct cmd_param params[] = {
     { .name = "connections", .type = CMD_INTEGER, .arg = "N", .def = "256", .min = 1,
       .max = LAB_MAX_CONNS, .help = "with --rate: the most connections opened as arrivals need "
       "them; the report says when the cap was hit", .surface = CMD_CLI },
+    { .name = "seed", .type = CMD_TEXT, .arg = "N", .help = "with --rate: the seed of the "
+      "arrival times, so that a schedule can be run again (by default the process id)",
+      .accepts = "a whole number from 1 to 9223372036854775807", .max = 32, .surface = CMD_CLI },
     { .name = "find-limit", .type = CMD_FLAG, .help = "open-loop steps, the rate doubled until "
       "one misses --slo or --max-errors, then bisected: the largest rate that met both, beside "
       "the M/M/c model's for the measured CPU per request", .surface = CMD_CLI },
@@ -118,7 +122,8 @@ const struct cmd_def cli_def_lab = {
                 "[--duration S | --requests N] [--kill I@T] [--restart I@T] [--add @T]\n"
                 "[--cpu-per-backend C [--vertical K]] [--work-us US] [--threads T]\n"
                 "[--kill-store @T [--down S]] [--compare] [--sweep [--max K] [--sweep-csv FILE]]\n"
-                "[--rate R [--arrivals poisson|uniform] [--connections N]] [--target URL]\n"
+                "[--rate R [--arrivals poisson|uniform] [--connections N] [--seed N]]\n"
+                "[--target URL]\n"
                 "[--find-limit --slo GOAL [--max-errors P%]] [--expect LIST] [--json]",
     .description = "Starts redis-server, N `scalelab app` processes and haproxy on free "
                    "loopback ports, runs checking users against them and reports what each "
@@ -143,7 +148,7 @@ struct lab_args {
     int compare, sweep, have_duration, have_requests, n_adds;
     int have_backends, have_threads, have_max, max_units;
     int have_users, have_rate, have_arrivals, have_conns; /* open-loop load */
-    int find_limit, have_slo, have_max_errors;
+    int find_limit, have_slo, have_max_errors, have_seed;
     struct sl_slo slo;
     double max_errors;             /* a fraction */
     const char *rate_arg, *expect_arg;
@@ -277,6 +282,15 @@ static int read_load(const struct cmd_input *in, struct lab_args *a)
     }
     lab_arrivals_parse(cmd_get(in, "arrivals")->text, &a->o.arrivals);
     a->o.max_conns = (int)cmd_get(in, "connections")->integer;
+    a->have_seed = cmd_given(in, "seed");
+    if (a->have_seed) {
+        long seed;
+
+        t = cmd_get(in, "seed")->text;
+        if (sl_parse_count(t, LONG_MAX, &seed) != SL_OK)
+            return bad("seed", t, "a whole number from 1 to 9223372036854775807");
+        a->o.seed = (uint64_t)seed;
+    }
     a->find_limit = cmd_get(in, "find-limit")->choice;
     a->have_slo = cmd_given(in, "slo");
     t = cmd_get(in, "slo")->text;
@@ -309,9 +323,9 @@ static int check_load(const struct lab_args *a)
                                "arrivals, --users a closed loop of users",
                                a->have_rate ? "rate" : "find-limit",
                                a->have_rate ? "--rate is" : "--find-limit runs");
-    if ((a->have_arrivals || a->have_conns) && !a->have_rate && !a->find_limit)
+    if ((a->have_arrivals || a->have_conns || a->have_seed) && !a->have_rate && !a->find_limit)
         return cli_usage_error("--%s needs --rate", a->have_arrivals ? "arrivals" :
-                               "connections");
+                               a->have_conns ? "connections" : "seed");
     if (a->find_limit && !a->have_slo)
         return cli_usage_error("--find-limit needs --slo, the latency goal, such as --slo "
                                "p99=20ms");

@@ -77,6 +77,7 @@ struct lab_opts {
     double rate_rps;            /* arrivals per second; 0: closed loop of `users` */
     enum lab_arrivals arrivals; /* their spacing */
     int max_conns;              /* connections opened as needed, at most this many */
+    uint64_t seed;              /* --seed of the arrival times; 0: the process id */
 };
 
 /* The run's mode in --state's words: memory, sticky (memory and a sticky cookie), store, token;
@@ -183,6 +184,7 @@ struct lab_result {
     uint64_t waited;              /* arrivals that waited for a connection: the cap was hit */
     int conns;                    /* connections opened */
     double rate_reached_rps;      /* arrivals sent per second of the schedule */
+    uint64_t seed;                /* the arrival times' seed (--seed, or the process id) */
 };
 
 /* Allocates the buckets and histogram; returns 0, or -1 when out of memory. */

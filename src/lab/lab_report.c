@@ -207,6 +207,7 @@ static json_t *load_json(const struct lab_result *r)
     }
     bad |= sl_json_put(l, "rate_rps", sl_json_num(o->rate_rps));
     bad |= sl_json_put(l, "arrivals", json_string(lab_arrivals_name(o->arrivals)));
+    bad |= sl_json_put(l, "seed", json_integer((json_int_t)r->seed));
     bad |= sl_json_put(l, "schedule_s", sl_json_num(r->schedule_s));
     bad |= sl_json_put(l, "rate_reached_rps", sl_json_num(r->rate_reached_rps));
     bad |= sl_json_put(l, "sent", sl_json_count(r->sent));

@@ -561,7 +561,8 @@ static struct lab_client *workload_start(struct lab *l, char *err, size_t errlen
     cfg.rate_rps = l->o->rate_rps;
     cfg.arrivals = l->o->arrivals;
     cfg.max_conns = l->o->max_conns;
-    cfg.seed = (uint64_t)getpid();
+    cfg.seed = l->o->seed ? l->o->seed : (uint64_t)getpid();
+    l->r->seed = cfg.seed;
     if (cfg.rate_rps > 0 && !(cfg.duration_s > 0)) /* N requests: N / rate s of arrivals */
         cfg.duration_s = (double)cfg.requests / cfg.rate_rps;
     if (l->o->target) {

@@ -44,6 +44,18 @@ if needs "open loop" haproxy python3; then
     n=$(sed -n 's/^  requests *\([0-9,]*\) .*/\1/p' "$tmp/poisson.out" | tr -d ,)
     [ "${n:-0}" -ge 300 ] && [ "${n:-0}" -le 500 ] ||
         fail "poisson: $n requests, expected 400 +- 100"
+    # --seed: the same seed is the same Poisson schedule, so (every arrival sent) the same count
+    # of arrivals, which two schedules of different seeds share only by a ~2 % chance
+    for run in seed1 seed2; do
+        lab_ok "$run" --json --backends 1 --rate 300 --duration 1 --seed 42
+    done
+    python3 - "$tmp/seed1.out" "$tmp/seed2.out" <<'PY' ||
+import json, sys
+a, b = (json.load(open(f))["load"] for f in sys.argv[1:])
+assert a["seed"] == b["seed"] == 42, (a["seed"], b["seed"])
+assert a["unsent"] == b["unsent"] == 0 and a["sent"] == b["sent"], (a["sent"], b["sent"])
+PY
+        fail "--seed does not repeat the schedule: $(grep -h '"sent"' "$tmp"/seed?.out)"
     lab_ok closed --backends 1 --users 2 --duration 0.5
     grep -q '^  load             closed loop: 2 users' "$tmp/closed.out" ||
         fail "text report: no closed-loop line: $(head -5 "$tmp/closed.out")"
