@@ -1,40 +1,19 @@
 // Browser tests of classroom mode, the printed page and the saturation chart's ∞ (issue 14), in
 // headless Debian chromium via playwright-core against `scalelab serve`.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { api, startServer } from './server.mjs';
-import { launch, openPage } from './browser.mjs';
+import { api } from './server.mjs';
+import { openPage } from './browser.mjs';
+import { shots, useServerAndBrowser, waitForLoad } from './harness.mjs';
 
-const shots = process.env.SCREENSHOTS || 'build/screenshots';
 const SECTIONS = ['service', 'ceiling', 'futures', 'curves', 'state', 'capacity', 'quiz-section', 'next'];
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  mkdirSync(shots, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  const code = await server?.stop();
-  assert.equal(code, 0, `server exit status ${code}: ${server?.stderr()}`);
-  assert.doesNotMatch(server.stderr(), /AddressSanitizer|runtime error/);
-});
+const env = useServerAndBrowser();
 
 async function ready(page, path) {
-  await page.goto(server.url + path);
+  await page.goto(env.server.url + path);
   await page.waitForSelector('html[data-ready="true"]');
-}
-
-async function waitForLoad(page, loadRps) {
-  await page.waitForFunction(
-    (l) => document.querySelector('#horizontal-panel')?.dataset.loadRps === String(l),
-    loadRps, { timeout: 10000 });
 }
 
 // The sections a reader can see (not the ones display: none'd away).
@@ -49,7 +28,7 @@ function where(page) {
 }
 
 test('classroom mode: one section a screen, arrow keys and clicker keys step sections, Up/Down step loads, Escape leaves', async () => {
-  const { page, context, errors, foreign } = await openPage(browser, server.url, DESKTOP);
+  const { page, context, errors, foreign } = await openPage(env.browser, env.server.url, DESKTOP);
   await ready(page, '/?load=10k&classroom=1#futures');
   await waitForLoad(page, 1e4);
   assert.equal(await page.getAttribute('html', 'data-classroom'), '');
@@ -72,7 +51,7 @@ test('classroom mode: one section a screen, arrow keys and clicker keys step sec
     await page.keyboard.press(key);
     await waitForLoad(page, rps);
     assert.equal(where(page).load, label, `after ${key}`);
-    const doc = await api(server.url, `/api/compare?load=${label}`);
+    const doc = await api(env.server.url, `/api/compare?load=${label}`);
     assert.equal(await page.getAttribute('#horizontal-servers', 'data-value'), String(doc.rows[0].horizontal.servers));
   }
   assert.deepEqual(await shownSections(page), ['ceiling'], 'the loads change, the section stays');
@@ -114,8 +93,8 @@ test('classroom mode: one section a screen, arrow keys and clicker keys step sec
 });
 
 test('classroom mode steps through the quiz one question at a time, with where the class is and a summary', async () => {
-  const { page, context, errors, foreign } = await openPage(browser, server.url, DESKTOP);
-  const quiz = await api(server.url, '/api/quiz');
+  const { page, context, errors, foreign } = await openPage(env.browser, env.server.url, DESKTOP);
+  const quiz = await api(env.server.url, '/api/quiz');
   const n = quiz.questions.length;
   await ready(page, '/?classroom=1#capacity');
   await page.keyboard.press('PageDown');
@@ -153,7 +132,7 @@ function sizes(page) {
 // [name, viewport, least growth of the opening words, least growth of the rest]
 for (const [name, viewport, words, rest] of [['desktop', DESKTOP, 1.3, 1.5], ['phone', PHONE, 1.15, 1.15]]) {
   test(`classroom type is larger than the page's (${name})`, async () => {
-    const { page, context, errors } = await openPage(browser, server.url, viewport);
+    const { page, context, errors } = await openPage(env.browser, env.server.url, viewport);
     await ready(page, '/?load=10k#futures');
     const normal = await sizes(page);
     await page.click('#class-toggle');
@@ -216,7 +195,7 @@ function overlaps(page) {
 
 for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
   test(`classroom mode at 1K and 1M: no text covers another (${name}); screenshots of each screen`, async () => {
-    const { page, context, errors, foreign } = await openPage(browser, server.url, viewport);
+    const { page, context, errors, foreign } = await openPage(env.browser, env.server.url, viewport);
     for (const [label, rps] of [['1k', 1e3], ['1m', 1e6]]) {
       await ready(page, `/?load=${label}&classroom=1#service`);
       await waitForLoad(page, rps);
@@ -243,7 +222,7 @@ function pdfPages(pdf) {
 }
 
 test('printed, the page is two pages: the two futures with their bills, then the cost curve', async () => {
-  const { page, context, errors, foreign } = await openPage(browser, server.url, DESKTOP);
+  const { page, context, errors, foreign } = await openPage(env.browser, env.server.url, DESKTOP);
   for (const [label, catalog] of [['1k', 'teaching'], ['10k', 'cloud'], ['100k', 'azure'], ['1m', 'teaching'], ['1m', 'gcp']]) {
     await ready(page, `/?load=${label}&catalog=${catalog}`);
     for (const format of ['A4', 'Letter']) {
@@ -262,7 +241,7 @@ test('printed, the page is two pages: the two futures with their bills, then the
     '#verdict-sentence', '#load-out']) {
     assert.ok(await page.isVisible(sel), `${sel} is printed`);
   }
-  const doc = await api(server.url, '/api/compare?load=1m&catalog=gcp');
+  const doc = await api(env.server.url, '/api/compare?load=1m&catalog=gcp');
   assert.equal(await page.getAttribute('#horizontal-total', 'data-value'), String(doc.rows[0].horizontal.total_monthly_usd));
   const controls = await page.evaluate(() => [...document.querySelectorAll('button, select, input, textarea, .toc')]
     .filter((e) => e.checkVisibility()).map((e) => e.id || e.className || e.tagName));
@@ -323,11 +302,11 @@ function infinity(page) {
 for (const [name, viewport, path] of [['desktop', DESKTOP, '/#ceiling'], ['phone', PHONE, '/#ceiling'],
   ['desktop, 99 %', DESKTOP, '/?util=0.99#ceiling'], ['classroom', DESKTOP, '/?classroom=1&util=1.1#ceiling']]) {
   test(`the ∞ at 100 % lies clear of the curve, on top and inside the chart (${name})`, async () => {
-    const { page, context, errors } = await openPage(browser, server.url, viewport);
+    const { page, context, errors } = await openPage(env.browser, env.server.url, viewport);
     await ready(page, path);
     await page.waitForSelector('#queue-chart text.inf');
     await page.locator('#queue-chart').scrollIntoViewIfNeeded();
-    const doc = await api(server.url, '/api/queue?servers=1&service-ms=1&utilization=0.8');
+    const doc = await api(env.server.url, '/api/queue?servers=1&service-ms=1&utilization=0.8');
     const first = doc.table.find((r) => r.response_multiple === null);
     const got = await infinity(page);
     assert.equal(got.utilization, String(first.utilization));
@@ -343,7 +322,7 @@ for (const [name, viewport, path] of [['desktop', DESKTOP, '/#ceiling'], ['phone
 }
 
 test('the state section runs on Your service\'s CPU per request and sessions, its traffic scaled to them', async () => {
-  const { page, context, errors, foreign } = await openPage(browser, server.url, DESKTOP);
+  const { page, context, errors, foreign } = await openPage(env.browser, env.server.url, DESKTOP);
   const asked = [];
   page.on('request', (r) => {
     const u = new URL(r.url());
@@ -362,7 +341,7 @@ test('the state section runs on Your service\'s CPU per request and sessions, it
   assert.match(await page.textContent('label[for="sim-load"]'), /2\.5\s*ms of work each/);
   const q = new URLSearchParams({ servers: 4, load: 2240, 'service-ms': 2.5, requests: 2240 * 30, state: 'store', lb: 'rr',
     seed: 1, 'lock-fraction': 0.2, 'lock-keys': 100, sessions: 5000 });
-  const doc = await api(server.url, `/api/simulate?${q}`);
+  const doc = await api(env.server.url, `/api/simulate?${q}`);
   const row = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll(
     '#sim-table tr[data-state="store"] td')].map((td) => [td.dataset.col, td.dataset.value])));
   assert.equal(row.mean, String(doc.response_s.mean));

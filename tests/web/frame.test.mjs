@@ -1,25 +1,13 @@
 // Browser tests of the load slider's one frame per move: after a fast drag, with the plans held
 // by the page or asked one by one behind slow answers, every panel shows the figures the API gives
 // for the final load (never those of an older one), and a held plan is the API's own document.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, startServer } from './server.mjs';
-import { launch, openPage } from './browser.mjs';
+import { api } from './server.mjs';
+import { openPage } from './browser.mjs';
+import { useServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  const code = await server?.stop();
-  assert.equal(code, 0, `server exit status ${code}: ${server?.stderr()}`);
-  assert.doesNotMatch(server.stderr(), /AddressSanitizer|runtime error/);
-});
+const env = useServerAndBrowser();
 
 // Drags the load slider from `from` to `to` (shares of its width) in `steps` pointer moves sent
 // as fast as the browser takes them; returns the load it ends on, as req/s.
@@ -45,8 +33,8 @@ async function settledLoad(page, load) {
 
 // The page's figures for the load against the API's compare and plan documents of that load.
 async function matchesApi(page, load, extra = '') {
-  const cmp = (await api(server.url, `/api/compare?load=${load}${extra}`)).rows[0];
-  const plan = await api(server.url, `/api/plan?load=${load}${extra}`);
+  const cmp = (await api(env.server.url, `/api/compare?load=${load}${extra}`)).rows[0];
+  const plan = await api(env.server.url, `/api/plan?load=${load}${extra}`);
   const got = await page.evaluate(() => {
     const v = (sel) => document.querySelector(sel)?.getAttribute('data-value');
     return {
@@ -65,7 +53,7 @@ async function matchesApi(page, load, extra = '') {
 }
 
 test('behind slow answers in any order, a fast drag ends on the final load\'s figures', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
   // every plan the page asks for is answered after its own random delay, so an older answer can
   // come after a newer one, while the plans the page holds are still filling
   let plans = 0;
@@ -74,7 +62,7 @@ test('behind slow answers in any order, a fast drag ends on the final load\'s fi
     await new Promise((r) => setTimeout(r, Math.random() * 150));
     await route.continue();
   });
-  await page.goto(`${server.url}/?load=1k#futures`);
+  await page.goto(`${env.server.url}/?load=1k#futures`);
   await page.waitForSelector('html[data-ready="true"]');
   for (const [from, to] of [[0.05, 0.9], [0.9, 0.3], [0.3, 0.62]]) {
     const load = await drag(page, from, to, 40);
@@ -96,8 +84,8 @@ test('behind slow answers in any order, a fast drag ends on the final load\'s fi
 });
 
 test('a drag over held plans asks nothing per move, and a held plan is the API\'s document', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/?load=1k#futures`);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/?load=1k#futures`);
   await page.waitForSelector('html[data-ready="true"]');
   await page.waitForSelector('html[data-plans-held="301"]', { timeout: 60000 });
   const asked = [];

@@ -1,39 +1,17 @@
 // Browser tests of the page served by `scalelab serve`: headless Debian chromium via
 // playwright-core. Every figure on the page must be the API's.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { api, startServer } from './server.mjs';
-import { launch, openPage } from './browser.mjs';
+import { api } from './server.mjs';
+import { openPage } from './browser.mjs';
+import { shots, useServerAndBrowser, waitForLoad } from './harness.mjs';
 
-const shots = process.env.SCREENSHOTS || 'build/screenshots';
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  mkdirSync(shots, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  const code = await server?.stop();
-  assert.equal(code, 0, `server exit status ${code}: ${server?.stderr()}`);
-  assert.doesNotMatch(server.stderr(), /AddressSanitizer|runtime error/);
-});
-
-// Waits until the two-futures panels show the figures for `load`.
-async function waitForLoad(page, loadRps) {
-  await page.waitForFunction(
-    (l) => document.querySelector('#horizontal-panel')?.dataset.loadRps === String(l),
-    loadRps, { timeout: 10000 });
-}
+const env = useServerAndBrowser();
 
 const presets = [['1k', 1e3], ['10k', 1e4], ['100k', 1e5], ['500k', 5e5], ['1m', 1e6]];
 
 test('the page loads with no console errors and no request leaving 127.0.0.1', async () => {
-  const { page, context, errors, foreign } = await openPage(browser, server.url);
+  const { page, context, errors, foreign } = await openPage(env.browser, env.server.url);
   // every script the page pulls in: its path, status and content type
   const scripts = [];
   page.on('response', (r) => {
@@ -41,7 +19,7 @@ test('the page loads with no console errors and no request leaving 127.0.0.1', a
       scripts.push([new URL(r.url()).pathname, r.status(), r.headers()['content-type'] || '']);
     }
   });
-  await page.goto(`${server.url}/?load=10k`);
+  await page.goto(`${env.server.url}/?load=10k`);
   await waitForLoad(page, 1e4);
   await page.waitForSelector('#curve-chart polyline, #curve-chart path');
   assert.deepEqual(errors, []);
@@ -54,17 +32,17 @@ test('the page loads with no console errors and no request leaving 127.0.0.1', a
     assert.equal(status, 200, path);
     assert.match(type, /^text\/javascript\b/, path);
   }
-  assert.equal((await fetch(`${server.url}/app.js`)).status, 404);
+  assert.equal((await fetch(`${env.server.url}/app.js`)).status, 404);
   await context.close();
 });
 
 test('each preset shows the numbers the API gives', async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(server.url + '/');
+  const { page, context } = await openPage(env.browser, env.server.url);
+  await page.goto(env.server.url + '/');
   for (const [label, rps] of presets) {
     await page.click(`[data-load="${label}"]`);
     await waitForLoad(page, rps);
-    const doc = await api(server.url, `/api/compare?load=${label}`);
+    const doc = await api(env.server.url, `/api/compare?load=${label}`);
     const row = doc.rows[0];
     const h = row.horizontal;
     assert.equal(await page.getAttribute('#horizontal-cost', 'data-value'), String(h.monthly_usd));
@@ -81,16 +59,16 @@ test('each preset shows the numbers the API gives', async () => {
 });
 
 test('at 1M the vertical side says no machine can serve it', async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/?load=1m`);
+  const { page, context } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/?load=1m`);
   await waitForLoad(page, 1e6);
   assert.match(await page.textContent('#vertical-verdict'), /no (single )?machine/i);
   await context.close();
 });
 
 test('the slider updates the panels', async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/?load=1k`);
+  const { page, context } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/?load=1k`);
   await waitForLoad(page, 1e3);
   const before1k = await page.getAttribute('#horizontal-servers', 'data-value');
   await page.focus('#load-slider');
@@ -108,14 +86,14 @@ test('the slider updates the panels', async () => {
     if (shown === last) break;
     last = shown;
   }
-  const doc = await api(server.url, `/api/compare?load=${Number(shown)}`);
+  const doc = await api(env.server.url, `/api/compare?load=${Number(shown)}`);
   assert.equal(servers, String(doc.rows[0].horizontal.servers));
   await context.close();
 });
 
 // The vCPUs of a catalog's instance, from /api/catalogs.
 async function vcpuOf(catalog, name) {
-  const doc = await api(server.url, '/api/catalogs');
+  const doc = await api(env.server.url, '/api/catalogs');
   const c = doc.catalogs.find((x) => x.name === catalog);
   return (c.items || c.instances).find((i) => i.name === name).vcpu;
 }
@@ -144,11 +122,11 @@ async function drawnMachines(page) {
 for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }],
   ['phone', { width: 390, height: 844 }]]) {
   test(`the box and the fleet are drawn to one scale, every server counted (${name})`, async () => {
-    const { page, context, errors } = await openPage(browser, server.url, viewport);
+    const { page, context, errors } = await openPage(env.browser, env.server.url, viewport);
     for (const [label, rps] of [...presets, ['3m', 3e6]]) {
-      await page.goto(`${server.url}/?load=${label}`);
+      await page.goto(`${env.server.url}/?load=${label}`);
       await waitForLoad(page, rps);
-      const row = (await api(server.url, `/api/compare?load=${label}`)).rows[0];
+      const row = (await api(env.server.url, `/api/compare?load=${label}`)).rows[0];
       const v = row.vertical, h = row.horizontal;
       const boxVcpu = await vcpuOf('teaching', v.feasible ? v.instance : v.largest_instance);
       const serverVcpu = await vcpuOf('teaching', h.instance);
@@ -185,11 +163,11 @@ async function pageFormat(page, fn, value) {
 }
 
 test('both panels show the planner\'s spares, availability against the target, p99 and bill', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
   for (const [query, rps] of [...presets.map(([l, r]) => [`load=${l}`, r]), ['load=100k&zones=3', 1e5]]) {
-    await page.goto(`${server.url}/?${query}`);
+    await page.goto(`${env.server.url}/?${query}`);
     await waitForLoad(page, rps);
-    const doc = await api(server.url, `/api/compare?${query}`);
+    const doc = await api(env.server.url, `/api/compare?${query}`);
     const row = doc.rows[0];
     const target = doc.workload.availability_target;
     for (const side of ['vertical', 'horizontal']) {
@@ -242,15 +220,15 @@ test('both panels show the planner\'s spares, availability against the target, p
 
 for (const catalog of ['teaching', 'cloud']) {
   test(`the cost chart marks break-even, the wall, the price ladder and the load with the API's figures (${catalog})`, async () => {
-    const { page, context, errors } = await openPage(browser, server.url);
-    await page.goto(`${server.url}/?load=100k&catalog=${catalog}#curves`);
+    const { page, context, errors } = await openPage(env.browser, env.server.url);
+    await page.goto(`${env.server.url}/?load=100k&catalog=${catalog}#curves`);
     await waitForLoad(page, 1e5);
     await page.waitForFunction(() => document.querySelector('#curve-chart [data-mark="wall"]')
       ?.dataset.instance && document.querySelector('#curve-chart [data-mark="ladder"]'), null, { timeout: 10000 });
     const mark = (name) => page.locator(`#curve-chart [data-mark="${name}"]`);
     const fmt = (fn, v) => pageFormat(page, fn, v);
-    const curve = await api(server.url, `/api/curve?from=1k&to=1m&points=60&catalog=${catalog}`);
-    const row = (await api(server.url, `/api/compare?load=100k&catalog=${catalog}`)).rows[0];
+    const curve = await api(env.server.url, `/api/curve?from=1k&to=1m&points=60&catalog=${catalog}`);
+    const row = (await api(env.server.url, `/api/compare?load=100k&catalog=${catalog}`)).rows[0];
 
     // break-even: the first sample from which the fleet is cheaper at every later one
     const pts = curve.points;
@@ -265,7 +243,7 @@ for (const catalog of ['teaching', 'cloud']) {
     const maxRps = row.vertical.max_rps;
     assert.equal(await mark('wall').getAttribute('data-value'), String(maxRps));
     assert.ok((await mark('wall').textContent()).includes(await fmt('fmtLoadShort', maxRps)));
-    const atWall = (await api(server.url, `/api/compare?load=${Math.floor(maxRps)}&catalog=${catalog}`)).rows[0].vertical;
+    const atWall = (await api(env.server.url, `/api/compare?load=${Math.floor(maxRps)}&catalog=${catalog}`)).rows[0].vertical;
     assert.equal(await mark('wall').getAttribute('data-instance'), atWall.instance);
     const [lineEnd, wallX] = await page.evaluate(() => {
       const pl = document.querySelector('#curve-chart .series-v').getAttribute('points').trim().split(' ');
@@ -275,7 +253,7 @@ for (const catalog of ['teaching', 'cloud']) {
     assert.ok(Math.abs(lineEnd - wallX) < 1, `line ends at x=${lineEnd}, the wall is at x=${wallX}`);
 
     // the price ladder: the biggest box against the nearest row with at most a sixteenth of its vCPUs
-    const cat = (await api(server.url, '/api/catalogs')).catalogs.find((c) => c.name === catalog);
+    const cat = (await api(env.server.url, '/api/catalogs')).catalogs.find((c) => c.name === catalog);
     const rows = (cat.items || cat.instances).filter((r) => !r.fleet_only);
     const big = rows.find((r) => r.name === atWall.instance);
     const size = Math.max(...rows.filter((r) => r.vcpu <= big.vcpu / 16).map((r) => r.vcpu));
@@ -340,10 +318,10 @@ async function overlappingLabels(page) {
 
 for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1440, height: 900 }]]) {
   test(`no text label covers another in the charts and panels (${name})`, async () => {
-    const { page, context, errors } = await openPage(browser, server.url, viewport);
+    const { page, context, errors } = await openPage(env.browser, env.server.url, viewport);
     for (const [label, rps] of [['1k', 1e3], ['10k', 1e4], ['1m', 1e6]]) {
       for (const catalog of ['teaching', 'azure']) {
-        await page.goto(`${server.url}/?load=${label}&catalog=${catalog}`);
+        await page.goto(`${env.server.url}/?load=${label}&catalog=${catalog}`);
         await waitForLoad(page, rps);
         await page.waitForSelector('html[data-ready="true"]');
         await page.waitForFunction(() => document.querySelector('#curve-chart [data-mark="ladder"]'), null,
@@ -357,8 +335,8 @@ for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['deskto
 }
 
 test('on a phone the load picker stays at the top while the stacked panels scroll, and the copy reads stacked', async () => {
-  const { page, context, errors } = await openPage(browser, server.url, { width: 390, height: 844 });
-  await page.goto(`${server.url}/?load=100k`);
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { width: 390, height: 844 });
+  await page.goto(`${env.server.url}/?load=100k`);
   await waitForLoad(page, 1e5);
   for (const id of ['#vertical-bill', '#horizontal-drawing', '#horizontal-bill']) {
     await page.locator(id).evaluate((e) => e.scrollIntoView({ block: 'center' }));
@@ -375,9 +353,9 @@ test('on a phone the load picker stays at the top while the stacked panels scrol
 });
 
 test('a quiz answer reveals its explanation without a reload', async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/#quiz`);
-  const quiz = await api(server.url, '/api/quiz');
+  const { page, context } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/#quiz`);
+  const quiz = await api(env.server.url, '/api/quiz');
   const q = quiz.questions[0];
   const fieldset = page.locator(`[data-question-id="${q.id}"]`);
   await fieldset.waitFor();
@@ -394,9 +372,9 @@ test('a quiz answer reveals its explanation without a reload', async () => {
 });
 
 test('every quiz answer shows its live model figures, and the score counts them', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/#quiz`);
-  const quiz = await api(server.url, '/api/quiz');
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/#quiz`);
+  const quiz = await api(env.server.url, '/api/quiz');
   for (const [i, q] of quiz.questions.entries()) {
     // one question at a time, with where the class is
     if (i) await page.click('#quiz-next');
@@ -447,11 +425,11 @@ async function waitForRuns(page, servers) {
 }
 
 test('the state section shows each run\'s response time and throughput beside what it lost, as the API gives them', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/?load=10k#state`);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/?load=10k#state`);
   await waitForRuns(page, 4);
   for (const state of ['memory', 'sticky', 'store', 'token']) {
-    const doc = await api(server.url, simQuery(state));
+    const doc = await api(env.server.url, simQuery(state));
     const row = await simRow(page, state);
     assert.equal(row.mean, String(doc.response_s.mean), state);
     assert.equal(row.p99, String(doc.response_s.p99), state);
@@ -463,7 +441,7 @@ test('the state section shows each run\'s response time and throughput beside wh
   assert.ok(Number((await simRow(page, 'memory'))['lost-fraction']) > 0);
   assert.equal((await simRow(page, 'store'))['lost-fraction'], '0');
   // the store run is overloaded on purpose: the page says so, why, and offers the fix
-  const store = await api(server.url, simQuery('store'));
+  const store = await api(env.server.url, simQuery('store'));
   assert.ok(Math.max(...store.servers.map((x) => x.utilization)) >= 0.99);
   assert.ok(await page.isVisible('#sim-overload'));
   const why = await page.textContent('#sim-overload-text');
@@ -473,7 +451,7 @@ test('the state section shows each run\'s response time and throughput beside wh
   await page.click('#sim-fix');
   await waitForRuns(page, 8);
   assert.equal(new URL(page.url()).searchParams.get('sim-servers'), '8');
-  const fixed = await api(server.url, simQuery('store', { servers: 8 }));
+  const fixed = await api(env.server.url, simQuery('store', { servers: 8 }));
   const row = await simRow(page, 'store');
   assert.equal(row.mean, String(fixed.response_s.mean));
   assert.equal(row.served, String(fixed.throughput_rps));
@@ -484,8 +462,8 @@ test('the state section shows each run\'s response time and throughput beside wh
 });
 
 test('a crash is an explicit choice with its time, and its losses are the API\'s', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/?load=10k#state`);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/?load=10k#state`);
   await waitForRuns(page, 4);
   const options = await page.$$eval('#sim-crash option', (os) => os.map((o) => [o.value, o.textContent]));
   assert.deepEqual(options.map(([v]) => v), ['none', '10-20', '10']);
@@ -497,7 +475,7 @@ test('a crash is an explicit choice with its time, and its losses are the API\'s
   await waitForRuns(page, 4);
   assert.equal(new URL(page.url()).searchParams.get('sim-crash'), '10-20');
   for (const state of ['sticky', 'store']) {
-    const doc = await api(server.url, simQuery(state, { crash: '1@10s-20s' }));
+    const doc = await api(env.server.url, simQuery(state, { crash: '1@10s-20s' }));
     const row = await simRow(page, state);
     assert.equal(row.failed, String(doc.failed), state);
     assert.equal(row['lost-fraction'], String(doc.state.lost_fraction), state);
@@ -508,14 +486,14 @@ test('a crash is an explicit choice with its time, and its losses are the API\'s
   await waitForRuns(page, 4);
   assert.equal(await page.inputValue('#sim-crash'), '10-20');
   assert.equal((await simRow(page, 'store')).failed,
-    String((await api(server.url, simQuery('store', { crash: '1@10s-20s' }))).failed));
+    String((await api(env.server.url, simQuery('store', { crash: '1@10s-20s' }))).failed));
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('keyboard alone reaches the load picker and the quiz', async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(server.url + '/');
+  const { page, context } = await openPage(env.browser, env.server.url);
+  await page.goto(env.server.url + '/');
   const reached = new Set();
   for (let i = 0; i < 400 && reached.size < 2; i++) {
     await page.keyboard.press('Tab');
@@ -548,15 +526,15 @@ async function fitOnPage(page, data, sigma) {
 
 // The page at 100K with the sample fitted; the API's fit of it.
 async function openFitted(page) {
-  await page.goto(`${server.url}/?load=100k#capacity`);
+  await page.goto(`${env.server.url}/?load=100k#capacity`);
   await page.waitForSelector('html[data-ready="true"]');
-  const fit = await api(server.url, `/api/fit?points=${FIT_POINTS}`);
+  const fit = await api(env.server.url, `/api/fit?points=${FIT_POINTS}`);
   await fitOnPage(page, FIT_DATA, fit.sigma);
   return fit;
 }
 
 test('the calibration panel draws the API\'s fit with axes, legend, N* and the linear ideal, and plans with it', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
   const fit = await openFitted(page);
   assert.equal(await page.getAttribute('#fit-kappa', 'data-value'), String(fit.kappa));
   assert.equal(await page.getAttribute('#fit-nstar', 'data-value'), String(fit.n_star));
@@ -584,8 +562,8 @@ test('the calibration panel draws the API\'s fit with axes, legend, N* and the l
   assert.ok(chart.ideal && chart.fit);
   for (const key of ['measured', 'USL fit', 'linear ideal', 'peak N*']) assert.ok(chart.legend.includes(key), key);
   // section 2's load planned with the catalog's coefficients and with the fitted ones, both shown
-  const withFit = (await api(server.url, `/api/compare?load=100k&usl=${fit.sigma},${fit.kappa}`)).rows[0];
-  const withCatalog = (await api(server.url, '/api/compare?load=100k')).rows[0];
+  const withFit = (await api(env.server.url, `/api/compare?load=100k&usl=${fit.sigma},${fit.kappa}`)).rows[0];
+  const withCatalog = (await api(env.server.url, '/api/compare?load=100k')).rows[0];
   await page.waitForFunction((v) => document.querySelector('#fit-plan-table tr[data-plan="fit"] td[data-col="horizontal"]')
     ?.getAttribute('data-value') === String(v), withFit.horizontal.monthly_usd, { timeout: 10000 });
   for (const [plan, row] of [['fit', withFit], ['catalog', withCatalog]]) {
@@ -602,7 +580,7 @@ test('the calibration panel draws the API\'s fit with axes, legend, N* and the l
 });
 
 test('a calibration error is shown within the panel, beside the input, and the old results are cleared', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
   const fit = await openFitted(page);
   await page.waitForSelector('#fit-plan:not([hidden])');
   const cleared = async (what) => {
@@ -637,7 +615,7 @@ test('a calibration error is shown within the panel, beside the input, and the o
   await fitOnPage(page, FIT_DATA, fit.sigma);
   await page.fill('#fit-data', '1,10\n2,20');
   await page.click('#fit-run');
-  const res = await fetch(`${server.url}/api/fit?points=1:10,2:20`);
+  const res = await fetch(`${env.server.url}/api/fit?points=1:10,2:20`);
   assert.equal(res.status, 400);
   const { error } = await res.json();
   await page.waitForFunction((e) => document.querySelector('#fit-error')?.textContent.includes(e), error, { timeout: 10000 });
@@ -668,8 +646,8 @@ async function setInput(page, sel, value) {
 // Section 2 and 5 show the API's figures for the query (a catalog CSV as the body, when given).
 async function showsFigures(page, query, body) {
   const opts = body ? { method: 'POST', body, headers: { 'Content-Type': 'text/csv' } } : {};
-  const cmp = await (await fetch(`${server.url}/api/compare?${query}`, opts)).json();
-  const plan = await (await fetch(`${server.url}/api/plan?${query}`, opts)).json();
+  const cmp = await (await fetch(`${env.server.url}/api/compare?${query}`, opts)).json();
+  const plan = await (await fetch(`${env.server.url}/api/plan?${query}`, opts)).json();
   const h = cmp.rows[0].horizontal;
   await page.waitForFunction(([s, c, p]) => document.querySelector('#horizontal-servers')?.getAttribute('data-value') === s &&
     document.querySelector('#horizontal-total')?.getAttribute('data-value') === c &&
@@ -679,8 +657,8 @@ async function showsFigures(page, query, body) {
 }
 
 test('every input of Your service goes into the URL, survives a reload and gives the API\'s figures', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/?load=100k`);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/?load=100k`);
   await waitForLoad(page, 1e5);
   await page.$eval('#service', (d) => { d.open = true; });
   for (const [name, sel, value] of SERVICE_INPUTS) {
@@ -708,7 +686,7 @@ test('every input of Your service goes into the URL, survives a reload and gives
 });
 
 test('a pasted CSV catalog is POSTed to compare, curve and plan, and kept in the link', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
   const csv = 'name,vcpu,mem_gib,net_gbps,usd_per_month,single_thread_factor\nsmall,2,4,1,40,1\nmid,8,32,5,200,1\nbig,32,128,10,1600,1\n';
   const posts = [];
   page.on('request', (r) => {
@@ -717,7 +695,7 @@ test('a pasted CSV catalog is POSTed to compare, curve and plan, and kept in the
       posts.push([u.pathname, r.headers()['content-type'], r.postData()]);
     }
   });
-  await page.goto(`${server.url}/?load=10k`);
+  await page.goto(`${env.server.url}/?load=10k`);
   await waitForLoad(page, 1e4);
   await page.$eval('#service', (d) => { d.open = true; });
   await page.selectOption('#service-catalog', 'csv');
@@ -747,8 +725,8 @@ test('a pasted CSV catalog is POSTed to compare, curve and plan, and kept in the
 });
 
 test('a link\'s unknown or invalid values are reported on the page, not silently replaced', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
-  await page.goto(`${server.url}/?load=abc&cpu-ms=-1&state=disk&foo=1&sim-servers=5`);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/?load=abc&cpu-ms=-1&state=disk&foo=1&sim-servers=5`);
   await waitForLoad(page, 1e4);
   await page.waitForSelector('#url-problems:not([hidden])');
   const items = await page.$$eval('#url-problems li', (lis) => Object.fromEntries(lis.map((li) => [li.dataset.key, li.textContent])));
@@ -756,7 +734,7 @@ test('a link\'s unknown or invalid values are reported on the page, not silently
   assert.match(items.load, /load=abc: expected a load/);
   assert.match(items.foo, /no such setting/);
   for (const [key, value] of [['cpu-ms', '-1'], ['state', 'disk']]) {
-    const res = await fetch(`${server.url}/api/plan?load=1k&${key}=${value}`);
+    const res = await fetch(`${env.server.url}/api/plan?load=1k&${key}=${value}`);
     assert.equal(res.status, 400);
     assert.ok(items[key].includes((await res.json()).error), items[key]);
   }
@@ -777,8 +755,8 @@ test('a link\'s unknown or invalid values are reported on the page, not silently
 
 test('cards side by side are of one height, and on a phone the quiz is one question tall', async () => {
   for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
-    const { page, context, errors } = await openPage(browser, server.url, viewport);
-    await page.goto(`${server.url}/?load=10k`);
+    const { page, context, errors } = await openPage(env.browser, env.server.url, viewport);
+    await page.goto(`${env.server.url}/?load=10k`);
     await waitForLoad(page, 1e4);
     await page.waitForSelector('html[data-ready="true"]');
     const rows = await page.evaluate(() => [...document.querySelectorAll('.grid-2, .futures')].map((g) => {
@@ -800,8 +778,8 @@ test('screenshots at 1K and 1M, desktop and phone: the page and each section', a
   for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }],
     ['phone', { width: 390, height: 844 }]]) {
     for (const [label, rps] of [['1k', 1e3], ['1m', 1e6]]) {
-      const { page, context, errors } = await openPage(browser, server.url, viewport);
-      await page.goto(`${server.url}/?load=${label}`);
+      const { page, context, errors } = await openPage(env.browser, env.server.url, viewport);
+      await page.goto(`${env.server.url}/?load=${label}`);
       await waitForLoad(page, rps);
       await page.waitForSelector('html[data-ready="true"]');
       await page.screenshot({ path: `${shots}/page-${label}-${name}.png`, fullPage: true });
