@@ -220,20 +220,42 @@ static int write_stdout(const char *text, size_t len)
     return SL_EXIT_OK;
 }
 
+/*
+ * What may stand at a path to be written (not "-"): nothing yet, or a regular file, whose
+ * permission bits go to *keep with *exists set. Prints the error and returns its exit status.
+ */
+static int check_path(const char *path, int *exists, mode_t *keep)
+{
+    struct stat sb;
+
+    *exists = 0;
+    if (!*path)
+        return cli_usage_error("cannot write '': empty path (expected a file path, or - for "
+                               "standard output)");
+    if (lstat(path, &sb) == 0) {
+        if (!S_ISREG(sb.st_mode))
+            return cli_usage_error("cannot write '%s': it is %s (expected a regular file or a "
+                                   "new path)", path, file_kind(sb.st_mode));
+        *exists = 1;
+        *keep = sb.st_mode & 0777;
+    } else if (errno != ENOENT) {
+        return cli_runtime_error("cannot write '%s': %s", path, strerror(errno));
+    }
+    return SL_EXIT_OK;
+}
+
 int cli_check_writable(const char *path)
 {
     char dir[PATH_MAX];
     const char *slash = strrchr(path, '/');
-    struct stat sb;
+    mode_t keep;
+    int exists, st;
 
     if (!strcmp(path, "-"))
         return SL_EXIT_OK;
-    if (!*path)
-        return cli_usage_error("cannot write '': empty path (expected a file path, or - for "
-                               "standard output)");
-    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
-        return cli_usage_error("cannot write '%s': it is %s (expected a regular file or a new "
-                               "path)", path, file_kind(sb.st_mode));
+    st = check_path(path, &exists, &keep);
+    if (st)
+        return st;
     if (!slash)
         snprintf(dir, sizeof(dir), ".");
     else if (slash == path)
@@ -248,25 +270,15 @@ int cli_check_writable(const char *path)
 
 int cli_write_file(const char *path, const char *text, size_t len)
 {
-    struct stat sb;
     sigset_t old_mask;
     mode_t keep = 0;
-    int exists = 0, fd = -1, err = 0, st = SL_EXIT_OK;
+    int exists = 0, fd = -1, err = 0, st;
 
     if (!strcmp(path, "-"))
         return write_stdout(text, len);
-    if (!*path)
-        return cli_usage_error("cannot write '': empty path (expected a file path, or - for "
-                               "standard output)");
-    if (lstat(path, &sb) == 0) {
-        if (!S_ISREG(sb.st_mode))
-            return cli_usage_error("cannot write '%s': it is %s (expected a regular file or a "
-                                   "new path)", path, file_kind(sb.st_mode));
-        exists = 1;
-        keep = sb.st_mode & 0777;
-    } else if (errno != ENOENT) {
-        return cli_runtime_error("cannot write '%s': %s", path, strerror(errno));
-    }
+    st = check_path(path, &exists, &keep);
+    if (st)
+        return st;
 
     /* no signal may come between creating the file and recording it for the handler */
     mask_exit_signals(SIG_BLOCK, NULL, &old_mask);
