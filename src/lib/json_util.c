@@ -5,6 +5,7 @@
 
 #include "scalelab/alloc.h"
 #include "scalelab/json.h"
+#include "json_write_int.h"
 #include "banned.h"
 
 json_t *sl_json_num(double v)
@@ -45,76 +46,31 @@ json_t *sl_json_done(json_t *o, int bad)
     return o;
 }
 
-/*
- * The text is copied into sl_malloc'd memory so that callers free it with sl_free whatever
- * allocator jansson was given.
- */
+/* json_dumps writes only objects and arrays at the root (without JSON_ENCODE_ANY): so do we. */
+static int dumpable(const json_t *doc)
+{
+    return doc && (json_is_object(doc) || json_is_array(doc));
+}
+
 char *sl_json_dump(json_t *doc)
 {
-    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                       JSON_REAL_PRECISION(10)) : NULL;
-    char *copy = text ? sl_strdup(text) : NULL;
+    struct sl_jw w = { NULL, 0, 0, 0 };
 
-    if (text) {
-        json_malloc_t jmalloc;
-        json_free_t jfree;
-
-        json_get_alloc_funcs(&jmalloc, &jfree);
-        jfree(text);
-    }
+    if (dumpable(doc))
+        sl_jw_value(&w, doc, 0);
+    else
+        w.failed = 1;
     json_decref(doc);
-    return copy;
-}
-
-/* A growing text: appended to, NULL after memory ran out. */
-struct text {
-    char *s;
-    size_t len, cap;
-};
-
-static void text_add(struct text *t, const char *s, size_t n)
-{
-    if (!t->s)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = (t->len + n + 1) * 2;
-        char *grown = sl_realloc(t->s, cap);
-
-        if (!grown) {
-            sl_free(t->s);
-            t->s = NULL;
-            return;
-        }
-        t->s = grown;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
-
-/* Adds s with every line after the first indented by 4 more spaces: an array member at depth 1. */
-static void text_add_member(struct text *t, const char *s)
-{
-    const char *nl;
-
-    text_add(t, "    ", 4);
-    while ((nl = strchr(s, '\n')) != NULL) {
-        text_add(t, s, (size_t)(nl - s) + 1);
-        text_add(t, "    ", 4);
-        s = nl + 1;
-    }
-    text_add(t, s, strlen(s));
+    return sl_jw_finish(&w);
 }
 
 char *sl_json_dump_array(json_t *doc, size_t n, json_t *(*item)(void *ctx, size_t i), void *ctx)
 {
-    char *head = sl_json_dump(doc), *tail;
-    struct text t = { NULL, 0, 0 };
+    char *head = sl_json_dump(doc), *tail = NULL;
+    struct sl_jw w = { NULL, 0, 0, 0 };
     size_t i;
 
     /* the empty array is the last member: the dump ends "[]\n}", its last "[]" */
-    tail = NULL;
     for (i = head ? strlen(head) : 0; !tail && i >= 2; i--)
         if (head[i - 2] == '[' && head[i - 1] == ']')
             tail = head + i - 2;
@@ -124,27 +80,20 @@ char *sl_json_dump_array(json_t *doc, size_t n, json_t *(*item)(void *ctx, size_
     }
     if (!n)
         return head;
-    t.cap = strlen(head) + 1024;
-    t.s = sl_malloc(t.cap);
-    if (t.s)
-        t.s[0] = '\0';
-    text_add(&t, head, (size_t)(tail - head));
-    text_add(&t, "[\n", 2);
-    for (i = 0; i < n && t.s; i++) {
+    sl_jw_add(&w, head, (size_t)(tail - head));
+    sl_jw_add(&w, "[", 1);
+    for (i = 0; i < n && !w.failed; i++) {
         json_t *one = item(ctx, i);
-        char *dumped = one ? sl_json_dump(one) : NULL;
 
-        if (!dumped) {
-            sl_free(t.s);
-            t.s = NULL;
-            break;
-        }
-        text_add_member(&t, dumped);
-        text_add(&t, i + 1 < n ? ",\n" : "\n", i + 1 < n ? 2 : 1);
-        sl_free(dumped);
+        sl_jw_newline(&w, 2);
+        sl_jw_value(&w, one, 2);
+        json_decref(one);
+        if (i + 1 < n)
+            sl_jw_add(&w, ",", 1);
     }
-    text_add(&t, "  ]", 3);
-    text_add(&t, tail + 2, strlen(tail + 2));
+    sl_jw_newline(&w, 1);
+    sl_jw_add(&w, "]", 1);
+    sl_jw_add(&w, tail + 2, strlen(tail + 2));
     sl_free(head);
-    return t.s;
+    return sl_jw_finish(&w);
 }

@@ -197,9 +197,12 @@ static double mmc_invert(const struct mmc_tail *m, double target)
         else
             hi = t;
         next = f > 0.0 && tail > 0.0 ? t + (log(tail) - lt) * tail / f : NAN;
+        /* converged: a step this small may land a hair past the bracket it just closed */
+        if (fabs(next - t) <= 1e-15 * t)
+            return next;
         if (!(next > lo && next < hi))
             next = 0.5 * (lo + hi);
-        if (fabs(next - t) <= 1e-15 * t || hi - lo <= 1e-15 * hi)
+        if (hi - lo <= 1e-15 * hi)
             return next;
         t = next;
     }
