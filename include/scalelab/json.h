@@ -31,13 +31,4 @@ SL_API json_t *sl_json_done(json_t *o, int bad);
  */
 SL_API char *sl_json_dump(json_t *doc);
 
-/*
- * The text sl_json_dump would give for doc with items 0..n-1 in the array that is doc's last
- * member (empty in doc), without holding them all at once: item(ctx, i) makes each (NULL: out
- * of memory), which is dumped and freed before the next is made. For documents of 100,000
- * points, whose tree would take hundreds of MiB. Takes doc; NULL when memory runs out.
- */
-SL_API char *sl_json_dump_array(json_t *doc, size_t n, json_t *(*item)(void *ctx, size_t i),
-                                void *ctx);
-
 #endif

@@ -215,12 +215,17 @@ struct sl_curve_point {
 /* Most points a curve may have. */
 #define SL_CURVE_MAX_POINTS 1000000L
 
+/* Most threads a curve is planned on. */
+#define SL_CURVE_MAX_THREADS 64
+
 /*
  * Cost of both strategies at `points` loads spaced evenly on a log scale from `from` to `to`
- * (both included; one point when points = 1). out must hold `points` entries.
+ * (both included; one point when points = 1). out must hold `points` entries. The points are
+ * planned on `threads` threads (0: one per CPU; at most SL_CURVE_MAX_THREADS), each point as
+ * one thread would plan it, so the figures do not depend on the number.
  */
 SL_API enum sl_status sl_plan_curve(const struct sl_catalog *c, const struct sl_workload *w,
-                                    double from, double to, long points,
+                                    double from, double to, long points, unsigned threads,
                                     struct sl_curve_point *out, char *err, size_t errlen);
 
 #endif

@@ -18,9 +18,11 @@
 SL_API char *sl_report_compare_json(const struct sl_catalog *c, const struct sl_workload *w,
                                     const double *loads, size_t n, char *err, size_t errlen);
 
-/* `curve`: {"catalog", "workload", "points": [{"load_rps", "vertical_usd", ...}]}. */
+/* `curve`: {"catalog", "workload", "points": [{"load_rps", "vertical_usd", ...}]}, planned on
+ * `threads` threads as sl_plan_curve. */
 SL_API char *sl_report_curve_json(const struct sl_catalog *c, const struct sl_workload *w,
-                                  double from, double to, long points, char *err, size_t errlen);
+                                  double from, double to, long points, unsigned threads,
+                                  char *err, size_t errlen);
 
 /* The embedded catalogs and every instance in them: {"catalogs": [{"name", "source", ...}]}. */
 SL_API char *sl_report_catalogs_json(char *err, size_t errlen);

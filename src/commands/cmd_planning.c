@@ -137,8 +137,17 @@ static const struct cmd_param curve_params[] = {
     { .name = "svg", .type = CMD_FILE, .arg = "FILE",
       .help = "write the chart of both cost curves as SVG ('-' for standard output)",
       .accepts = "a file path", .surface = CMD_CLI },
+    { .name = "threads", .type = CMD_INTEGER, .arg = "T", .def = "0", .min = 0,
+      .max = SL_CURVE_MAX_THREADS, .help = "threads that plan the points (0: one per CPU)",
+      .surface = CMD_CLI },
     { .name = NULL }
 };
+
+/* The threads a curve is planned on: the server plans each on one, its workers run several. */
+static unsigned curve_threads(const struct cmd_input *in)
+{
+    return in->surface == CMD_API ? 1u : (unsigned)cmd_get(in, "threads")->integer;
+}
 
 /* from and to as typed, checked in order. */
 static int curve_range(const struct cmd_input *in, char *err, size_t errlen)
@@ -169,7 +178,8 @@ int cmd_curve_run(const struct cmd_input *in, struct cmd_curve_out *out, char *e
     if (!out->points)
         return cmd_failure(err, errlen, "out of memory");
     return status_of(sl_plan_curve(out->catalog, &in->w, cmd_get(in, "from")->number,
-                                   cmd_get(in, "to")->number, out->n, out->points, err, errlen));
+                                   cmd_get(in, "to")->number, out->n, curve_threads(in),
+                                   out->points, err, errlen));
 }
 
 void cmd_curve_release(struct cmd_curve_out *out)
@@ -190,8 +200,8 @@ static int curve_json(const struct cmd_input *in, char **doc, char *err, size_t 
     if (st)
         return st;
     *doc = sl_report_curve_json(cat, &in->w, cmd_get(in, "from")->number,
-                                cmd_get(in, "to")->number, cmd_get(in, "points")->integer, err,
-                                errlen);
+                                cmd_get(in, "to")->number, cmd_get(in, "points")->integer,
+                                curve_threads(in), err, errlen);
     sl_catalog_free(cat);
     return *doc ? CMD_OK : CMD_USAGE;
 }

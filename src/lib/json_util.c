@@ -63,37 +63,3 @@ char *sl_json_dump(json_t *doc)
     json_decref(doc);
     return sl_jw_finish(&w);
 }
-
-char *sl_json_dump_array(json_t *doc, size_t n, json_t *(*item)(void *ctx, size_t i), void *ctx)
-{
-    char *head = sl_json_dump(doc), *tail = NULL;
-    struct sl_jw w = { NULL, 0, 0, 0 };
-    size_t i;
-
-    /* the empty array is the last member: the dump ends "[]\n}", its last "[]" */
-    for (i = head ? strlen(head) : 0; !tail && i >= 2; i--)
-        if (head[i - 2] == '[' && head[i - 1] == ']')
-            tail = head + i - 2;
-    if (!tail) {
-        sl_free(head);
-        return NULL;
-    }
-    if (!n)
-        return head;
-    sl_jw_add(&w, head, (size_t)(tail - head));
-    sl_jw_add(&w, "[", 1);
-    for (i = 0; i < n && !w.failed; i++) {
-        json_t *one = item(ctx, i);
-
-        sl_jw_newline(&w, 2);
-        sl_jw_value(&w, one, 2);
-        json_decref(one);
-        if (i + 1 < n)
-            sl_jw_add(&w, ",", 1);
-    }
-    sl_jw_newline(&w, 1);
-    sl_jw_add(&w, "]", 1);
-    sl_jw_add(&w, tail + 2, strlen(tail + 2));
-    sl_free(head);
-    return sl_jw_finish(&w);
-}

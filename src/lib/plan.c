@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "scalelab/alloc.h"
 #include "scalelab/plan.h"
 #include "scalelab/queueing.h"
+#include "parallel_int.h"
 #include "util_int.h"
 #include "banned.h"
 
@@ -247,21 +249,28 @@ static double shards_availability(double p, long nodes, long shards)
  * The fewest boxes per shard, at least `least` and at most MAX_NODES_PER_SHARD, that bring
  * `shards` shards to the target. (1 - q^n)^s >= T solves to n >= ln(1 - T^(1/s)) / ln q,
  * with 1 - T^(1/s) = -expm1(ln T / s) exact for T near 1; the neighbours are then checked
- * with the formula itself, so that rounding cannot move the answer.
+ * with the formula itself, so that rounding cannot move the answer. *avail is the tier's
+ * availability with that many (shards_availability, which the checks have computed already).
  */
-static long nodes_for_target(double p, long least, long shards, double target)
+static long nodes_for_target(double p, long least, long shards, double target, double *avail)
 {
-    double q = 1.0 - p, room = -expm1(log(target) / (double)shards), x;
+    double q = 1.0 - p, room, x, a = shards_availability(p, least, shards), below;
     long n;
 
-    if (least >= MAX_NODES_PER_SHARD || shards_availability(p, least, shards) >= target)
+    *avail = a;
+    if (least >= MAX_NODES_PER_SHARD || a >= target)
         return least;
+    room = -expm1(log(target) / (double)shards);
     x = q > 0.0 && q < 1.0 && room > 0.0 ? ceil(log(room) / log(q)) : MAX_NODES_PER_SHARD;
     n = !(x < MAX_NODES_PER_SHARD) ? MAX_NODES_PER_SHARD : x > (double)least ? (long)x : least;
-    while (n > least + 1 && shards_availability(p, n - 1, shards) >= target)
+    a = n == least ? a : shards_availability(p, n, shards);
+    while (n > least + 1 && (below = shards_availability(p, n - 1, shards)) >= target) {
         n--;
-    while (n < MAX_NODES_PER_SHARD && shards_availability(p, n, shards) < target)
-        n++;
+        a = below;
+    }
+    while (n < MAX_NODES_PER_SHARD && a < target)
+        a = shards_availability(p, ++n, shards);
+    *avail = a;
     return n;
 }
 
@@ -282,7 +291,7 @@ static void plan_store(const struct sl_catalog *c, const struct sl_workload *w,
     for (i = 0; i < c->count; i++) {
         const struct sl_instance *in = &c->items[i];
         double room = in->mem_gib - w->base_mem_gib;
-        double shards;
+        double shards, avail;
         long nodes;
 
         if (room <= 0.0)
@@ -290,7 +299,8 @@ static void plan_store(const struct sl_catalog *c, const struct sl_workload *w,
         shards = fmax(1.0, fmax(ops_shards, ceil(out->data_gib / room)));
         if (shards > (double)SL_PLAN_MAX_SERVERS)
             continue;
-        nodes = nodes_for_target(w->box_availability, 2, (long)shards, w->availability_target);
+        nodes = nodes_for_target(w->box_availability, 2, (long)shards, w->availability_target,
+                                 &avail); /* the tier's availability is taken below */
         cost = (double)nodes * shards * in->usd_per_month;
         if (!out->instance || cost < out->monthly_usd) {
             out->instance = in;
@@ -394,9 +404,13 @@ static double servers_target(const struct sl_workload *w, const struct sl_store_
     return t <= 1.0 ? t : w->availability_target;
 }
 
-/* Sizes a horizontal tier of instance `in`; returns 0 when no finite tier serves the load. */
+/*
+ * Sizes a horizontal tier of instance `in`; returns 0 when no finite tier serves the load, or
+ * when its N boxes alone already cost more than `beat` (spares and zones only add boxes, so it
+ * cannot be the cheapest: the spares search is skipped).
+ */
 static int size_tier(const struct sl_instance *in, const struct sl_workload *w,
-                     const struct sl_store_tier *store, struct sl_horizontal *h)
+                     const struct sl_store_tier *store, double beat, struct sl_horizontal *h)
 {
     struct sl_capacity cap;
     long needed, util_needed, total, k;
@@ -405,7 +419,7 @@ static int size_tier(const struct sl_instance *in, const struct sl_workload *w,
     if (!slo_reachable(in, w))
         return 0;
     needed = fewest_boxes(in, w);
-    if (!needed)
+    if (!needed || (double)needed * in->usd_per_month > beat)
         return 0;
     memset(h, 0, sizeof(*h));
     h->sized_by = SL_SIZED_UTILIZATION;
@@ -506,7 +520,7 @@ enum sl_status sl_plan_horizontal(const struct sl_catalog *c, const struct sl_wo
 
         if (w->instance[0] && strcmp(in->name, w->instance))
             continue;
-        if (!size_tier(in, w, &store, &trial))
+        if (!size_tier(in, w, &store, found ? best.servers_usd : INFINITY, &trial))
             continue;
         cost = trial.servers_usd;
         if (!found || cost < best.servers_usd ||
@@ -524,9 +538,9 @@ enum sl_status sl_plan_horizontal(const struct sl_catalog *c, const struct sl_wo
     return SL_OK;
 }
 
-/* One database layout: `shards` shards of `boxes` boxes of type `in`. */
+/* One database layout: `shards` shards of `boxes` boxes of type `in`, up `availability`. */
 static void db_layout(const struct sl_instance *in, const struct sl_workload *w, long shards,
-                      long boxes, struct sl_db_tier *d)
+                      long boxes, double availability, struct sl_db_tier *d)
 {
     double writes = d->writes_qps / (double)shards, reads = d->reads_qps / (double)shards;
 
@@ -539,7 +553,7 @@ static void db_layout(const struct sl_instance *in, const struct sl_workload *w,
     /* each box applies every write of its shard and takes an equal part of the reads */
     d->utilization = (writes + reads / (double)boxes) / (d->box_qps / w->target_utilization);
     d->monthly_usd = (double)d->boxes * in->usd_per_month;
-    d->availability = shards_availability(w->box_availability, boxes, shards);
+    d->availability = availability;
 }
 
 /*
@@ -549,10 +563,12 @@ static void db_layout(const struct sl_instance *in, const struct sl_workload *w,
  * grows with b, so the cheapest layouts have the fewest boxes per shard: b from the least
  * (replicas_min + 1) over a window wide enough for the rounding of s, and the fewest shards
  * (every reader a replica), each with the boxes the availability target asks for. With
- * `unsharded`, only a single shard counts. Returns 0 if nothing fits.
+ * `unsharded`, only a single shard counts. Returns 1 with the layout in best, 0 if nothing
+ * fits, and -1 without searching when even the bound at the fewest boxes costs more than `beat`
+ * (the cheapest layout found on another type), so that no layout here could be chosen.
  */
 static int db_on_instance(const struct sl_instance *in, const struct sl_workload *w,
-                          struct sl_db_tier *best, int unsharded)
+                          struct sl_db_tier *best, int unsharded, double beat)
 {
     double lambda1 = 1000.0 / w->db_query_ms * in->single_thread_factor, sigma, kappa;
     double box, write_cap, r = best->reads_qps, wr = best->writes_qps, s_min, b_fewest;
@@ -570,10 +586,13 @@ static int db_on_instance(const struct sl_instance *in, const struct sl_workload
     if (s_min > (double)SL_PLAN_MAX_SERVERS || (unsharded && s_min > 1.0) ||
         (unsharded && !(box > wr)))
         return 0;
+    if ((double)least * fmax(s_min, (r / (double)least + wr) / box) * in->usd_per_month >
+        beat * (1.0 + 1e-12))
+        return -1;
     /* and the fewest shards: every reader a replica of the s_min shards, however many */
     b_fewest = ceil(r / s_min / (box - wr / s_min) - 1e-9);
     for (b = least; b < least + 65; b++) {
-        double s, bb = (double)b;
+        double s, bb = (double)b, avail;
         long nodes;
 
         if (b == least + 64) {
@@ -592,8 +611,8 @@ static int db_on_instance(const struct sl_instance *in, const struct sl_workload
         if (s * bb > (double)SL_PLAN_MAX_SERVERS)
             continue;
         nodes = nodes_for_target(w->box_availability, (long)bb, (long)s,
-                                 w->availability_target);
-        db_layout(in, w, (long)s, nodes, &trial);
+                                 w->availability_target, &avail);
+        db_layout(in, w, (long)s, nodes, avail, &trial);
         /* the cheapest; at equal cost the fewest shards, which is simpler to run */
         if (!found || trial.monthly_usd < best->monthly_usd ||
             (trial.monthly_usd == best->monthly_usd && trial.shards < best->shards)) {
@@ -632,19 +651,21 @@ void sl_plan_database(const struct sl_catalog *c, const struct sl_workload *w,
         const struct sl_instance *in = &c->items[i];
         struct sl_db_tier trial = best;
         double lambda1 = 1000.0 / w->db_query_ms * in->single_thread_factor, sigma, kappa;
+        int fits;
 
         sl_capacity_usl(in, w, &sigma, &kappa);
         max_writes = fmax(max_writes, sl_usl_throughput(in->vcpu, lambda1, sigma, kappa) *
                                           w->target_utilization * w->db_write_share);
-        if (!db_on_instance(in, w, &trial, 0))
-            continue;
-        if (!found || trial.monthly_usd < best.monthly_usd ||
-            (trial.monthly_usd == best.monthly_usd && trial.shards < best.shards)) {
+        fits = db_on_instance(in, w, &trial, 0, found ? best.monthly_usd : INFINITY);
+        if (!fits)
+            continue; /* and neither does a single shard */
+        if (fits > 0 && (!found || trial.monthly_usd < best.monthly_usd ||
+                         (trial.monthly_usd == best.monthly_usd && trial.shards < best.shards))) {
             best = trial;
             found = 1;
         }
         trial = flat;
-        if (db_on_instance(in, w, &trial, 1) &&
+        if (db_on_instance(in, w, &trial, 1, found_flat ? flat.monthly_usd : INFINITY) > 0 &&
             (!found_flat || trial.monthly_usd < flat.monthly_usd)) {
             flat = trial;
             found_flat = 1;
@@ -741,11 +762,74 @@ enum sl_status sl_plan_compare(const struct sl_catalog *c, const struct sl_workl
     return SL_OK;
 }
 
+/* Point i of a curve: its load on the log scale, and the two plans' figures there. */
+static enum sl_status curve_point(const struct sl_catalog *c, const struct sl_workload *w,
+                                  double from, double to, long points, long i,
+                                  struct sl_curve_point *out, char *err, size_t errlen)
+{
+    double t = points == 1 ? 0.0 : (double)i / (double)(points - 1);
+    double load = i == points - 1 ? to : from * pow(to / from, t);
+    struct sl_comparison cmp;
+    enum sl_status st = sl_plan_compare(c, w, load, &cmp, err, errlen);
+
+    if (st)
+        return st;
+    out->load_rps = load;
+    out->vertical_usd = cmp.vertical.feasible ? cmp.vertical.monthly_usd : NAN;
+    out->vertical_instance = cmp.vertical.feasible ? cmp.vertical.instance : NULL;
+    out->horizontal_usd = cmp.horizontal.feasible ? cmp.horizontal.monthly_usd : NAN;
+    out->horizontal_instance = cmp.horizontal.feasible ? cmp.horizontal.instance : NULL;
+    out->horizontal_servers = cmp.horizontal.feasible ? cmp.horizontal.servers : 0;
+    out->horizontal_spares = cmp.horizontal.feasible ? cmp.horizontal.spares : 0;
+    out->vertical_total_usd = cmp.vertical.feasible ? cmp.vertical.total_monthly_usd : NAN;
+    out->horizontal_total_usd = cmp.horizontal.feasible ? cmp.horizontal.total_monthly_usd : NAN;
+    out->vertical_availability = cmp.vertical.feasible ? cmp.vertical.availability : NAN;
+    out->horizontal_availability = cmp.horizontal.feasible ? cmp.horizontal.availability : NAN;
+    out->vertical_p99_s = cmp.vertical.feasible ? cmp.vertical.latency.p99_s : NAN;
+    out->horizontal_p99_s = cmp.horizontal.feasible ? cmp.horizontal.latency.p99_s : NAN;
+    return SL_OK;
+}
+
+/* A curve shared out over threads: part k plans every step-th point from k. */
+struct curve_job {
+    const struct sl_catalog *c;
+    const struct sl_workload *w;
+    double from, to;
+    long points, step;
+    struct sl_curve_point *out;
+    struct {
+        long failed_at; /* the first point that failed, or points */
+        enum sl_status st;
+        char err[SL_ERR_LEN];
+    } part[SL_CURVE_MAX_THREADS];
+};
+
+_Static_assert(SL_CURVE_MAX_THREADS <= SL_PARALLEL_MAX, "a thread for every part of a curve");
+
+static void plan_part(void *ctx, long k)
+{
+    struct curve_job *j = ctx;
+    long i;
+
+    j->part[k].failed_at = j->points;
+    j->part[k].st = SL_OK;
+    for (i = k; i < j->points; i += j->step) {
+        j->part[k].st = curve_point(j->c, j->w, j->from, j->to, j->points, i, &j->out[i],
+                                    j->part[k].err, sizeof(j->part[k].err));
+        if (j->part[k].st) {
+            j->part[k].failed_at = i;
+            break;
+        }
+    }
+}
+
 enum sl_status sl_plan_curve(const struct sl_catalog *c, const struct sl_workload *w,
-                             double from, double to, long points,
+                             double from, double to, long points, unsigned threads,
                              struct sl_curve_point *out, char *err, size_t errlen)
 {
-    long i;
+    struct curve_job *j;
+    enum sl_status st;
+    long k, worst = 0;
 
     if (!(from > 0.0) || !(to >= from) || !isfinite(to)) {
         snprintf(err, errlen, "invalid range %g to %g (expected 0 < from <= to)", from, to);
@@ -756,29 +840,27 @@ enum sl_status sl_plan_curve(const struct sl_catalog *c, const struct sl_workloa
                  SL_CURVE_MAX_POINTS);
         return SL_E_INVALID;
     }
-    for (i = 0; i < points; i++) {
-        double t = points == 1 ? 0.0 : (double)i / (double)(points - 1);
-        double load = i == points - 1 ? to : from * pow(to / from, t);
-        struct sl_comparison cmp;
-        enum sl_status st = sl_plan_compare(c, w, load, &cmp, err, errlen);
-
-        if (st)
-            return st;
-        out[i].load_rps = load;
-        out[i].vertical_usd = cmp.vertical.feasible ? cmp.vertical.monthly_usd : NAN;
-        out[i].vertical_instance = cmp.vertical.feasible ? cmp.vertical.instance : NULL;
-        out[i].horizontal_usd = cmp.horizontal.feasible ? cmp.horizontal.monthly_usd : NAN;
-        out[i].horizontal_instance = cmp.horizontal.feasible ? cmp.horizontal.instance : NULL;
-        out[i].horizontal_servers = cmp.horizontal.feasible ? cmp.horizontal.servers : 0;
-        out[i].horizontal_spares = cmp.horizontal.feasible ? cmp.horizontal.spares : 0;
-        out[i].vertical_total_usd = cmp.vertical.feasible ? cmp.vertical.total_monthly_usd : NAN;
-        out[i].horizontal_total_usd = cmp.horizontal.feasible ? cmp.horizontal.total_monthly_usd
-                                                              : NAN;
-        out[i].vertical_availability = cmp.vertical.feasible ? cmp.vertical.availability : NAN;
-        out[i].horizontal_availability = cmp.horizontal.feasible ? cmp.horizontal.availability
-                                                                 : NAN;
-        out[i].vertical_p99_s = cmp.vertical.feasible ? cmp.vertical.latency.p99_s : NAN;
-        out[i].horizontal_p99_s = cmp.horizontal.feasible ? cmp.horizontal.latency.p99_s : NAN;
+    j = sl_calloc(1, sizeof(*j));
+    if (!j) {
+        snprintf(err, errlen, "out of memory");
+        return SL_E_NOMEM;
     }
-    return SL_OK;
+    *j = (struct curve_job){ .c = c, .w = w, .from = from, .to = to, .points = points,
+                             .out = out };
+    /* the points interleave, so that every thread gets small and large loads alike */
+    j->step = sl_parallel_threads(threads);
+    if (j->step > SL_CURVE_MAX_THREADS)
+        j->step = SL_CURVE_MAX_THREADS;
+    if (j->step > points)
+        j->step = points;
+    sl_parallel(j->step, plan_part, j);
+    /* the error of the lowest point that failed, as one thread would have met it first */
+    for (k = 1; k < j->step; k++)
+        if (j->part[k].failed_at < j->part[worst].failed_at)
+            worst = k;
+    st = j->part[worst].st;
+    if (st)
+        snprintf(err, errlen, "%s", j->part[worst].err);
+    sl_free(j);
+    return st;
 }

@@ -7,6 +7,7 @@
 #include "scalelab/alloc.h"
 #include "scalelab/report.h"
 #include "scalelab/json.h"
+#include "json_write_int.h"
 #include "banned.h"
 
 static json_t *name_or_null(const struct sl_instance *in)
@@ -331,34 +332,46 @@ char *sl_report_compare_json(const struct sl_catalog *c, const struct sl_workloa
     return finish(doc, err, errlen);
 }
 
-static json_t *curve_point_json(const struct sl_curve_point *p)
+/* One point of the curve, written as its object would be, without building it. */
+static void curve_point_write(struct sl_jw *o, const void *pts, size_t i, int depth)
 {
-    json_t *o = json_object();
-    int bad = !o;
+    const struct sl_curve_point *p = (const struct sl_curve_point *)pts + i;
+    int in = depth + 1;
 
-    bad |= sl_json_put(o, "load_rps", sl_json_num(p->load_rps));
-    bad |= sl_json_put(o, "vertical_usd", sl_json_num(p->vertical_usd));
-    bad |= sl_json_put(o, "vertical_instance", name_or_null(p->vertical_instance));
-    bad |= sl_json_put(o, "horizontal_usd", sl_json_num(p->horizontal_usd));
-    bad |= sl_json_put(o, "horizontal_instance", name_or_null(p->horizontal_instance));
-    bad |= sl_json_put(o, "horizontal_servers", json_integer(p->horizontal_servers));
-    bad |= sl_json_put(o, "horizontal_spares", json_integer(p->horizontal_spares));
-    bad |= sl_json_put(o, "vertical_total_usd", sl_json_num(p->vertical_total_usd));
-    bad |= sl_json_put(o, "horizontal_total_usd", sl_json_num(p->horizontal_total_usd));
-    bad |= sl_json_put(o, "vertical_availability", sl_json_num(p->vertical_availability));
-    bad |= sl_json_put(o, "horizontal_availability", sl_json_num(p->horizontal_availability));
-    bad |= sl_json_put(o, "vertical_p99_s", sl_json_num(p->vertical_p99_s));
-    bad |= sl_json_put(o, "horizontal_p99_s", sl_json_num(p->horizontal_p99_s));
-    return sl_json_done(o, bad);
-}
-
-static json_t *curve_point_item(void *pts, size_t i)
-{
-    return curve_point_json((const struct sl_curve_point *)pts + i);
+    sl_jw_add(o, "{", 1);
+    sl_jw_key(o, "load_rps", in, 1);
+    sl_jw_num(o, p->load_rps);
+    sl_jw_key(o, "vertical_usd", in, 0);
+    sl_jw_num(o, p->vertical_usd);
+    sl_jw_key(o, "vertical_instance", in, 0);
+    sl_jw_string(o, p->vertical_instance ? p->vertical_instance->name : NULL);
+    sl_jw_key(o, "horizontal_usd", in, 0);
+    sl_jw_num(o, p->horizontal_usd);
+    sl_jw_key(o, "horizontal_instance", in, 0);
+    sl_jw_string(o, p->horizontal_instance ? p->horizontal_instance->name : NULL);
+    sl_jw_key(o, "horizontal_servers", in, 0);
+    sl_jw_int(o, p->horizontal_servers);
+    sl_jw_key(o, "horizontal_spares", in, 0);
+    sl_jw_int(o, p->horizontal_spares);
+    sl_jw_key(o, "vertical_total_usd", in, 0);
+    sl_jw_num(o, p->vertical_total_usd);
+    sl_jw_key(o, "horizontal_total_usd", in, 0);
+    sl_jw_num(o, p->horizontal_total_usd);
+    sl_jw_key(o, "vertical_availability", in, 0);
+    sl_jw_num(o, p->vertical_availability);
+    sl_jw_key(o, "horizontal_availability", in, 0);
+    sl_jw_num(o, p->horizontal_availability);
+    sl_jw_key(o, "vertical_p99_s", in, 0);
+    sl_jw_num(o, p->vertical_p99_s);
+    sl_jw_key(o, "horizontal_p99_s", in, 0);
+    sl_jw_num(o, p->horizontal_p99_s);
+    sl_jw_newline(o, depth);
+    sl_jw_add(o, "}", 1);
 }
 
 char *sl_report_curve_json(const struct sl_catalog *c, const struct sl_workload *w,
-                           double from, double to, long points, char *err, size_t errlen)
+                           double from, double to, long points, unsigned threads,
+                           char *err, size_t errlen)
 {
     struct sl_curve_point *pts = NULL;
     json_t *doc = NULL;
@@ -376,15 +389,15 @@ char *sl_report_curve_json(const struct sl_catalog *c, const struct sl_workload 
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    if (sl_plan_curve(c, w, from, to, points, pts, err, errlen) != SL_OK)
+    if (sl_plan_curve(c, w, from, to, points, threads, pts, err, errlen) != SL_OK)
         goto out;
     doc = document(c, w);
     if (sl_json_put(doc, "points", json_array())) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    /* a point at a time: the tree of 100,000 points would hold some 300 MiB */
-    text = sl_json_dump_array(doc, (size_t)points, curve_point_item, pts);
+    /* written a point at a time: the tree of 100,000 points would hold some 300 MiB */
+    text = sl_jw_dump_array(doc, (size_t)points, curve_point_write, pts, threads);
     doc = NULL;
     if (!text)
         snprintf(err, errlen, "out of memory");

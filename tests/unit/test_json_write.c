@@ -247,7 +247,7 @@ static void documents_match_jansson(void **state)
     sl_workload_init(&w);
     assert_int_equal(sl_catalog_builtin("teaching", &c, err, sizeof(err)), SL_OK);
     assert_document_round_trips(sl_report_compare_json(c, &w, loads, 3, err, sizeof(err)));
-    assert_document_round_trips(sl_report_curve_json(c, &w, 1e3, 1e6, 500, err, sizeof(err)));
+    assert_document_round_trips(sl_report_curve_json(c, &w, 1e3, 1e6, 500, 1, err, sizeof(err)));
     w.load_rps = 2e5;
     assert_document_round_trips(sl_report_plan_json(c, &w, err, sizeof(err)));
     assert_document_round_trips(sl_report_catalogs_json(err, sizeof(err)));

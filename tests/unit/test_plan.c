@@ -747,15 +747,45 @@ static void plan_curve_points(void **state)
 
     (void)state;
     sl_workload_init(&w);
-    assert_int_equal(sl_plan_curve(c, &w, 1e3, 1e6, 7, pts, err, sizeof(err)), SL_OK);
+    assert_int_equal(sl_plan_curve(c, &w, 1e3, 1e6, 7, 1, pts, err, sizeof(err)), SL_OK);
     assert_close(pts[0].load_rps, 1e3, 1e-12);
     assert_close(pts[6].load_rps, 1e6, 1e-12);
     assert_close(pts[2].load_rps, 1e4, 1e-9);
     assert_true(isnan(pts[6].vertical_usd));
     assert_null(pts[6].vertical_instance);
     assert_false(isnan(pts[0].vertical_usd));
-    assert_int_equal(sl_plan_curve(c, &w, 1e3, 1e2, 7, pts, err, sizeof(err)), SL_E_INVALID);
-    assert_int_equal(sl_plan_curve(c, &w, 1e3, 1e6, 0, pts, err, sizeof(err)), SL_E_INVALID);
+    assert_int_equal(sl_plan_curve(c, &w, 1e3, 1e2, 7, 1, pts, err, sizeof(err)), SL_E_INVALID);
+    assert_int_equal(sl_plan_curve(c, &w, 1e3, 1e6, 0, 1, pts, err, sizeof(err)), SL_E_INVALID);
+    sl_catalog_free(c);
+}
+
+/* Threads share out the points, never change them: any number gives the one thread's bytes. */
+static void plan_curve_threads_change_nothing(void **state)
+{
+    static const unsigned threads[] = { 0, 2, 3, 7, 64 };
+    struct sl_catalog *c = load("cloud");
+    struct sl_workload w;
+    struct sl_curve_point one[50], many[50];
+    char err[SL_ERR_LEN], err1[SL_ERR_LEN];
+    size_t k;
+
+    (void)state;
+    sl_workload_init(&w);
+    w.state = SL_STATE_STORE;
+    assert_int_equal(sl_plan_curve(c, &w, 100, 3e6, 50, 1, one, err, sizeof(err)), SL_OK);
+    for (k = 0; k < sizeof(threads) / sizeof(threads[0]); k++) {
+        memset(many, 0xa5, sizeof(many));
+        assert_int_equal(sl_plan_curve(c, &w, 100, 3e6, 50, threads[k], many, err,
+                                       sizeof(err)), SL_OK);
+        assert_memory_equal(one, many, sizeof(one));
+    }
+    /* a failure reads as it does on one thread */
+    memcpy(w.instance, "no-such-box", sizeof("no-such-box"));
+    assert_int_equal(sl_plan_curve(c, &w, 100, 3e6, 50, 1, one, err1, sizeof(err1)),
+                     SL_E_NOT_FOUND);
+    assert_int_equal(sl_plan_curve(c, &w, 100, 3e6, 50, 4, many, err, sizeof(err)),
+                     SL_E_NOT_FOUND);
+    assert_string_equal(err, err1);
     sl_catalog_free(c);
 }
 
@@ -805,6 +835,7 @@ int main(void)
         cmocka_unit_test(plan_whole_bill),
         cmocka_unit_test(workload_parses_spares_and_slo),
         cmocka_unit_test(plan_curve_points),
+        cmocka_unit_test(plan_curve_threads_change_nothing),
         cmocka_unit_test(workload_rejects_bad_fields),
     };
 

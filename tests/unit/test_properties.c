@@ -215,7 +215,7 @@ static void properties_compare_plan_curve(void **state)
         check_doc(sl_report_plan_json(c, &w, err, sizeof(err)), err);
         from = pick(1e-3, 1e9, 1);
         to = from * pick(1, 1e4, 1);
-        check_doc(sl_report_curve_json(c, &w, from, to, 1 + (long)sl_rng_below(&rng, 8), err,
+        check_doc(sl_report_curve_json(c, &w, from, to, 1 + (long)sl_rng_below(&rng, 8), 1, err,
                                        sizeof(err)), err);
         sl_catalog_free(c);
     }

@@ -6,6 +6,7 @@
 #include "sl_test.h"
 #include "scalelab/json.h"
 #include "scalelab/scalelab.h"
+#include "lib/json_write_int.h"
 
 static void *test_alloc(size_t n)
 {
@@ -85,12 +86,12 @@ static void report_plan_and_curve(void **state)
                                     "replicas_per_shard"));
     assert_non_null(json_object_get(json_object_get(doc, "app"), "horizontal"));
     json_decref(doc);
-    doc = parse_doc(sl_report_curve_json(c, &w, 1e3, 1e6, 10, err, sizeof(err)));
+    doc = parse_doc(sl_report_curve_json(c, &w, 1e3, 1e6, 10, 1, err, sizeof(err)));
     pts = json_object_get(doc, "points");
     assert_int_equal(json_array_size(pts), 10);
     assert_true(json_is_null(json_object_get(json_array_get(pts, 9), "vertical_usd")));
     json_decref(doc);
-    assert_null(sl_report_curve_json(c, &w, 1e3, 1e6, 0, err, sizeof(err)));
+    assert_null(sl_report_curve_json(c, &w, 1e3, 1e6, 0, 1, err, sizeof(err)));
     assert_non_null(strstr(err, "points"));
     w.cpu_ms = -1;
     assert_null(sl_report_plan_json(c, &w, err, sizeof(err)));
@@ -129,16 +130,27 @@ static json_t *sample_doc(size_t n)
     return doc;
 }
 
-/* Items dumped one at a time give the bytes of the whole tree dumped at once. */
+/* The writer's item: the sample's tree written where the array holds it. */
+static void write_sample_item(struct sl_jw *w, const void *ctx, size_t i, int depth)
+{
+    json_t *o = sample_item((void *)ctx, i);
+
+    sl_jw_value(w, o, depth);
+    json_decref(o);
+}
+
+/* Items written one at a time give the bytes of the whole tree dumped at once. */
 static void report_dump_array_equals_the_tree(void **state)
 {
-    static const size_t counts[] = { 0, 1, 2, 7 };
+    static const size_t counts[] = { 0, 1, 2, 7, 3, 40 };
+    static const unsigned threads[] = { 1, 1, 2, 3, 8, 0 };
     size_t k;
 
     (void)state;
     for (k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
         char *whole = sl_json_dump(sample_doc(counts[k]));
-        char *streamed = sl_json_dump_array(sample_doc(0), counts[k], sample_item, NULL);
+        char *streamed = sl_jw_dump_array(sample_doc(0), counts[k], write_sample_item, NULL,
+                                          threads[k]);
 
         assert_non_null(whole);
         assert_non_null(streamed);
