@@ -6,7 +6,7 @@ CC       ?= cc
 BUILD    ?= build
 SAN      := $(BUILD)/san
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
-PKGS     := jansson libmicrohttpd hiredis libcrypto libcurl
+PKGS     := jansson libmicrohttpd hiredis libcrypto libcurl libxxhash
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lmicrohttpd)
 # The Debian package of each pkg-config name, for the message when one is missing.
@@ -15,6 +15,7 @@ DEB_libmicrohttpd := libmicrohttpd-dev
 DEB_hiredis := libhiredis-dev
 DEB_libcrypto := libssl-dev
 DEB_libcurl := libcurl4-openssl-dev
+DEB_libxxhash := libxxhash-dev
 
 WARN     := -Wall -Wextra -pedantic -Wstrict-prototypes -Wold-style-definition -Wpointer-arith \
             -Wvla -Wwrite-strings -Wformat-security -Wshadow -Wmissing-prototypes

@@ -402,6 +402,11 @@ static const struct route *pure_route(const struct web_request *req)
     return r;
 }
 
+int web_route_is_pure(const struct web_request *req)
+{
+    return pure_route(req) != NULL;
+}
+
 char *web_route_query_key(const struct web_request *req)
 {
     const struct route *r = pure_route(req);

@@ -202,19 +202,22 @@ static void look_up(struct request *rq)
     struct web_cache *c = rq->srv->cache;
     char key[KEY_MAX];
 
-    if (c) { /* the words are only a way into the cache */
-        rq->query_key = web_route_query_key(&rq->req);
-        if (!rq->query_key)
-            return;
-        if ((rq->entry = web_cache_get(c, rq->query_key)) != NULL) {
-            rq->keyed = 1;
-            return;
-        }
+    if (!c) { /* no key to find: a document is only tagged, for a later If-None-Match */
+        rq->keyed = web_route_is_pure(&rq->req);
+        return;
+    }
+    /* the words are only a way into the cache */
+    rq->query_key = web_route_query_key(&rq->req);
+    if (!rq->query_key)
+        return;
+    if ((rq->entry = web_cache_get(c, rq->query_key)) != NULL) {
+        rq->keyed = 1;
+        return;
     }
     if (web_route_cache_key(&rq->req, key, sizeof(key)) || !(rq->key = sl_strdup(key)))
         return; /* an error to answer, or a query too long to keep */
     rq->keyed = 1;
-    if (c && (rq->entry = web_cache_get(c, rq->key)) != NULL)
+    if ((rq->entry = web_cache_get(c, rq->key)) != NULL)
         remember_words(rq);
 }
 

@@ -77,6 +77,12 @@ void web_route(const struct web_request *req, struct web_reply *out);
 int web_route_cache_key(const struct web_request *req, char *key, size_t len);
 
 /*
+ * Whether the answer to req is a pure function of its route and query (a GET or HEAD of a
+ * command's route, without a body): what a server without a cache still tags for 304s.
+ */
+int web_route_is_pure(const struct web_request *req);
+
+/*
  * The request's query as it came (decoded parameters in their order), for finding at once a
  * document asked for in the same words before; NULL when web_route_cache_key would refuse it
  * for its route or method, or memory ran out. The caller's (sl_free).
