@@ -379,125 +379,150 @@ void sl_jw_value(struct sl_jw *w, const json_t *v, int depth)
     w->failed = 1;
 }
 
-void sl_jw_newline(struct sl_jw *w, int depth)
+static struct sl_jw_obj open_at(struct sl_jw *w, int depth, char open, char close)
 {
-    newline(w, depth);
+    struct sl_jw_obj o = { w, depth, 0, close };
+
+    sl_jw_add(w, &open, 1);
+    return o;
 }
 
-void sl_jw_key(struct sl_jw *w, const char *key, int depth, int first)
+struct sl_jw_obj sl_jw_object(struct sl_jw *w, int depth)
 {
-    if (!first)
-        sl_jw_add(w, ",", 1);
-    newline(w, depth);
-    put_string(w, key, strlen(key));
-    sl_jw_add(w, ": ", 2);
+    return open_at(w, depth, '{', '}');
 }
 
-void sl_jw_num(struct sl_jw *w, double v)
+struct sl_jw_obj sl_jw_array(struct sl_jw *w, int depth)
 {
+    return open_at(w, depth, '[', ']');
+}
+
+void sl_jw_close(struct sl_jw_obj *o)
+{
+    if (o->n)
+        newline(o->w, o->depth);
+    sl_jw_add(o->w, &o->close, 1);
+}
+
+void sl_jw_next(struct sl_jw_obj *o, const char *key)
+{
+    if (o->n++)
+        sl_jw_add(o->w, ",", 1);
+    newline(o->w, o->depth + 1);
+    if (key) {
+        put_string(o->w, key, strlen(key));
+        sl_jw_add(o->w, ": ", 2);
+    }
+}
+
+void sl_jw_put_num(struct sl_jw_obj *o, const char *key, double v)
+{
+    sl_jw_next(o, key);
     if (isfinite(v))
-        put_real(w, v);
+        put_real(o->w, v);
     else
-        sl_jw_add(w, "null", 4);
+        sl_jw_add(o->w, "null", 4);
 }
 
-void sl_jw_int(struct sl_jw *w, long long v)
+void sl_jw_put_int(struct sl_jw_obj *o, const char *key, long long v)
 {
-    put_integer(w, (json_int_t)v);
+    sl_jw_next(o, key);
+    put_integer(o->w, (json_int_t)v);
 }
 
-void sl_jw_string(struct sl_jw *w, const char *s)
+void sl_jw_put_str(struct sl_jw_obj *o, const char *key, const char *s)
 {
+    sl_jw_next(o, key);
     if (s)
-        put_string(w, s, strlen(s));
+        put_string(o->w, s, strlen(s));
     else
-        sl_jw_add(w, "null", 4);
+        sl_jw_add(o->w, "null", 4);
 }
 
-/* Items lo..hi-1 of an array of n at depth 2, each after its line break, commas between. */
-static void write_items(struct sl_jw *w, size_t lo, size_t hi, size_t n, sl_jw_item_fn *item,
+void sl_jw_put_bool(struct sl_jw_obj *o, const char *key, int b)
+{
+    sl_jw_next(o, key);
+    sl_jw_add(o->w, b ? "true" : "false", b ? 4 : 5);
+}
+
+void sl_jw_put_null(struct sl_jw_obj *o, const char *key)
+{
+    sl_jw_next(o, key);
+    sl_jw_add(o->w, "null", 4);
+}
+
+struct sl_jw_obj sl_jw_put_object(struct sl_jw_obj *o, const char *key)
+{
+    sl_jw_next(o, key);
+    return sl_jw_object(o->w, o->depth + 1);
+}
+
+struct sl_jw_obj sl_jw_put_array(struct sl_jw_obj *o, const char *key)
+{
+    sl_jw_next(o, key);
+    return sl_jw_array(o->w, o->depth + 1);
+}
+
+/* Items lo..hi-1 of an array at `depth` (their own at depth + 1), a comma before all but 0. */
+static void write_items(struct sl_jw *w, int depth, size_t lo, size_t hi, sl_jw_item_fn *item,
                         const void *ctx)
 {
     size_t i;
 
     for (i = lo; i < hi && !w->failed; i++) {
-        newline(w, 2);
-        item(w, ctx, i, 2);
-        if (i + 1 < n)
+        if (i)
             sl_jw_add(w, ",", 1);
+        newline(w, depth + 1);
+        item(w, ctx, i, depth + 1);
     }
 }
 
 /* An array's items written in contiguous chunks, chunk k into part[k] (chunk 0 into first). */
-struct dump_job {
+struct items_job {
     size_t n, chunk;
+    int depth;
     sl_jw_item_fn *item;
     const void *ctx;
     struct sl_jw *first;
     struct sl_jw part[SL_PARALLEL_MAX];
 };
 
-static void dump_part(void *arg, long k)
+static void items_part(void *arg, long k)
 {
-    struct dump_job *j = arg;
+    struct items_job *j = arg;
     size_t lo = (size_t)k * j->chunk, hi = lo + j->chunk < j->n ? lo + j->chunk : j->n;
 
-    write_items(k ? &j->part[k] : j->first, lo, hi, j->n, j->item, j->ctx);
+    write_items(k ? &j->part[k] : j->first, j->depth, lo, hi, j->item, j->ctx);
 }
 
-char *sl_jw_dump_array(json_t *doc, size_t n, sl_jw_item_fn *item, const void *ctx,
-                       unsigned threads)
+void sl_jw_put_items(struct sl_jw_obj *o, const char *key, size_t n, sl_jw_item_fn *item,
+                     const void *ctx, unsigned threads)
 {
-    struct sl_jw w = { NULL, 0, 0, 0 }, head = { NULL, 0, 0, 0 };
-    struct dump_job *j = NULL;
-    size_t i, parts;
-    char *tail = NULL;
+    struct sl_jw_obj a = sl_jw_put_array(o, key);
+    struct items_job *j = NULL;
+    size_t parts = (size_t)sl_parallel_threads(threads), i;
 
-    if (doc && (json_is_object(doc) || json_is_array(doc)))
-        sl_jw_value(&head, doc, 0);
-    else
-        head.failed = 1;
-    json_decref(doc);
-    /* the empty array is the last member: the text ends "[]\n}", its last "[]" */
-    for (i = head.failed ? 0 : head.len; !tail && i >= 2; i--)
-        if (head.s[i - 2] == '[' && head.s[i - 1] == ']')
-            tail = head.s + i - 2;
-    if (!tail) {
-        sl_free(head.s);
-        return NULL;
-    }
-    if (!n)
-        return head.s;
-    sl_jw_add(&w, head.s, (size_t)(tail - head.s));
-    sl_jw_add(&w, "[", 1);
-    parts = (size_t)sl_parallel_threads(threads);
     if (parts > n)
         parts = n;
     if (parts > 1)
         j = sl_calloc(1, sizeof(*j));
     if (j) {
-        j->n = n;
-        j->chunk = (n + parts - 1) / parts;
-        j->item = item;
-        j->ctx = ctx;
-        j->first = &w;
-        sl_parallel((long)parts, dump_part, j);
+        *j = (struct items_job){ .n = n, .chunk = (n + parts - 1) / parts, .depth = a.depth,
+                                 .item = item, .ctx = ctx, .first = a.w };
+        sl_parallel((long)parts, items_part, j);
         for (i = 1; i < parts; i++) { /* each chunk freed once copied: 1.5 times the text */
             if (j->part[i].failed)
-                w.failed = 1;
+                a.w->failed = 1;
             else
-                sl_jw_add(&w, j->part[i].s, j->part[i].len);
+                sl_jw_add(a.w, j->part[i].s, j->part[i].len);
             sl_free(j->part[i].s);
         }
         sl_free(j);
     } else {
-        write_items(&w, 0, n, n, item, ctx);
+        write_items(a.w, a.depth, 0, n, item, ctx);
     }
-    newline(&w, 1);
-    sl_jw_add(&w, "]", 1);
-    sl_jw_add(&w, tail + 2, strlen(tail + 2));
-    sl_free(head.s);
-    return sl_jw_finish(&w);
+    a.n = n;
+    sl_jw_close(&a);
 }
 
 char *sl_jw_finish(struct sl_jw *w)

@@ -16,38 +16,49 @@ struct sl_jw {
 /* Appends n bytes of s. */
 void sl_jw_add(struct sl_jw *w, const char *s, size_t n);
 
-/* Appends a line break and the indent of depth (2 spaces a level). */
-void sl_jw_newline(struct sl_jw *w, int depth);
-
 /*
  * Appends v as json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
  * writes it when v sits at `depth` (0 for the root), byte for byte.
  */
 void sl_jw_value(struct sl_jw *w, const json_t *v, int depth);
 
-/* At `depth` inside an object: a comma unless first, a line break, the indent and "key": . */
-void sl_jw_key(struct sl_jw *w, const char *key, int depth, int first);
+/*
+ * An object or array written straight into the text, as its tree would be by sl_jw_value:
+ * opened at `depth`, members added in order, closed. No tree, no allocation but the text's.
+ */
+struct sl_jw_obj {
+    struct sl_jw *w;
+    int depth;
+    size_t n;   /* members so far */
+    char close; /* '}' or ']' */
+};
 
-/* A real as sl_json_num's tree would be written: null when v is NaN or infinite. */
-void sl_jw_num(struct sl_jw *w, double v);
+struct sl_jw_obj sl_jw_object(struct sl_jw *w, int depth);
+struct sl_jw_obj sl_jw_array(struct sl_jw *w, int depth);
+void sl_jw_close(struct sl_jw_obj *o);
 
-/* An integer. */
-void sl_jw_int(struct sl_jw *w, long long v);
+/* Starts the next member: a comma after the first, its line and indent, and "key": (objects). */
+void sl_jw_next(struct sl_jw_obj *o, const char *key);
 
-/* A string, or null for NULL. */
-void sl_jw_string(struct sl_jw *w, const char *s);
+/* Members: key NULL inside an array. A real is null when NaN or infinite, a string when NULL. */
+void sl_jw_put_num(struct sl_jw_obj *o, const char *key, double v);
+void sl_jw_put_int(struct sl_jw_obj *o, const char *key, long long v);
+void sl_jw_put_str(struct sl_jw_obj *o, const char *key, const char *s);
+void sl_jw_put_bool(struct sl_jw_obj *o, const char *key, int b);
+void sl_jw_put_null(struct sl_jw_obj *o, const char *key);
+struct sl_jw_obj sl_jw_put_object(struct sl_jw_obj *o, const char *key);
+struct sl_jw_obj sl_jw_put_array(struct sl_jw_obj *o, const char *key);
 
 /* Writes item i of an array at `depth`, straight into w. */
 typedef void sl_jw_item_fn(struct sl_jw *w, const void *ctx, size_t i, int depth);
 
 /*
- * The text of doc with items 0..n-1 in the array that is doc's last member (empty in doc),
- * each written by item() without a tree: for documents of 100,000 points. The items are
- * written in contiguous chunks on `threads` threads (0: one per CPU), so item() must be safe
- * to call from several at once. Takes doc; NULL when memory runs out.
+ * A member that is an array of items 0..n-1, each written by item(): for documents of 100,000
+ * points. They are written in contiguous chunks on `threads` threads (0: one per CPU), so
+ * item() must be safe to call from several at once.
  */
-char *sl_jw_dump_array(json_t *doc, size_t n, sl_jw_item_fn *item, const void *ctx,
-                       unsigned threads);
+void sl_jw_put_items(struct sl_jw_obj *o, const char *key, size_t n, sl_jw_item_fn *item,
+                     const void *ctx, unsigned threads);
 
 /* The text (the caller's, freed with sl_free), or NULL after a failure (w's memory freed). */
 char *sl_jw_finish(struct sl_jw *w);
