@@ -1,6 +1,7 @@
 /* The text of a jansson tree, byte for byte what json_dumps gives with the flags we use. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -107,15 +108,19 @@ static void put_string(struct sl_jw *w, const char *str, size_t n)
 
     sl_jw_add(w, "\"", 1);
     while (i < n) {
-        size_t len = utf8_length(s + i, n - i);
         char esc[6];
-        size_t elen = 2;
+        size_t elen = 2, len;
 
-        if (!len) {
-            w->failed = 1;
-            return;
+        if (s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\') {
+            i++; /* plain ASCII, the common case */
+            continue;
         }
-        if (len > 1 || (s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')) {
+        if (s[i] >= 0x80) {
+            len = utf8_length(s + i, n - i);
+            if (!len) {
+                w->failed = 1;
+                return;
+            }
             i += len;
             continue;
         }
@@ -178,7 +183,12 @@ static const double pow10_exact[] = { /* every power of ten a double holds exact
  */
 static int ten_digits(double a, unsigned long long *digits, int *exp)
 {
-    int e = (int)floor(log10(a)), tries;
+    uint64_t bits;
+    int e, tries;
+
+    /* log10 from the binary exponent, low by at most one, which the loop below puts right */
+    memcpy(&bits, &a, sizeof(bits));
+    e = (int)floor(((double)((int)(bits >> 52) - 1023)) * 0.30102999566398120);
 
     for (tries = 0; tries < 3; tries++) {
         int p = 9 - e;
