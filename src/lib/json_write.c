@@ -489,7 +489,7 @@ static void write_items(struct sl_jw *w, int depth, size_t lo, size_t hi, sl_jw_
 
 /* An array's items written in contiguous chunks, chunk k into part[k] (chunk 0 into first). */
 struct items_job {
-    size_t n, chunk;
+    size_t n, parts;
     int depth;
     sl_jw_item_fn *item;
     const void *ctx;
@@ -500,7 +500,8 @@ struct items_job {
 static void items_part(void *arg, long k)
 {
     struct items_job *j = arg;
-    size_t lo = (size_t)k * j->chunk, hi = lo + j->chunk < j->n ? lo + j->chunk : j->n;
+    /* parts <= n: every chunk holds one item or more */
+    size_t lo = (size_t)k * j->n / j->parts, hi = ((size_t)k + 1) * j->n / j->parts;
 
     write_items(k ? &j->part[k] : j->first, j->depth, lo, hi, j->item, j->ctx);
 }
@@ -517,7 +518,7 @@ void sl_jw_put_items(struct sl_jw_obj *o, const char *key, size_t n, sl_jw_item_
     if (parts > 1)
         j = sl_calloc(1, sizeof(*j));
     if (j) {
-        *j = (struct items_job){ .n = n, .chunk = (n + parts - 1) / parts, .depth = a.depth,
+        *j = (struct items_job){ .n = n, .parts = parts, .depth = a.depth,
                                  .item = item, .ctx = ctx, .first = a.w };
         sl_parallel((long)parts, items_part, j);
         for (i = 1; i < parts; i++) { /* each chunk freed once copied: 1.5 times the text */

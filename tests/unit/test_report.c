@@ -142,8 +142,8 @@ static void write_sample_item(struct sl_jw *w, const void *ctx, size_t i, int de
 /* Written member by member, items in chunks on threads: the bytes of the whole tree dumped. */
 static void report_dump_array_equals_the_tree(void **state)
 {
-    static const size_t counts[] = { 0, 1, 2, 7, 3, 40 };
-    static const unsigned threads[] = { 1, 1, 2, 3, 8, 0 };
+    static const size_t counts[] = { 0, 1, 2, 7, 3, 40, 5, 63 };
+    static const unsigned threads[] = { 1, 1, 2, 3, 8, 0, 4, 64 };
     size_t k;
 
     (void)state;
