@@ -41,8 +41,15 @@
  * SIM_FLEET_CORES cores in all. One server takes the FCFS shortcut (sim_fcfs.c).
  */
 
-#define SIM_FLEET_CORES 4096   /* cores in all; beyond, the rings and the lock list grow large */
-#define SIM_FLEET_PLACES 16384 /* ring places in all, at most 64 a core and at least 4 */
+/*
+ * Where it runs faster than the event loop (measured, docs/model.md): up to 64 cores in all
+ * (beyond, two trees over the cores cost more than the event loop's one), and waiting rooms of
+ * 8 places or more (smaller ones refuse often, and each arrival near a refusal waits for the
+ * starts before it).
+ */
+#define SIM_FLEET_CORES 64
+#define SIM_FLEET_ROOM 8
+#define SIM_FLEET_PLACES 4096  /* ring places in all, at most 64 a core and at least 4 */
 #define SIM_FLEET_BLOCK 64     /* arrivals routed ahead at a time */
 
 int sl_sim_fleet_exact(const struct sim_state *st)
@@ -52,7 +59,7 @@ int sl_sim_fleet_exact(const struct sim_state *st)
     return !st->timeouts && st->n_srv > 1 && c->n_fails == 0 && c->n_adds == 0
            && c->n_curve == 0 && st->rate > 0 && st->draws.arrivals_ahead && !st->pin
            && (c->lb == SL_SIM_LB_RR || c->lb == SL_SIM_LB_RANDOM)
-           && (double)st->n_srv * (double)c->cores <= SIM_FLEET_CORES;
+           && st->n_srv * c->cores <= SIM_FLEET_CORES && st->queue_bound >= SIM_FLEET_ROOM;
 }
 
 void sl_sim_fleet_release(struct sim_state *st)
@@ -190,25 +197,28 @@ SIM_HOT static inline void fleet_record(struct sim_state *st, uint32_t k, const 
     l->left++;
 }
 
+/* Records the earliest departure not recorded (the caller knows every one before it). */
+static inline void fleet_pop(struct sim_state *st, const int one)
+{
+    struct sim_fleet *f = &st->fl;
+    struct sim_done *o = &f->out;
+    uint32_t k = o->slot[1];
+    size_t at = (size_t)k * f->ring;
+
+    fleet_record(st, k, &f->gone[at + f->head[k]], one);
+    f->head[k] = (f->head[k] + 1) & (f->ring - 1);
+    f->len[k]--;
+    sl_sim_done_set(o, k, f->len[k] ? f->gone[at + f->head[k]].done : INFINITY);
+}
+
 /*
  * Records, in time order, the departures before t, the earliest a start still to come can be:
  * every departure before t is known then (a request leaves after it starts).
  */
 static inline void fleet_pass_of(struct sim_state *st, double t, const int one)
 {
-    struct sim_fleet *f = &st->fl;
-    struct sim_done *o = &f->out;
-    uint32_t mask = f->ring - 1;
-
-    while (o->t[1] < t) {
-        uint32_t k = o->slot[1];
-        size_t at = (size_t)k * f->ring;
-
-        fleet_record(st, k, &f->gone[at + f->head[k]], one);
-        f->head[k] = (f->head[k] + 1) & mask;
-        f->len[k]--;
-        sl_sim_done_set(o, k, f->len[k] ? f->gone[at + f->head[k]].done : INFINITY);
-    }
+    while (st->fl.out.t[1] < t)
+        fleet_pop(st, one);
 }
 
 static void fleet_pass(struct sim_state *st, double t)
@@ -308,6 +318,12 @@ SIM_HOT static inline void fleet_start(struct sim_state *st, const int one)
     g[(f->head[k] + f->len[k]) & (f->ring - 1)] = (struct sim_gone){ a, begin, until };
     if (f->len[k]++ == 0)
         sl_sim_done_set(&f->out, k, until); /* its first pending departure */
+    /*
+     * One departure recorded a start, when one is known: its chain of loads and stores runs
+     * beside the start's, where a pass would run alone. Passes are for full rings.
+     */
+    if (f->out.t[1] < begin)
+        fleet_pop(st, one);
 }
 
 /*
