@@ -296,8 +296,11 @@ SIM_HOT static inline int fcfs_arrival(struct sim_state *st, double t)
                                                             >= st->in_system_cap;
 }
 
-/* The scheduled events (warm-up and stop marks) before t: an arrival at t comes first. */
-static void fcfs_events(struct sim_state *st, double t)
+/*
+ * The scheduled events before t (an arrival at t comes first) of a shortcut's run: the warm-up
+ * and stop marks, set by mark (stop = 0 or 1); the others cannot be scheduled there.
+ */
+void sl_sim_marks_before(struct sim_state *st, double t, sl_sim_mark_fn *mark)
 {
     while (st->heap[1].t < t) {
         struct sim_event ev = st->heap[1];
@@ -307,9 +310,9 @@ static void fcfs_events(struct sim_state *st, double t)
         if (st->stop_set && ev.t > st->ts)
             continue;
         if (ev.kind == SIM_EV_WARM && !st->warm_set)
-            fcfs_mark(st, ev.t, 0);
+            mark(st, ev.t, 0);
         else if (ev.kind == SIM_EV_STOP && !st->stop_set)
-            fcfs_mark(st, ev.t, 1);
+            mark(st, ev.t, 1);
     }
 }
 
@@ -344,7 +347,7 @@ enum sl_status sl_sim_fcfs_run(struct sim_state *st)
         int over;
 
         if (st->heap[1].t < t)
-            fcfs_events(st, t);
+            sl_sim_marks_before(st, t, fcfs_mark);
         t = st->next_arrival; /* the stop mark ends the arrivals */
         if (t == INFINITY)
             break;
@@ -366,7 +369,7 @@ enum sl_status sl_sim_fcfs_run(struct sim_state *st)
                 sl_sim_report_progress(st, -1.0);
         }
     }
-    fcfs_events(st, INFINITY);
+    sl_sim_marks_before(st, INFINITY, fcfs_mark);
     if (SL_NEVER(!st->stop_set))
         fcfs_mark(st, st->now, 1);
     fcfs_drain(st);

@@ -343,21 +343,16 @@ static void fleet_mark(struct sim_state *st, double t, int stop, uint64_t before
     sl_sim_mark(st, t, stop);
 }
 
+/* A scheduled mark: the requests admitted so far are those before it. */
+static void fleet_mark_scheduled(struct sim_state *st, double t, int stop)
+{
+    fleet_mark(st, t, stop, st->fl.admitted);
+}
+
 /* The scheduled events (warm-up and stop marks) before t: an arrival at t comes first. */
 static void fleet_events(struct sim_state *st, double t)
 {
-    while (st->heap[1].t < t) {
-        struct sim_event ev = st->heap[1];
-
-        sl_sim_heap_pop(st);
-        st->scheduled++;
-        if (st->stop_set && ev.t > st->ts)
-            continue;
-        if (ev.kind == SIM_EV_WARM && !st->warm_set)
-            fleet_mark(st, ev.t, 0, st->fl.admitted);
-        else if (ev.kind == SIM_EV_STOP && !st->stop_set)
-            fleet_mark(st, ev.t, 1, st->fl.admitted);
-    }
+    sl_sim_marks_before(st, t, fleet_mark_scheduled);
 }
 
 /* The server the next arrival goes to: the balancer's choice needs nothing but its turn. */
@@ -422,16 +417,15 @@ SIM_HOT static inline int fleet_arrival(struct sim_state *st, int ahead, const i
     uint64_t before;
     int near = fleet_full(st, j) || f->admitted + 1 - st->completed >= st->in_system_cap;
 
-    if (near) {
-        if (ahead)
-            return 1;
-        fleet_pass(st, t);
-    }
+    if (near && ahead)
+        return 1;
     if (st->heap[1].t < t) {
         fleet_events(st, t);
         if (st->next_arrival == INFINITY)
             return 0; /* the stop mark came first */
     }
+    if (near)
+        fleet_pass(st, t); /* every start before t is done: the counts are exact */
     st->now = t;
     if (st->offered == st->warm_at)
         fleet_mark(st, t, 0, f->admitted);
@@ -564,6 +558,9 @@ SIM_HOT static inline enum sl_status fleet_loop(struct sim_state *st, const int 
 
     for (;;) {
         if (f->next.t[1] < st->next_arrival) {
+            /* a mark is set before a departure after it is recorded, and those come before */
+            if (st->heap[1].t < f->next.t[1])
+                fleet_events(st, f->next.t[1]);
             fleet_start(st, one);
             if (st->nomem)
                 return SL_E_NOMEM;

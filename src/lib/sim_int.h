@@ -281,6 +281,8 @@ void sl_sim_draw_services(struct sim_state *st);
 int sl_sim_fcfs_exact(const struct sim_state *st);
 enum sl_status sl_sim_fcfs_run(struct sim_state *st);
 void sl_sim_fcfs_release(struct sim_fcfs *f);
+typedef void sl_sim_mark_fn(struct sim_state *st, double t, int stop);
+void sl_sim_marks_before(struct sim_state *st, double t, sl_sim_mark_fn *mark);
 void sl_sim_take_held(struct sim_state *st, struct sim_held *held, uint32_t *n_held,
                       uint32_t srv, uint32_t key, double begin, double until);
 
