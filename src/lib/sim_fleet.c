@@ -22,10 +22,11 @@
  *   arrival comes first, as in the event loop), so every request that starts before it has;
  * - arrivals are routed ahead, a block at a time, into their server's lane: only the starts
  *   read the lanes, and they never look past the next arrival not routed;
- * - departures are known at their start and kept per core (a core's leave in order). Those
- *   before the earliest start still to come are all known, so a pass records them in time
- *   order (a tree over each core's first pending departure) when a core's ring is full, and
- *   the rest at the end. No figure that departures feed is read by starts or arrivals.
+ * - departures are known at their start and kept per core (a core's requests leave in order).
+ *   Those before the earliest start still to come are all known, so each start records the
+ *   earliest of them (a tree over each core's first kept departure), a pass records them all
+ *   when a core's ring is full, and the rest are recorded at the end. No figure that
+ *   departures feed is read by starts or arrivals but the counts below.
  *
  * Where a server's waiting room is bounded, or the system may reach max_in_system, an arrival
  * whose counts could reach the limit waits until the starts before it are done and the
@@ -36,16 +37,16 @@
  * are a prefix of the departures, summed as they come, and those in the system at T are added
  * one by one (fleet_watch).
  *
- * Exact where sl_sim_fleet_exact says: several servers up from the start and never failing or
- * added, round robin or random without sticky sessions, a constant rate, no timeouts, at most
- * SIM_FLEET_CORES cores in all. One server takes the FCFS shortcut (sim_fcfs.c).
+ * Exact for several servers up from the start and never failing or added, round robin or
+ * random without sticky sessions, a constant rate and no timeouts; sl_sim_fleet_exact takes it
+ * where it is also faster than the event loop. One server takes the FCFS shortcut (sim_fcfs.c).
  */
 
 /*
  * Where it runs faster than the event loop (measured, docs/model.md): up to 64 cores in all
- * (beyond, two trees over the cores cost more than the event loop's one), and waiting rooms of
- * 8 places or more (smaller ones refuse often, and each arrival near a refusal waits for the
- * starts before it).
+ * (beyond, its two trees over the cores cost more than the event loop's one), and waiting rooms
+ * of 8 places or more (smaller ones are near a refusal at most arrivals, and each of those waits
+ * for the starts before it).
  */
 #define SIM_FLEET_CORES 64
 #define SIM_FLEET_ROOM 8
