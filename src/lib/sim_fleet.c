@@ -230,33 +230,6 @@ static void fleet_pass(struct sim_state *st, double t)
         fleet_pass_of(st, t, 0);
 }
 
-/*
- * A ring still full after a pass holds departures at the time of the start being made (equal
- * times of several requests): twice the places for every core, in a new block.
- */
-SIM_COLD static int fleet_grow_rings(struct sim_state *st)
-{
-    struct sim_fleet *f = &st->fl;
-    size_t cores = (size_t)(st->n_srv * st->c->cores), k, i;
-    uint32_t ring = f->ring * 2;
-    struct sim_gone *g = sl_malloc(cores * ring * sizeof(*g));
-
-    if (!g) {
-        st->nomem = 1;
-        return -1;
-    }
-    for (k = 0; k < cores; k++) {
-        for (i = 0; i < f->len[k]; i++)
-            g[k * ring + i] = f->gone[k * f->ring + ((f->head[k] + i) & (f->ring - 1))];
-        f->head[k] = 0;
-    }
-    sl_free(f->gone);
-    st->bytes += cores * (ring - f->ring) * sizeof(*g);
-    f->gone = g;
-    f->ring = ring;
-    return 0;
-}
-
 /* The earliest free time of a core of l; one: the server has one core (a constant). */
 static inline double fleet_free(const struct sim_lane *l, const int one)
 {
@@ -312,8 +285,13 @@ SIM_HOT static inline void fleet_start(struct sim_state *st, const int one)
     sl_sim_done_set(&f->next, j, fleet_due(l, one));
     if (f->len[k] == f->ring) {
         fleet_pass_of(st, begin, one);
-        if (f->len[k] == f->ring && fleet_grow_rings(st))
-            return;
+        /*
+         * Still full: its departures are all at begin (each is at or before the next start on
+         * the core), requests served in no time. Equal times are a coincidence the event loop
+         * orders its own way too; these go first.
+         */
+        if (f->len[k] == f->ring)
+            fleet_pass_of(st, nextafter(begin, INFINITY), one);
     }
     g = &f->gone[(size_t)k * f->ring];
     g[(f->head[k] + f->len[k]) & (f->ring - 1)] = (struct sim_gone){ a, begin, until };
@@ -563,8 +541,6 @@ SIM_HOT static inline enum sl_status fleet_loop(struct sim_state *st, const int 
             if (st->heap[1].t < f->next.t[1])
                 fleet_events(st, f->next.t[1]);
             fleet_start(st, one);
-            if (st->nomem)
-                return SL_E_NOMEM;
             continue;
         }
         if (st->next_arrival == INFINITY)
