@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sl_test.h"
+#include "scalelab/alloc.h"
 #include "scalelab/sim.h"
 #include "lib/sim_int.h"
 
@@ -46,6 +47,40 @@ static inline struct sim_state *sim_same_run(const struct sl_sim_config *c,
     st->fleet = e == SIM_SAME_FLEET || e == SIM_SAME_FORCED;
     assert_int_equal(sl_sim_state_run(st), SL_OK);
     return st;
+}
+
+/*
+ * Runs c with its n-th allocation failing, n = 1, 2, ... until a run succeeds (before limit):
+ * each says so or succeeds, and leaks nothing (ASan). Returns how many runs failed.
+ */
+static inline long sim_same_out_of_memory(const struct sl_sim_config *c, long limit)
+{
+    struct sl_sim_result r;
+    char err[SL_ERR_LEN];
+    enum sl_status st = SL_E_NOMEM;
+    long n, failed = 0;
+
+    for (n = 1; st != SL_OK && n < limit; n++) {
+        sl_alloc_fail_at(n);
+        st = sl_sim_run(c, &r, err, sizeof(err));
+        sl_alloc_fail_at(0);
+        assert_true(st == SL_OK || st == SL_E_NOMEM);
+        failed += st == SL_E_NOMEM;
+        sl_sim_result_release(&r);
+    }
+    assert_int_equal(st, SL_OK);
+    return failed;
+}
+
+/* Fails unless the model c takes the shortcut e (SIM_SAME_FCFS or _FLEET), or none (_EVENTS). */
+static inline void sim_same_takes(const struct sl_sim_config *c, enum sim_same_engine e)
+{
+    struct sim_state *st = sl_sim_state_new(c, c->seed, 0, NULL);
+
+    assert_non_null(st);
+    if (st->fcfs != (e == SIM_SAME_FCFS) || st->fleet != (e == SIM_SAME_FLEET))
+        fail_msg("the model takes fcfs %d, fleet %d", st->fcfs, st->fleet);
+    sl_sim_state_free(st);
 }
 
 static inline void sim_same_batches(const struct sim_batches *a, const struct sim_batches *b)

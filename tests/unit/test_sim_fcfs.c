@@ -137,51 +137,31 @@ static void sim_fcfs_unstable_matches_event_loop(void **state)
 static void sim_fcfs_out_of_memory(void **state)
 {
     struct sl_sim_config c;
-    struct sl_sim_result r;
-    char err[SL_ERR_LEN];
-    enum sl_status st = SL_E_NOMEM;
-    long n, failed = 0;
 
     (void)state;
     fcfs_config(&c, 2, 2400, 20000, 100); /* overloaded: the waiting ring grows several times */
     c.queue = 5000;
-    for (n = 1; st != SL_OK && n < 200; n++) {
-        sl_alloc_fail_at(n);
-        st = sl_sim_run(&c, &r, err, sizeof(err));
-        sl_alloc_fail_at(0);
-        assert_true(st == SL_OK || st == SL_E_NOMEM);
-        failed += st == SL_E_NOMEM;
-        sl_sim_result_release(&r);
-    }
-    assert_int_equal(st, SL_OK);
-    assert_true(failed >= 4); /* the state, the ring, the lock list, a growth of the ring */
+    /* the state, the ring, the lock list, a growth of the ring */
+    assert_true(sim_same_out_of_memory(&c, 200) >= 4);
 }
 
 /* Models the shortcut is not exact for keep the event loop. */
 static void sim_fcfs_only_where_exact(void **state)
 {
     struct sl_sim_config c, base;
-    struct sim_state *st;
     int i;
 
     (void)state;
     fcfs_config(&base, 4, 3000, 1000, 80);
-    for (i = 0; i <= SIM_SAME_INEXACT; i++) {
+    sim_same_takes(&base, SIM_SAME_FCFS);
+    for (i = 0; i < SIM_SAME_INEXACT; i++) {
         c = base;
-        if (i < SIM_SAME_INEXACT)
-            sim_same_inexact(&c, i);
-        else
-            c.servers = 2; /* routing across servers */
-        st = sl_sim_state_new(&c, c.seed, 0, NULL);
-        assert_non_null(st);
-        if (st->fcfs)
-            fail_msg("case %d takes the shortcut", i);
-        sl_sim_state_free(st);
+        sim_same_inexact(&c, i);
+        sim_same_takes(&c, SIM_SAME_EVENTS);
     }
-    st = sl_sim_state_new(&base, base.seed, 0, NULL);
-    assert_non_null(st);
-    assert_int_equal(st->fcfs, 1);
-    sl_sim_state_free(st);
+    c = base;
+    c.servers = 2; /* routing across servers: the fleet shortcut */
+    sim_same_takes(&c, SIM_SAME_FLEET);
 }
 
 int main(void)

@@ -167,24 +167,12 @@ static void sim_fleet_unstable_matches_event_loop(void **state)
 static void sim_fleet_out_of_memory(void **state)
 {
     struct sl_sim_config c;
-    struct sl_sim_result r;
-    char err[SL_ERR_LEN];
-    enum sl_status st = SL_E_NOMEM;
-    long n, failed = 0;
 
     (void)state;
     fleet_config(&c, 3, 2, 1.5, 20000, 290); /* overloaded: the lanes grow several times */
     c.queue = 5000;
-    for (n = 1; st != SL_OK && n < 300; n++) {
-        sl_alloc_fail_at(n);
-        st = sl_sim_run(&c, &r, err, sizeof(err));
-        sl_alloc_fail_at(0);
-        assert_true(st == SL_OK || st == SL_E_NOMEM);
-        failed += st == SL_E_NOMEM;
-        sl_sim_result_release(&r);
-    }
-    assert_int_equal(st, SL_OK);
-    assert_true(failed >= 10); /* the state, the lanes, trees and rings, a lane's growth */
+    /* the state, the lanes, the trees and rings, growths of the lanes */
+    assert_true(sim_same_out_of_memory(&c, 300) >= 10);
 }
 
 /*
@@ -195,7 +183,6 @@ static void sim_fleet_out_of_memory(void **state)
 static void sim_fleet_only_where_exact(void **state)
 {
     struct sl_sim_config c, base;
-    struct sim_state *st;
     int i;
 
     (void)state;
@@ -207,12 +194,8 @@ static void sim_fleet_only_where_exact(void **state)
     base.service_s = 0.001;
     base.requests = 10000000;
     base.seed = 1;
-    st = sl_sim_state_new(&base, base.seed, 0, NULL);
-    assert_non_null(st);
-    assert_int_equal(st->fleet, 1);
-    assert_int_equal(st->fcfs, 0);
-    sl_sim_state_free(st);
-    for (i = 0; i < SIM_SAME_INEXACT + 7; i++) {
+    sim_same_takes(&base, SIM_SAME_FLEET);
+    for (i = 0; i < SIM_SAME_INEXACT + 6; i++) {
         c = base;
         if (i < SIM_SAME_INEXACT)
             sim_same_inexact(&c, i);
@@ -226,25 +209,19 @@ static void sim_fleet_only_where_exact(void **state)
             c.state = SL_STATE_STICKY;
         else if (i == SIM_SAME_INEXACT + 4)
             c.servers = 65; /* 65 cores in all: the event loop is faster */
-        else if (i == SIM_SAME_INEXACT + 5)
-            c.queue = 7; /* a waiting room of 7 places: likewise */
         else
-            c.servers = 1; /* one server: the FCFS shortcut */
-        st = sl_sim_state_new(&c, c.seed, 0, NULL);
-        assert_non_null(st);
-        if (st->fleet)
-            fail_msg("case %d takes the shortcut", i);
-        assert_int_equal(st->fcfs, i == SIM_SAME_INEXACT + 6);
-        sl_sim_state_free(st);
+            c.queue = 7; /* a waiting room of 7 places: likewise */
+        sim_same_takes(&c, SIM_SAME_EVENTS);
     }
+    c = base;
+    c.servers = 1; /* one server: the FCFS shortcut */
+    c.cores = 4;
+    sim_same_takes(&c, SIM_SAME_FCFS);
     c = base;
     c.servers = 16; /* 64 cores in all, and 8 waiting places: still taken */
     c.cores = 4;
     c.queue = 8;
-    st = sl_sim_state_new(&c, c.seed, 0, NULL);
-    assert_non_null(st);
-    assert_int_equal(st->fleet, 1);
-    sl_sim_state_free(st);
+    sim_same_takes(&c, SIM_SAME_FLEET);
 }
 
 int main(void)
