@@ -52,6 +52,16 @@ enum sl_sim_lb {
     SL_SIM_LB_STICKY = 4  /* a session's requests go where its first one went (that one: rr) */
 };
 
+/*
+ * The engine that ran a replication (docs/model.md, section 11). The shortcuts give the event
+ * loop's figures; they run where they are exact and faster.
+ */
+enum sl_sim_engine {
+    SL_SIM_ENGINE_EVENTS = 0, /* the event loop */
+    SL_SIM_ENGINE_FCFS = 1,   /* one server: its queue solved at each arrival */
+    SL_SIM_ENGINE_FLEET = 2   /* servers behind round robin or random, run start by start */
+};
+
 /* A point of a rate curve: linear between points, constant before the first and after the last */
 struct sl_sim_rate_point {
     double t_s;  /* seconds since the start (since the start of the period, if periodic) */
@@ -214,6 +224,7 @@ struct sl_sim_result {
     int unstable;                /* some replication stopped at max_in_system */
     uint64_t events;             /* arrivals, completions and scheduled events, all replications */
     size_t bytes_used;           /* memory of one replication (the largest), bytes */
+    enum sl_sim_engine engine;   /* what ran them (every replication of a run takes the same) */
     size_t n_servers;
     struct sl_sim_server_stats *servers; /* replication 0 (utilisation: mean over all) */
     size_t n_series;

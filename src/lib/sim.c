@@ -42,6 +42,8 @@ static enum sl_status take_rep0(struct sim_state *st, struct sl_sim_result *out)
     double window = st->ts - st->tw, routed = 0;
     long i;
 
+    out->engine = st->fcfs ? SL_SIM_ENGINE_FCFS : st->fleet ? SL_SIM_ENGINE_FLEET
+                                                            : SL_SIM_ENGINE_EVENTS;
     out->servers = sl_calloc((size_t)st->n_srv, sizeof(*out->servers));
     if (!out->servers)
         return SL_E_NOMEM;

@@ -74,9 +74,9 @@ void sl_sim_heap_pop(struct sim_state *st)
 
 /* ---- completions: the done tree (sim_int.h) ---- */
 
-static int done_init(struct sim_state *st, size_t slots)
+/* A tree of slots leaves, every one at +inf; -1 without memory. */
+int sl_sim_done_init(struct sim_state *st, struct sim_done *d, size_t slots)
 {
-    struct sim_done *d = &st->done;
     size_t p = 1, i;
 
     while (p < slots)
@@ -796,6 +796,8 @@ enum sl_status sl_sim_state_run(struct sim_state *st)
 {
     if (st->fcfs)
         return sl_sim_fcfs_run(st);
+    if (st->fleet)
+        return sl_sim_fleet_run(st);
     return st->plain ? run(st, 1) : run(st, 0);
 }
 
@@ -861,7 +863,7 @@ static int alloc_state(struct sim_state *st)
     /* failures and recoveries, boots, the warm-up and stop marks, and node 0 */
     st->heap_cap = 2 * c->n_fails + c->n_adds + 3;
     st->heap = st_calloc(st, st->heap_cap, sizeof(*st->heap));
-    if (!st->heap || done_init(st, (size_t)total * (size_t)c->cores))
+    if (!st->heap || sl_sim_done_init(st, &st->done, (size_t)total * (size_t)c->cores))
         return -1;
     st->heap[1].t = INFINITY;
     return sl_sim_series_init(&st->series, (size_t)c->series_cap, &st->bytes);
@@ -947,6 +949,7 @@ struct sim_state *sl_sim_state_new(const struct sl_sim_config *c, uint64_t seed,
     if (st->nomem)
         goto fail;
     st->fcfs = sl_sim_fcfs_exact(st);
+    st->fleet = !st->fcfs && sl_sim_fleet_exact(st);
     return st;
 fail:
     sl_sim_state_free(st);
@@ -974,5 +977,6 @@ void sl_sim_state_free(struct sim_state *st)
     sl_free(st->done.slot);
     sl_sim_series_release(&st->series);
     sl_sim_fcfs_release(&st->fast);
+    sl_sim_fleet_release(st);
     sl_free(st);
 }

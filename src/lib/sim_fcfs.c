@@ -160,31 +160,36 @@ static void fcfs_mark(struct sim_state *st, double t, int stop)
 }
 
 /*
- * A request starting at begin and leaving at until asks for key (the event loop's take_lock on
- * one server): it is refused while a request in service holds it. Holders that left by begin
- * are dropped, so at most one a core is kept.
+ * A request starting at begin on server srv and leaving at until asks for key (the event loop's
+ * take_lock): held lists the locks of the requests in service. Holders that left by begin are
+ * dropped first, so at most one a core is kept, and room for this one. A key held on the same
+ * server refuses the booking; held only elsewhere, per-server locks book it twice.
  */
-SIM_COLD static void fcfs_take_lock(struct sim_state *st, uint32_t key, double begin, double until)
+SIM_COLD void sl_sim_take_held(struct sim_state *st, struct sim_held *held, uint32_t *n_held,
+                               uint32_t srv, uint32_t key, double begin, double until)
 {
-    struct sim_fcfs *f = &st->fast;
-    uint32_t i = 0;
-    int held = 0;
+    uint32_t i = 0, n = *n_held;
+    int elsewhere = 0, here = 0;
 
-    while (i < f->n_held) {
-        if (f->held[i].until <= begin) {
-            f->held[i] = f->held[--f->n_held];
+    while (i < n) {
+        if (held[i].until <= begin) {
+            held[i] = held[--n];
             continue;
         }
-        held |= f->held[i].key == key;
+        here |= held[i].key == key && held[i].srv == srv;
+        elsewhere |= held[i].key == key && held[i].srv != srv;
         i++;
     }
-    if (held) {
+    *n_held = n;
+    if (here || (elsewhere && !st->local_counters)) {
         st->lock_conflicts++;
         return;
     }
-    f->held[f->n_held].until = until;
-    f->held[f->n_held].key = key;
-    f->n_held++;
+    st->lock_violations += (uint64_t)elsewhere;
+    held[n].until = until;
+    held[n].key = key;
+    held[n].srv = srv;
+    *n_held = n + 1;
     st->locks_taken++;
 }
 
@@ -267,8 +272,8 @@ SIM_HOT static inline int fcfs_arrival(struct sim_state *st, double t)
     until = begin + svc;
     if (st->locks) {
         if (st->lock_gap == 0) {
-            fcfs_take_lock(st, sl_rng_below(&st->rng_lock, (uint32_t)st->c->lock_keys), begin,
-                           until);
+            sl_sim_take_held(st, f->held, &f->n_held, 0,
+                             sl_rng_below(&st->rng_lock, (uint32_t)st->c->lock_keys), begin, until);
             st->lock_gap = sl_rng_geometric(&st->rng_lock, st->lock_log1m);
         } else {
             st->lock_gap--;
@@ -291,8 +296,11 @@ SIM_HOT static inline int fcfs_arrival(struct sim_state *st, double t)
                                                             >= st->in_system_cap;
 }
 
-/* The scheduled events (warm-up and stop marks) before t: an arrival at t comes first. */
-static void fcfs_events(struct sim_state *st, double t)
+/*
+ * The scheduled events before t (an arrival at t comes first) of a shortcut's run: the warm-up
+ * and stop marks, set by mark (stop = 0 or 1); the others cannot be scheduled there.
+ */
+void sl_sim_marks_before(struct sim_state *st, double t, sl_sim_mark_fn *mark)
 {
     while (st->heap[1].t < t) {
         struct sim_event ev = st->heap[1];
@@ -302,9 +310,9 @@ static void fcfs_events(struct sim_state *st, double t)
         if (st->stop_set && ev.t > st->ts)
             continue;
         if (ev.kind == SIM_EV_WARM && !st->warm_set)
-            fcfs_mark(st, ev.t, 0);
+            mark(st, ev.t, 0);
         else if (ev.kind == SIM_EV_STOP && !st->stop_set)
-            fcfs_mark(st, ev.t, 1);
+            mark(st, ev.t, 1);
     }
 }
 
@@ -339,7 +347,7 @@ enum sl_status sl_sim_fcfs_run(struct sim_state *st)
         int over;
 
         if (st->heap[1].t < t)
-            fcfs_events(st, t);
+            sl_sim_marks_before(st, t, fcfs_mark);
         t = st->next_arrival; /* the stop mark ends the arrivals */
         if (t == INFINITY)
             break;
@@ -361,7 +369,7 @@ enum sl_status sl_sim_fcfs_run(struct sim_state *st)
                 sl_sim_report_progress(st, -1.0);
         }
     }
-    fcfs_events(st, INFINITY);
+    sl_sim_marks_before(st, INFINITY, fcfs_mark);
     if (SL_NEVER(!st->stop_set))
         fcfs_mark(st, st->now, 1);
     fcfs_drain(st);

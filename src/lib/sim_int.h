@@ -117,7 +117,7 @@ struct sim_server {
  */
 struct sim_held {
     double until;               /* the holder leaves then, seconds */
-    uint32_t key, unused;
+    uint32_t key, srv;          /* the key, and the server of the core that holds it */
 };
 
 struct sim_fcfs {
@@ -128,6 +128,54 @@ struct sim_fcfs {
     struct sim_held *held;      /* locks held by requests in service: at most cores + 1 */
     double resp_sum, svc_sum;   /* sums over admitted requests: done - arrival, service, s */
     uint64_t admitted;
+};
+
+/*
+ * The fleet shortcut (sim_fleet.c): several FCFS servers behind a balancer that needs no server
+ * state. A server's lane holds the requests routed to it that have not started, and the done
+ * tree of its cores' free times.
+ */
+struct sim_lane {
+    double *q;                  /* ring of cap (a power of two) arrival times, from head, len */
+    uint32_t cap, head, len, unused;
+    double free;                /* one core: its free time, the time its last request leaves */
+    uint64_t admitted, left;    /* requests admitted here; those recorded as departed */
+    double busy;                /* core-seconds of those recorded */
+    double busy_at[2];          /* core-seconds busy up to the warm-up and stop marks */
+    struct sim_done cores;      /* several cores: each one's free time */
+};
+
+/* A request that left a core, kept until the departures before it are all known. */
+struct sim_gone {
+    double arrival, start, done; /* seconds */
+};
+
+/* The integrals up to a mark, summed per request in departure order. */
+struct sim_fleet_mark {
+    double t;                   /* +inf until set: seconds */
+    double area;                /* request-seconds in the system up to t */
+    uint64_t before;            /* requests admitted before t */
+    uint64_t left;              /* departures before t */
+    uint64_t across;            /* requests admitted before t, leaving after it, not yet seen */
+    int state;                  /* 0: no departure at or after t yet; 1: across > 0; 2: done */
+    int unused;
+};
+
+struct sim_fleet {
+    struct sim_lane *lane;      /* one per server */
+    struct sim_done next;       /* per server: when its next start is due; +inf: none waiting */
+    struct sim_done out;        /* per core: its first departure not yet recorded; +inf: none */
+    struct sim_gone *gone;      /* per core, a ring of ring places, from head[k], len[k] */
+    uint32_t *head, *len;
+    uint32_t ring;              /* places per core, a power of two */
+    uint32_t n_held;
+    uint32_t to;                /* the server next_arrival goes to */
+    uint32_t unused;
+    struct sim_held *held;      /* locks held by requests in service: at most one a core, + 1 */
+    uint64_t admitted;          /* requests admitted (st->completed: those recorded as left) */
+    double area;                /* request-seconds of those recorded */
+    double watch;               /* a departure at or after it is looked at by the marks */
+    struct sim_fleet_mark mark[2]; /* the warm-up and the stop mark */
 };
 
 /* Progress shared by the replications of one run. */
@@ -171,6 +219,8 @@ struct sim_state {
     int plain;                  /* no timeouts, no sessions, round robin, no store delay */
     int fcfs;                   /* the FCFS shortcut runs it (sim_fcfs.c); tests clear it */
     struct sim_fcfs fast;       /* the shortcut's own state */
+    int fleet;                  /* the fleet shortcut runs it (sim_fleet.c); tests clear it */
+    struct sim_fleet fl;        /* its own state */
     int local_counters;         /* counters and locks live in each server's memory */
     uint32_t queue_bound;
     /* marks */
@@ -231,8 +281,18 @@ void sl_sim_draw_services(struct sim_state *st);
 int sl_sim_fcfs_exact(const struct sim_state *st);
 enum sl_status sl_sim_fcfs_run(struct sim_state *st);
 void sl_sim_fcfs_release(struct sim_fcfs *f);
+typedef void sl_sim_mark_fn(struct sim_state *st, double t, int stop);
+void sl_sim_marks_before(struct sim_state *st, double t, sl_sim_mark_fn *mark);
+void sl_sim_take_held(struct sim_state *st, struct sim_held *held, uint32_t *n_held,
+                      uint32_t srv, uint32_t key, double begin, double until);
+
+/* sim_fleet.c */
+int sl_sim_fleet_exact(const struct sim_state *st);
+enum sl_status sl_sim_fleet_run(struct sim_state *st);
+void sl_sim_fleet_release(struct sim_state *st);
 
 /* sim_engine.c */
+int sl_sim_done_init(struct sim_state *st, struct sim_done *d, size_t slots);
 void sl_sim_mark(struct sim_state *st, double t, int stop);
 void sl_sim_drop(struct sim_state *st, struct sl_sim_point *pt, int in_window);
 void sl_sim_heap_pop(struct sim_state *st);

@@ -181,6 +181,25 @@ static void commands_simulate(void **state)
     assert_true(out->result.seed == UINT64_MAX);
     assert_true(out->result.offered == 200);
     sl_sim_result_release(&out->result);
+    /* the bench's two models (bench/run, fewer requests) take their shortcuts; least does not */
+    assert_int_equal(PARSE(&cmd_def_simulate, "simulate", "--servers", "4", "--cores", "1",
+                           "--lb", "rr", "--load", "3600", "--service-ms", "1", "--requests",
+                           "20000", "--seed", "1", "--threads", "1", "--no-progress", "--json"),
+                     CMD_OK);
+    assert_int_equal(cmd_simulate_run(&in, out, err, sizeof(err)), CMD_OK);
+    assert_int_equal(out->result.engine, SL_SIM_ENGINE_FLEET);
+    sl_sim_result_release(&out->result);
+    assert_int_equal(PARSE(&cmd_def_simulate, "simulate", "--servers", "1", "--cores", "4",
+                           "--load", "3600", "--service-ms", "1", "--requests", "20000",
+                           "--seed", "1", "--threads", "1", "--no-progress", "--json"), CMD_OK);
+    assert_int_equal(cmd_simulate_run(&in, out, err, sizeof(err)), CMD_OK);
+    assert_int_equal(out->result.engine, SL_SIM_ENGINE_FCFS);
+    sl_sim_result_release(&out->result);
+    assert_int_equal(PARSE(&cmd_def_simulate, "simulate", "--servers", "4", "--lb", "least",
+                           "--load", "3600", "--service-ms", "1", "--requests", "20000"), CMD_OK);
+    assert_int_equal(cmd_simulate_run(&in, out, err, sizeof(err)), CMD_OK);
+    assert_int_equal(out->result.engine, SL_SIM_ENGINE_EVENTS);
+    sl_sim_result_release(&out->result);
     assert_int_equal(PARSE(&cmd_def_simulate, "simulate", "--load", "1k", "--service-ms", "1",
                            "--requests", "1.5"), CMD_OK);
     expect_error(cmd_simulate_run(&in, out, err, sizeof(err)), "invalid --requests '1.5'");
