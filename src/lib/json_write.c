@@ -30,7 +30,7 @@ static int reserve(struct sl_jw *w, size_t n)
         return -1;
     if (w->len + n + 1 <= w->cap)
         return 0;
-    cap = w->cap ? w->cap : 256;
+    cap = w->cap ? w->cap : 4096; /* most documents fit: one allocation */
     while (cap < w->len + n + 1)
         cap *= 2;
     grown = sl_realloc(w->s, cap);
