@@ -309,86 +309,6 @@ static void put_real(struct sl_jw *w, double v)
     sl_jw_add(w, buf, (size_t)(p - buf));
 }
 
-void sl_jw_value(struct sl_jw *w, const json_t *v, int depth)
-{
-    if (w->failed)
-        return;
-    if (!v || depth > MAX_DEPTH) {
-        w->failed = 1;
-        return;
-    }
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: {
-        const char *key;
-        void *it = json_object_iter((json_t *)v);
-
-        sl_jw_add(w, "{", 1);
-        if (!it) {
-            sl_jw_add(w, "}", 1);
-            return;
-        }
-        newline(w, depth + 1);
-        while (it && !w->failed) {
-            void *next = json_object_iter_next((json_t *)v, it);
-
-            key = json_object_iter_key(it);
-            put_string(w, key, json_object_iter_key_len(it));
-            sl_jw_add(w, ": ", 2);
-            sl_jw_value(w, json_object_iter_value(it), depth + 1);
-            if (next) {
-                sl_jw_add(w, ",", 1);
-                newline(w, depth + 1);
-            } else {
-                newline(w, depth);
-            }
-            it = next;
-        }
-        sl_jw_add(w, "}", 1);
-        return;
-    }
-    case JSON_ARRAY: {
-        size_t i, n = json_array_size(v);
-
-        sl_jw_add(w, "[", 1);
-        if (n == 0) {
-            sl_jw_add(w, "]", 1);
-            return;
-        }
-        newline(w, depth + 1);
-        for (i = 0; i < n && !w->failed; i++) {
-            sl_jw_value(w, json_array_get(v, i), depth + 1);
-            if (i + 1 < n) {
-                sl_jw_add(w, ",", 1);
-                newline(w, depth + 1);
-            } else {
-                newline(w, depth);
-            }
-        }
-        sl_jw_add(w, "]", 1);
-        return;
-    }
-    case JSON_STRING:
-        put_string(w, json_string_value(v), json_string_length(v));
-        return;
-    case JSON_INTEGER:
-        put_integer(w, json_integer_value(v));
-        return;
-    case JSON_REAL:
-        put_real(w, json_real_value(v));
-        return;
-    case JSON_TRUE:
-        sl_jw_add(w, "true", 4);
-        return;
-    case JSON_FALSE:
-        sl_jw_add(w, "false", 5);
-        return;
-    case JSON_NULL:
-        sl_jw_add(w, "null", 4);
-        return;
-    }
-    w->failed = 1;
-}
-
 static struct sl_jw_obj open_at(struct sl_jw *w, int depth, char open, char close)
 {
     struct sl_jw_obj o = { w, depth, 0, close };
@@ -414,15 +334,75 @@ void sl_jw_close(struct sl_jw_obj *o)
     sl_jw_add(o->w, &o->close, 1);
 }
 
-void sl_jw_next(struct sl_jw_obj *o, const char *key)
+/* The next member: a comma after the first, its line and indent, and its key (n bytes) if any. */
+static void next_member(struct sl_jw_obj *o, const char *key, size_t n)
 {
     if (o->n++)
         sl_jw_add(o->w, ",", 1);
     newline(o->w, o->depth + 1);
     if (key) {
-        put_string(o->w, key, strlen(key));
+        put_string(o->w, key, n);
         sl_jw_add(o->w, ": ", 2);
     }
+}
+
+void sl_jw_next(struct sl_jw_obj *o, const char *key)
+{
+    next_member(o, key, key ? strlen(key) : 0);
+}
+
+void sl_jw_value(struct sl_jw *w, const json_t *v, int depth)
+{
+    if (w->failed)
+        return;
+    if (!v || depth > MAX_DEPTH) {
+        w->failed = 1;
+        return;
+    }
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        struct sl_jw_obj o = sl_jw_object(w, depth);
+        void *it;
+
+        for (it = json_object_iter((json_t *)v); it && !w->failed;
+             it = json_object_iter_next((json_t *)v, it)) {
+            next_member(&o, json_object_iter_key(it), json_object_iter_key_len(it));
+            sl_jw_value(w, json_object_iter_value(it), depth + 1);
+        }
+        sl_jw_close(&o);
+        return;
+    }
+    case JSON_ARRAY: {
+        struct sl_jw_obj o = sl_jw_array(w, depth);
+        size_t i, n = json_array_size(v);
+
+        for (i = 0; i < n && !w->failed; i++) {
+            next_member(&o, NULL, 0);
+            sl_jw_value(w, json_array_get(v, i), depth + 1);
+        }
+        sl_jw_close(&o);
+        return;
+    }
+    case JSON_STRING:
+        put_string(w, json_string_value(v), json_string_length(v));
+        return;
+    case JSON_INTEGER:
+        put_integer(w, json_integer_value(v));
+        return;
+    case JSON_REAL:
+        put_real(w, json_real_value(v));
+        return;
+    case JSON_TRUE:
+        sl_jw_add(w, "true", 4);
+        return;
+    case JSON_FALSE:
+        sl_jw_add(w, "false", 5);
+        return;
+    case JSON_NULL:
+        sl_jw_add(w, "null", 4);
+        return;
+    }
+    w->failed = 1;
 }
 
 void sl_jw_put_num(struct sl_jw_obj *o, const char *key, double v)
@@ -477,12 +457,11 @@ struct sl_jw_obj sl_jw_put_array(struct sl_jw_obj *o, const char *key)
 static void write_items(struct sl_jw *w, int depth, size_t lo, size_t hi, sl_jw_item_fn *item,
                         const void *ctx)
 {
+    struct sl_jw_obj a = { w, depth, lo, ']' }; /* lo items before: a comma unless the first */
     size_t i;
 
     for (i = lo; i < hi && !w->failed; i++) {
-        if (i)
-            sl_jw_add(w, ",", 1);
-        newline(w, depth + 1);
+        next_member(&a, NULL, 0);
         item(w, ctx, i, depth + 1);
     }
 }
